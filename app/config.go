@@ -1,0 +1,80 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"motcua"
+)
+
+// LoadCalendar builds the working calendar from the holiday table and office
+// hours stored in the settings, or from the embedded seed.
+func LoadCalendar(ctx context.Context, st SettingsStore) (*motcua.Calendar, error) {
+	hours := motcua.DefaultOfficeHours()
+	if v, ok, err := st.Setting(ctx, KeyHours); err != nil {
+		return nil, err
+	} else if ok {
+		if err := json.Unmarshal([]byte(v), &hours); err != nil {
+			return nil, fmt.Errorf("giờ làm việc đã lưu: %w", err)
+		}
+	}
+	raw, ok, err := st.Setting(ctx, KeyHolidays)
+	if err != nil {
+		return nil, err
+	}
+	var table *motcua.HolidayTable
+	if ok {
+		table, err = motcua.LoadHolidayTable(bytes.NewReader([]byte(raw)))
+	} else {
+		table, err = motcua.DefaultHolidayTable()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bảng ngày nghỉ: %w", err)
+	}
+	return motcua.NewCalendar(hours, table)
+}
+
+// ImportCatalog validates a province's catalogue JSON and, only when it is
+// valid, replaces the catalogue in use.
+func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (*motcua.Catalog, error) {
+	cat, err := motcua.LoadCatalog(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	norm, err := json.Marshal(cat)
+	if err != nil {
+		return nil, err
+	}
+	a := AuditEntry{At: s.now(), Actor: actor, Action: "catalog.import", Subject: cat.Version,
+		Detail: fmt.Sprintf("%d thủ tục", len(cat.Procedures))}
+	if err := s.Store.SetSetting(ctx, KeyCatalog, string(norm), a); err != nil {
+		return nil, err
+	}
+	s.Catalog = cat
+	return cat, nil
+}
+
+// ImportHolidays validates a holiday table JSON and, only when it is valid,
+// replaces the calendar's table.
+func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) error {
+	table, err := motcua.LoadHolidayTable(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	cal, err := motcua.NewCalendar(s.Calendar.Hours(), table)
+	if err != nil {
+		return err
+	}
+	norm, err := json.Marshal(table)
+	if err != nil {
+		return err
+	}
+	a := AuditEntry{At: s.now(), Actor: actor, Action: "calendar.import", Subject: table.Version}
+	if err := s.Store.SetSetting(ctx, KeyHolidays, string(norm), a); err != nil {
+		return err
+	}
+	s.Calendar = cal
+	return nil
+}

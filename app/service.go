@@ -1,0 +1,452 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"motcua"
+	"motcua/scanning/cccd"
+)
+
+// Settings keys kept in the SettingsStore.
+const (
+	KeyAgencyID   = "agency_id"
+	KeyAgencyName = "agency_name"
+	KeyStation    = "station"
+	KeyCatalog    = "catalog_json"
+	KeyHolidays   = "holidays_json"
+	KeyHours      = "office_hours"
+)
+
+// Station is the identity of this counter PC.
+type Station struct {
+	AgencyID   string
+	AgencyName string
+	Station    motcua.Station
+}
+
+// Store is the persistence the service needs.
+type Store interface {
+	DossierStore
+	SettingsStore
+}
+
+// Service carries out the counter's use cases.
+type Service struct {
+	Store    Store
+	Calendar *motcua.Calendar
+	Catalog  *motcua.Catalog
+	Clock    Clock
+}
+
+// New returns a service with the system clock.
+func New(st Store, cal *motcua.Calendar, cat *motcua.Catalog) *Service {
+	return &Service{Store: st, Calendar: cal, Catalog: cat, Clock: SystemClock{}}
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().In(motcua.Location) }
+
+// Init records the agency and station identity of this PC. It may be run
+// again to correct the name; changing the agency or station of a database
+// that already holds dossiers is refused.
+func (s *Service) Init(ctx context.Context, id Station, actor string) error {
+	id.AgencyName = motcua.Clean(id.AgencyName)
+	if err := motcua.ValidateAgencyID(id.AgencyID); err != nil {
+		return err
+	}
+	if id.AgencyName == "" {
+		return motcua.Invalid(motcua.ErrRequired, "agency_name", "Chưa nhập tên cơ quan (ví dụ: UBND xã Quảng Phú)", "the agency name is missing")
+	}
+	if err := id.Station.Validate(); err != nil {
+		return err
+	}
+	if cur, err := s.Identity(ctx); err == nil && (cur.AgencyID != id.AgencyID || cur.Station != id.Station) {
+		n, err := s.Store.Count(ctx, ListFilter{})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return motcua.Errorf(motcua.KindConflict, motcua.ErrDuplicate, "agency_id",
+				"Máy này đã có %d hồ sơ với mã định danh %s, máy %s; không được đổi cơ quan hoặc số máy",
+				"this PC already holds %d dossiers for %s, station %s; the agency and station cannot change", n, cur.AgencyID, cur.Station)
+		}
+	}
+	a := AuditEntry{At: s.now(), Actor: actor, Action: "station.init", Subject: id.AgencyID,
+		Detail: fmt.Sprintf("%s; máy %s", id.AgencyName, id.Station)}
+	for _, kv := range [][2]string{{KeyAgencyID, id.AgencyID}, {KeyAgencyName, id.AgencyName}, {KeyStation, id.Station.String()}} {
+		if err := s.Store.SetSetting(ctx, kv[0], kv[1], a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ErrNotInitialised is returned before `init` has been run.
+var ErrNotInitialised = motcua.Invalid("ERR_NOT_INITIALISED", "agency_id",
+	"Máy chưa được khởi tạo: chạy «motcua init --agency-id … --agency-name … --station K/N» hoặc mở Cài đặt",
+	"this station is not initialised: run 'motcua init --agency-id … --agency-name … --station K/N' or open Settings")
+
+// Identity returns the configured agency and station.
+func (s *Service) Identity(ctx context.Context) (Station, error) {
+	var id Station
+	v, ok, err := s.Store.Setting(ctx, KeyAgencyID)
+	if err != nil {
+		return id, err
+	}
+	if !ok {
+		return id, ErrNotInitialised
+	}
+	id.AgencyID = v
+	id.AgencyName, _, _ = s.Store.Setting(ctx, KeyAgencyName)
+	st, _, _ := s.Store.Setting(ctx, KeyStation)
+	if id.Station, err = motcua.ParseStation(st); err != nil {
+		return id, err
+	}
+	return id, nil
+}
+
+// Decision is what the officer decides at intake.
+type Decision int
+
+const (
+	DecideAccept     Decision = iota // Giấy tiếp nhận và hẹn trả (Mẫu 01)
+	DecideSupplement                 // Phiếu yêu cầu bổ sung (Mẫu 02)
+	DecideRefuse                     // Phiếu từ chối (Mẫu 03)
+)
+
+// IntakeRequest is everything the counter form collects.
+type IntakeRequest struct {
+	ProcedureCode string
+	CCCD          string // raw chip-ID QR line; fills the applicant when set
+	Applicant     motcua.Applicant
+	DOBText       string // DD/MM/YYYY as typed, when Applicant.DOB is empty
+	Channel       motcua.Channel
+	Components    []motcua.Component // nil: the procedure's checklist
+	Summary       string
+	At            time.Time // receipt time; zero = now. Past times are back-entries.
+	Officer       string
+	Decision      Decision
+	Reason        string   // required for supplement and refusal
+	Missing       []string // supplement: the missing items, listed once
+}
+
+var (
+	idNumberRE = regexp.MustCompile(`^([0-9]{12}|[0-9]{9}|[A-Z][0-9]{7})$`)
+	phoneRE    = regexp.MustCompile(`^(0[0-9]{9}|\+84[0-9]{9})$`)
+	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// ValidateApplicant normalises and checks the applicant fields, returning
+// the first problem as a coded error naming the field.
+func ValidateApplicant(a *motcua.Applicant, dobText string) error {
+	a.Name = motcua.Clean(a.Name)
+	a.IDNumber = strings.ToUpper(strings.ReplaceAll(motcua.Clean(a.IDNumber), " ", ""))
+	a.Address = motcua.Clean(a.Address)
+	a.Phone = strings.NewReplacer(" ", "", ".", "", "-", "").Replace(motcua.Clean(a.Phone))
+	a.Email = motcua.Clean(a.Email)
+	a.Gender = motcua.Clean(a.Gender)
+	if a.SubjectType == 0 {
+		a.SubjectType = motcua.SubjectCitizen
+	}
+	if a.Name == "" {
+		return motcua.Invalid(motcua.ErrRequired, "name", "Chưa nhập họ tên người nộp hồ sơ", "the applicant's full name is missing")
+	}
+	if len([]rune(a.Name)) > 100 {
+		return motcua.Invalid(motcua.ErrBadValue, "name", "Họ tên dài quá 100 ký tự", "the name is longer than 100 characters")
+	}
+	if a.IDNumber == "" {
+		return motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh cá nhân / CCCD", "the ID number is missing")
+	}
+	if !idNumberRE.MatchString(a.IDNumber) {
+		return motcua.Invalid(motcua.ErrBadValue, "id_number", "Số giấy tờ «%s» không hợp lệ: cần 12 chữ số (CCCD), 9 chữ số (CMND) hoặc hộ chiếu (1 chữ cái + 7 chữ số)",
+			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", a.IDNumber)
+	}
+	if dobText = strings.TrimSpace(dobText); dobText != "" && a.DOB == "" {
+		t, err := time.ParseInLocation("02/01/2006", dobText, motcua.Location)
+		if err != nil {
+			return motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ: cần dạng NN/TT/NNNN, ví dụ 05/09/1990",
+				"date of birth %q is invalid: use DD/MM/YYYY, e.g. 05/09/1990", dobText)
+		}
+		a.DOB = t.Format("2006-01-02")
+	}
+	if a.DOB != "" {
+		t, err := time.ParseInLocation("2006-01-02", a.DOB, motcua.Location)
+		if err != nil || t.Year() < 1900 || t.After(time.Now()) {
+			return motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ (phải từ 1900 đến hôm nay)",
+				"date of birth %q is invalid (must be between 1900 and today)", a.DOB)
+		}
+	}
+	switch strings.ToLower(a.Gender) {
+	case "":
+	case "nam", "male", "m":
+		a.Gender = "Nam"
+	case "nữ", "nu", "female", "f":
+		a.Gender = "Nữ"
+	default:
+		return motcua.Invalid(motcua.ErrBadValue, "gender", "Giới tính «%s» không hợp lệ: chọn Nam hoặc Nữ", "gender %q is invalid: Nam or Nữ", a.Gender)
+	}
+	if a.Phone != "" && !phoneRE.MatchString(a.Phone) {
+		return motcua.Invalid(motcua.ErrBadValue, "phone", "Số điện thoại «%s» không hợp lệ: cần 10 chữ số bắt đầu bằng 0 (hoặc +84…)",
+			"phone %q is invalid: 10 digits starting with 0 (or +84…)", a.Phone)
+	}
+	if a.Email != "" && !emailRE.MatchString(a.Email) {
+		return motcua.Invalid(motcua.ErrBadValue, "email", "Địa chỉ email «%s» không hợp lệ", "email %q is invalid", a.Email)
+	}
+	return nil
+}
+
+// ApplicantFromCCCD fills an applicant from a chip-ID QR line.
+func ApplicantFromCCCD(line string) (motcua.Applicant, error) {
+	c, err := cccd.Parse(line)
+	if err != nil {
+		if pe, ok := err.(*cccd.ParseError); ok {
+			return motcua.Applicant{}, &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_CCCD_" + strings.ToUpper(pe.Rule),
+				Field: "cccd." + pe.Field, Msg: pe.Msg, MsgEN: pe.MsgEN, Err: err}
+		}
+		return motcua.Applicant{}, motcua.Invalid(motcua.ErrBadValue, "cccd", "Không đọc được mã QR căn cước: %v", "cannot read the chip-ID QR: %v", err)
+	}
+	return motcua.Applicant{Name: c.FullName, IDNumber: c.IDNumber, DOB: c.DOB.Format("2006-01-02"),
+		Gender: c.Gender, Address: c.Address, SubjectType: motcua.SubjectCitizen}, nil
+}
+
+// Procedure looks a procedure up in the catalogue.
+func (s *Service) Procedure(code string) (motcua.Procedure, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return motcua.Procedure{}, motcua.Invalid(motcua.ErrRequired, "procedure", "Chưa chọn thủ tục hành chính", "no procedure chosen")
+	}
+	p, ok := s.Catalog.Find(code)
+	if !ok {
+		return p, motcua.Invalid(motcua.ErrNotFound, "procedure", "Không có thủ tục mã «%s» trong danh mục (xem «motcua catalog list»)",
+			"no procedure with code %q in the catalogue (see 'motcua catalog list')", code)
+	}
+	return p, nil
+}
+
+// DueFor computes the appointment for a procedure received at t: its
+// processing time in working days (8 working hours each) counted from the
+// next working period; a same-day procedure is due at the end of the
+// receipt's working day.
+func (s *Service) DueFor(p motcua.Procedure, ch motcua.Channel, t time.Time) time.Time {
+	days := p.ProcessingDays
+	if ch == motcua.ChannelOnline && p.OnlineDays > 0 {
+		days = p.OnlineDays
+	}
+	if days <= 0 {
+		return s.Calendar.EndOfWorkingDay(s.Calendar.NextWorkingStart(t))
+	}
+	return s.Calendar.AddWorkingHours(t, time.Duration(days*float64(s.Calendar.WorkingHoursPerDay())))
+}
+
+// Intake records a dossier presented at the counter with the officer's
+// decision, in one transaction, and returns it with its code.
+func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossier, error) {
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Procedure(req.ProcedureCode)
+	if err != nil {
+		return nil, err
+	}
+	app := req.Applicant
+	if strings.TrimSpace(req.CCCD) != "" {
+		fromCard, err := ApplicantFromCCCD(req.CCCD)
+		if err != nil {
+			return nil, err
+		}
+		fromCard.Phone, fromCard.Email = app.Phone, app.Email
+		if app.Address != "" {
+			fromCard.Address = app.Address
+		}
+		app = fromCard
+	}
+	if err := ValidateApplicant(&app, req.DOBText); err != nil {
+		return nil, err
+	}
+	if req.Channel == 0 {
+		req.Channel = motcua.ChannelDirect
+	}
+	if !req.Channel.Valid() {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "channel", "Kênh nộp %d không hợp lệ: 1 trực tiếp, 2 trực tuyến, 3 bưu chính",
+			"channel %d is invalid: 1 direct, 2 online, 3 postal", int(req.Channel))
+	}
+	now := s.now()
+	at := req.At
+	if at.IsZero() {
+		at = now
+	}
+	at = at.In(motcua.Location).Truncate(time.Second)
+	if at.After(now.Add(5 * time.Minute)) {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
+	}
+	if req.Officer == "" {
+		req.Officer = "system"
+	}
+	comps := req.Components
+	if comps == nil {
+		for _, c := range p.Components {
+			comps = append(comps, motcua.Component{Name: c.Name, Original: c.Original, Certified: c.Certified, Copy: c.Copy})
+		}
+	}
+	for i := range comps {
+		comps[i].Name = motcua.Clean(comps[i].Name)
+		if comps[i].Original < 0 || comps[i].Certified < 0 || comps[i].Copy < 0 {
+			return nil, motcua.Invalid(motcua.ErrBadValue, "components", "Số lượng bản của «%s» không được âm", "counts of %q cannot be negative", comps[i].Name)
+		}
+	}
+	summary := motcua.Clean(req.Summary)
+	if summary == "" {
+		summary = p.Name
+	}
+	d := &motcua.Dossier{
+		Procedure:  motcua.ProcedureRef{Code: p.Code, Name: p.Name, Field: p.Field},
+		Channel:    req.Channel,
+		Applicant:  app,
+		Summary:    summary,
+		Components: comps,
+		Fee:        p.Fee,
+		ReceivedAt: at,
+		Status:     motcua.StatusNew,
+		Officer:    req.Officer,
+		Station:    id.Station.K,
+	}
+	action := "accept"
+	switch req.Decision {
+	case DecideAccept:
+		d.DueAt = s.DueFor(p, req.Channel, at)
+		err = d.Move(motcua.StatusReceived, "accept", req.Officer, "", at)
+	case DecideSupplement:
+		action = "supplement"
+		if err = markMissing(d, req.Missing); err == nil {
+			err = d.Move(motcua.StatusSupplement, action, req.Officer, req.Reason, at)
+		}
+	case DecideRefuse:
+		action = "refuse"
+		err = d.Move(motcua.StatusRefused, action, req.Officer, req.Reason, at)
+	default:
+		err = motcua.Invalid(motcua.ErrBadValue, "decision", "Quyết định không hợp lệ", "invalid decision")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := AuditEntry{At: now, Actor: req.Officer, Action: "dossier." + action,
+		Detail: fmt.Sprintf("%s; %s; %s", p.Code, app.Name, app.IDNumber)}
+	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// markMissing flags the missing components, adding items that are not on
+// the checklist; every item is listed once ("bổ sung một lần").
+func markMissing(d *motcua.Dossier, missing []string) error {
+	seen := map[string]bool{}
+	n := 0
+	for _, m := range missing {
+		m = motcua.Clean(m)
+		if m == "" || seen[motcua.Fold(m)] {
+			continue
+		}
+		seen[motcua.Fold(m)] = true
+		n++
+		found := false
+		for i := range d.Components {
+			if motcua.Fold(d.Components[i].Name) == motcua.Fold(m) {
+				d.Components[i].Missing, found = true, true
+			}
+		}
+		if !found {
+			d.Components = append(d.Components, motcua.Component{Name: m, Missing: true})
+		}
+	}
+	if n == 0 {
+		return motcua.Invalid(motcua.ErrRequired, "missing", "Phải liệt kê các giấy tờ cần bổ sung (một lần, đầy đủ)",
+			"list the missing documents (once, in full)")
+	}
+	return nil
+}
+
+// change loads a dossier, applies fn and saves it with the optimistic check.
+func (s *Service) change(ctx context.Context, code, actor, action string, fn func(d *motcua.Dossier, now time.Time) error) (*motcua.Dossier, error) {
+	d, err := s.Store.Get(ctx, strings.TrimSpace(code))
+	if err != nil {
+		return nil, err
+	}
+	prevStatus, prevLen := d.Status, len(d.History)
+	now := s.now()
+	if err := fn(d, now); err != nil {
+		return nil, err
+	}
+	a := AuditEntry{At: now, Actor: actor, Action: "dossier." + action, Subject: d.Code}
+	if n := len(d.History); n > prevLen {
+		h := d.History[n-1]
+		a.Detail = fmt.Sprintf("%d→%d %s %s", h.From, h.To, h.Reason, h.Note)
+	}
+	if err := s.Store.Update(ctx, d, prevStatus, prevLen, a); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Refuse refuses the dossier with a reason (Mẫu 03).
+func (s *Service) Refuse(ctx context.Context, code, actor, reason string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, actor, "refuse", func(d *motcua.Dossier, now time.Time) error {
+		return d.Move(motcua.StatusRefused, "refuse", actor, reason, now)
+	})
+}
+
+// RequestSupplement asks for the missing items, all at once, with a reason (Mẫu 02).
+func (s *Service) RequestSupplement(ctx context.Context, code, actor, reason string, missing []string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, actor, "supplement", func(d *motcua.Dossier, now time.Time) error {
+		if err := motcua.CheckTransition(d.Status, motcua.StatusSupplement, motcua.Clean(reason)); err != nil {
+			return err
+		}
+		if err := markMissing(d, missing); err != nil {
+			return err
+		}
+		return d.Move(motcua.StatusSupplement, "supplement", actor, reason, now)
+	})
+}
+
+// Advance moves the dossier to status to. Completing a supplement (5 → 2)
+// restarts the time limit from now (NĐ 61 art. 19 cl. 4).
+func (s *Service) Advance(ctx context.Context, code, actor string, to motcua.Status, reason string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, actor, "advance", func(d *motcua.Dossier, now time.Time) error {
+		from := d.Status
+		if err := d.Move(to, "advance", actor, reason, now); err != nil {
+			return err
+		}
+		if from == motcua.StatusSupplement && to == motcua.StatusReceived {
+			for i := range d.Components {
+				d.Components[i].Missing = false
+			}
+			if p, ok := s.Catalog.Find(d.Procedure.Code); ok {
+				d.DueAt = s.DueFor(p, d.Channel, now)
+				d.History[len(d.History)-1].Note = "Hẹn trả mới: " + motcua.FormatTime(d.DueAt)
+			}
+		}
+		return nil
+	})
+}
+
+// Extend sets a new appointment with an apology (Mẫu 04), once per dossier.
+func (s *Service) Extend(ctx context.Context, code, actor, reason string, due time.Time) (*motcua.Dossier, error) {
+	return s.change(ctx, code, actor, "extend", func(d *motcua.Dossier, now time.Time) error {
+		return d.Extend(due.In(motcua.Location), actor, reason, now)
+	})
+}
+
+// Return records that the result was handed to the citizen.
+func (s *Service) Return(ctx context.Context, code, actor, note string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, actor, "return", func(d *motcua.Dossier, now time.Time) error {
+		if err := d.Move(motcua.StatusReturned, "return", actor, "", now); err != nil {
+			return err
+		}
+		d.History[len(d.History)-1].Note = motcua.Clean(note)
+		return nil
+	})
+}

@@ -1,0 +1,86 @@
+// Command motcua is the one-stop counter: with no arguments (or `gui`) it
+// opens the window; the subcommands are the stable interface for
+// installers, support staff and tests. Exit 0 on success, 2 on invalid
+// input (the message names the field and the rule), 1 on other failures.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Version and Commit are stamped by the linker (see Makefile).
+var (
+	Version = "0.1.0-dev"
+	Commit  = "unknown"
+)
+
+func run(args []string, stdout, stderr io.Writer) int {
+	dataDir, args := extractData(args)
+	cmd := "gui"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	c := &cli{data: dataDir, out: stdout, errOut: stderr}
+	defer c.close()
+	var err error
+	switch cmd {
+	case "gui":
+		err = c.gui(args)
+	case "init":
+		err = c.initCmd(args)
+	case "intake":
+		err = c.intake(args)
+	case "show":
+		err = c.show(args)
+	case "list":
+		err = c.list(args)
+	case "search":
+		err = c.search(args)
+	case "refuse", "supplement", "advance", "extend", "return":
+		err = c.transition(cmd, args)
+	case "due":
+		err = c.due(args)
+	case "calendar":
+		err = c.calendar(args)
+	case "catalog":
+		err = c.catalog(args)
+	case "audit":
+		err = c.audit(args)
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usageErr("command", "Lệnh «%s» không tồn tại; xem «motcua help»", "unknown command %q; see 'motcua help'", cmd)
+	}
+	return c.report(err)
+}
+
+const usage = `motcua — Một Cửa, bộ phận một cửa cấp xã
+
+Dùng / usage: motcua [--data DIR] COMMAND [flags]
+  (không có lệnh) | gui          mở cửa sổ quầy / open the counter window
+  init --agency-id ID --agency-name NAME --station K/N
+  intake --procedure CODE (--cccd LINE | --name NAME --id-number NUM [--dob DD/MM/YYYY] [--gender G])
+         [--phone P] [--address A] [--email E] [--channel 1|2|3] [--at RFC3339] [--json]
+  show CODE [--json]     list [--status N] [--json]     search TEXT [--json]
+  refuse CODE --reason TEXT
+  supplement CODE --reason TEXT --missing "item; item"
+  advance CODE --to N [--reason TEXT]
+  extend CODE --reason TEXT --due RFC3339
+  return CODE [--note TEXT]
+  due --from RFC3339 (--days N | --hours N)
+  calendar --year YYYY [--json]
+  catalog list [--json] | catalog import FILE
+  audit verify
+  version
+
+DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
+Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure.
+`
