@@ -1,0 +1,41 @@
+# Một Cửa — build, run and test. `make run` and `make test` work on a fresh
+# Debian/Ubuntu machine with Go: missing system packages are installed
+# (apt-get, as root, only when missing).
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
+
+# System packages: X11/GL headers for Fyne; Xvfb + imagemagick for the
+# window screenshot test; poppler/zbar for the document tests.
+BUILD_PKGS := libgl1-mesa-dev xorg-dev
+TEST_PKGS := xvfb imagemagick poppler-utils zbar-tools
+
+.PHONY: all build run test vet bench deps-build deps-test clean screenshot
+
+all: build
+
+deps-build:
+	@./packaging/ensure-packages.sh $(BUILD_PKGS)
+
+deps-test: deps-build
+	@./packaging/ensure-packages.sh $(TEST_PKGS)
+
+build: deps-build
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/motcua ./cmd/motcua
+
+run: build
+	./bin/motcua
+
+vet: deps-build
+	$(GO) vet ./...
+
+test: deps-test vet
+	$(GO) test -count=1 -timeout 15m ./...
+
+bench: deps-build
+	$(GO) run ./cmd/motcua-bench
+
+clean:
+	rm -rf bin dist testout
