@@ -34,8 +34,11 @@ vet: deps-build
 test: deps-test vet
 	$(GO) test -count=1 -timeout 15m ./...
 
+# Benchmarks print each figure next to its peer measured in the same run.
+BENCH_N ?= 1000000
 bench: deps-build
-	$(GO) run ./cmd/motcua-bench
+	$(GO) test -run '^$$' -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
+	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
 
 clean:
 	rm -rf bin dist testout
