@@ -358,3 +358,22 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestDocumentedExample keeps app/forms/QR_FORMAT.md honest: Ed25519 is
+// deterministic, so the all-zero seed must give the documented text.
+func TestDocumentedExample(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	p := receipt()
+	p.Code, p.Procedure, p.Applicant = "000.00.06.H56-231027-0361", "1.001612", "038090012345"
+	got, err := qrsign.Sign(p, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "MC1|E545QOZL|TN|000.00.06.H56-231027-0361|1.001612|038090012345|MOTCUA|202310270830|202311031630||ouHiwu6XsAOb_XmR7wk_9gENSDM0mH3TMD9qQFvneDL9PwtSp0p6CDaEjnZinP0uixZzbcHN6J7Dihg8bpKICQ"
+	if got != want {
+		t.Fatalf("documented example changed:\n got %s\nwant %s", got, want)
+	}
+	if k := qrsign.KeyID(priv.Public().(ed25519.PublicKey)); k != "E545QOZL" {
+		t.Fatalf("key ID %s", k)
+	}
+}
