@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -450,6 +451,51 @@ func TestQRPayload(t *testing.T) {
 		}
 		if hasDue := !q.Due.IsZero(); hasDue != (f.Kind == forms.KindReceipt || f.Kind == forms.KindApology) {
 			t.Errorf("%s (%s): due %v", f.ID, f.Kind, q.Due)
+		}
+	}
+}
+
+// TestSparseDossier: a dossier with nothing but its code (a paper back-entry)
+// still prints every form, on one page, with dotted lines to fill by hand;
+// characters the font lacks do not stop it.
+func TestSparseDossier(t *testing.T) {
+	st := newStation(t)
+	dir := t.TempDir()
+	for _, pid := range forms.EmbeddedIDs() {
+		p, _ := forms.Embedded(pid)
+		for _, f := range p.Forms {
+			if f.Kind == forms.KindLedger {
+				continue
+			}
+			d := &motcua.Dossier{Code: "000.00.06.H56-261124-0001", Applicant: motcua.Applicant{Name: "Lò Thị Mỷ 🙂 李"}}
+			in := st.input(t, &f, d)
+			in = forms.Input{Dossier: d, QRText: in.QRText}
+			path := filepath.Join(dir, pid+"-"+string(f.ID)+".pdf")
+			var buf bytes.Buffer
+			if err := forms.Render(&buf, p, f.ID, in); err != nil {
+				t.Fatalf("%s/%s: %v", pid, f.ID, err)
+			}
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, pages := pageSize(t, path); pages != 1 {
+				t.Errorf("%s/%s: %d pages", pid, f.ID, pages)
+			}
+			if text := pdfText(t, path); !strings.Contains(text, "……") || !strings.Contains(text, "Lò Thị Mỷ") {
+				t.Errorf("%s/%s: no dotted lines or no name in\n%s", pid, f.ID, text)
+			}
+		}
+	}
+}
+
+func BenchmarkRenderReceipt(b *testing.B) {
+	st := newStation(b)
+	p := forms.Default()
+	f, _ := p.ByKind(forms.KindReceipt)
+	in := st.input(b, f, sampleDossier())
+	for b.Loop() {
+		if err := forms.Render(io.Discard, p, f.ID, in); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

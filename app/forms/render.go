@@ -120,7 +120,7 @@ func newRenderer(p *Profile, f *Form, now time.Time) *renderer {
 	pdf.SetCreationDate(now)
 	pdf.SetModificationDate(now)
 	pdf.SetCreator("Một Cửa", true)
-	pdf.SetTitle(qrsign.DocName(string(f.Kind)), true)
+	pdf.SetTitle(f.Title, true)
 	pdf.SetLang("vi-VN")
 	r := &renderer{pdf: pdf, profile: p, form: f}
 	r.pw, r.ph = pdf.GetPageSize()
@@ -160,7 +160,7 @@ func (r *renderer) font(style string, size float64) { r.pdf.SetFont(family, styl
 
 func (r *renderer) strW(style string, size float64, s string) float64 {
 	r.font(style, size)
-	return r.pdf.GetStringWidth(s)
+	return r.pdf.GetStringWidth(printable(s))
 }
 
 // need starts a new page when h more millimetres do not fit on this one.
@@ -187,7 +187,7 @@ func (r *renderer) footer() {
 	rw := r.strW("", size, right)
 	lw := r.width() - rw - 4
 	r.drawLines(r.wrap(r.runs(r.form.LegalBasis, "I", ""), size, lw), r.left, y, lw, size, "L")
-	r.drawLine(line{runs: []run{{"", right}}, width: rw, last: true}, r.left, y, r.width(), size, "R")
+	r.drawLines(r.wrap([]run{{"", right}}, size, rw+1), r.left, y, r.width(), size, "R")
 }
 
 // header draws the QR in the upper-left corner, then the agency and the

@@ -2,8 +2,55 @@ package forms
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/norm"
+
+	"motcua/assets"
 )
+
+// covered tells which runes every embedded face can draw. fpdf draws a box
+// for a missing glyph and panics on a rune outside the BMP (an emoji typed
+// into a name), so text is checked before it reaches the PDF.
+var covered = sync.OnceValue(func() []bool {
+	ok := make([]bool, 0x10000)
+	for i := range ok {
+		ok[i] = true
+	}
+	var buf sfnt.Buffer
+	for _, face := range [][]byte{assets.NotoSerifRegular, assets.NotoSerifBold, assets.NotoSerifItalic} {
+		f, err := sfnt.Parse(face)
+		if err != nil {
+			panic("forms: embedded font: " + err.Error()) // checked by every test
+		}
+		for r := range ok {
+			if ok[r] {
+				g, err := f.GlyphIndex(&buf, rune(r))
+				ok[r] = err == nil && g != 0
+			}
+		}
+	}
+	return ok
+})
+
+// printable is s in NFC with every rune the fonts cannot draw replaced by
+// "?"; spaces and line breaks are kept.
+func printable(s string) string {
+	s = norm.NFC.String(s)
+	ok := covered()
+	bad := func(r rune) bool { return r != '\n' && (r >= rune(len(ok)) || !ok[r]) }
+	if strings.IndexFunc(s, bad) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if bad(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
 
 // run is a piece of text in one style ("", "B" or "I").
 type run struct {
@@ -108,7 +155,7 @@ func (r *renderer) wrap(runs []run, size, width float64) []line {
 		cur, curW = line{}, 0
 	}
 	for _, rn := range runs {
-		for pi, para := range strings.Split(rn.text, "\n") {
+		for pi, para := range strings.Split(printable(rn.text), "\n") {
 			if pi > 0 {
 				flush(true)
 			}
