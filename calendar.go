@@ -457,6 +457,7 @@ func DefaultCalendar() *Calendar { return defaultCalendar() }
 // Calendar answers which days and hours are working time, and computes due
 // dates. It is immutable after NewCalendar and safe for concurrent use.
 type Calendar struct {
+	hours   OfficeHours
 	periods []span
 	perDay  time.Duration
 	table   map[int][]DayOff
@@ -481,7 +482,7 @@ func NewCalendar(hours OfficeHours, table *HolidayTable) (*Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Calendar{table: years}
+	c := &Calendar{table: years, hours: OfficeHours{Periods: slices.Clone(hours.Periods)}}
 	for _, p := range hours.Periods {
 		c.periods = append(c.periods, span{p.Start.duration(), p.End.duration()})
 		c.perDay += p.End.duration() - p.Start.duration()
@@ -492,6 +493,16 @@ func NewCalendar(hours OfficeHours, table *HolidayTable) (*Calendar, error) {
 // WorkingHoursPerDay returns the length of a working day, which is also the
 // length of one working day in AddWorkingDays.
 func (c *Calendar) WorkingHoursPerDay() time.Duration { return c.perDay }
+
+// Hours returns the office hours the calendar was built with.
+func (c *Calendar) Hours() OfficeHours { return OfficeHours{Periods: slices.Clone(c.hours.Periods)} }
+
+// EndOfWorkingDay returns the close of office on t's date (the end of the
+// last period), for procedures returned the same day.
+func (c *Calendar) EndOfWorkingDay(t time.Time) time.Time {
+	day, _ := civil(t)
+	return at(day, c.periods[len(c.periods)-1].end)
+}
 
 // DaysOff returns the year's holidays, substitute days off and swapped
 // working days, sorted by date: the table's entries if it lists the year,

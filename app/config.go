@@ -26,9 +26,12 @@ func LoadCalendar(ctx context.Context, st SettingsStore) (*motcua.Calendar, erro
 	}
 	var table *motcua.HolidayTable
 	if ok {
-		table, err = motcua.LoadHolidayTable(bytes.NewReader([]byte(raw)))
+		var imported *motcua.HolidayTable
+		if imported, err = motcua.LoadHolidayTable(bytes.NewReader([]byte(raw))); err == nil {
+			table = motcua.EmbeddedHolidayTable().Merge(imported)
+		}
 	} else {
-		table, err = motcua.DefaultHolidayTable()
+		table = motcua.EmbeddedHolidayTable()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bảng ngày nghỉ: %w", err)
@@ -63,7 +66,7 @@ func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) 
 	if err != nil {
 		return err
 	}
-	cal, err := motcua.NewCalendar(s.Calendar.Hours(), table)
+	cal, err := motcua.NewCalendar(s.Calendar.Hours(), motcua.EmbeddedHolidayTable().Merge(table))
 	if err != nil {
 		return err
 	}
