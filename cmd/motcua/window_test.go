@@ -115,4 +115,3 @@ func distinctColours(t *testing.T, path string) int {
 	}
 	return len(seen)
 }
-
