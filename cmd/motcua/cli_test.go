@@ -25,8 +25,8 @@ type result struct {
 	stdout, stderr string
 }
 
-// motcua runs the CLI as a child process on data directory dir.
-func motcua(t *testing.T, dir string, args ...string) result {
+// runCLI runs the CLI as a child process on data directory dir.
+func runCLI(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--data", dir}, args...)...)
 	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=canbo1")
@@ -53,7 +53,7 @@ func mustOK(t *testing.T, r result) string {
 func initStation(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	mustOK(t, motcua(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2"))
+	mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2"))
 	return dir
 }
 
@@ -97,7 +97,7 @@ func TestCLIWorkingDay(t *testing.T) {
 	// Back-entry of a paper receipt: Friday 20/11/2026 at 16:45, certification
 	// of a transaction (2 working days): counts 15 min on Friday, then Mon 23 (24/11 is
 	// a holiday), finishing Wednesday 25/11 at 16:45.
-	v := decode[view](t, mustOK(t, motcua(t, dir, "intake", "--procedure", "2.001035", "--cccd", cccdLine,
+	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.001035", "--cccd", cccdLine,
 		"--phone", "0912 345 678", "--at", "2026-11-20T16:45:00+07:00", "--json")))
 	if v.Code != "000.00.06.H56-261120-0001" || v.StatusCode != 2 || v.ProcedureCode != "2.001035" {
 		t.Fatalf("intake: %+v", v)
@@ -108,38 +108,38 @@ func TestCLIWorkingDay(t *testing.T) {
 	if v.ReceivedAt != "2026-11-20T16:45:00+07:00" {
 		t.Fatalf("received_at %s", v.ReceivedAt)
 	}
-	due := strings.TrimSpace(mustOK(t, motcua(t, dir, "due", "--from", "2026-11-20T16:45:00+07:00", "--days", "2")))
+	due := strings.TrimSpace(mustOK(t, runCLI(t, dir, "due", "--from", "2026-11-20T16:45:00+07:00", "--days", "2")))
 	if v.DueAt != due {
 		t.Fatalf("due_at %s, calendar says %s", v.DueAt, due)
 	}
 
 	// Station 1 of 2 issues odd numbers: the next code of the same day is 0003.
-	v2 := decode[view](t, mustOK(t, motcua(t, dir, "intake", "--procedure", "2.000815", "--name", "Trần Văn Bình",
+	v2 := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.000815", "--name", "Trần Văn Bình",
 		"--id-number", "038085001234", "--dob", "05/09/1985", "--gender", "Nam", "--at", "2026-11-20T16:50:00+07:00", "--json")))
 	if v2.Code != "000.00.06.H56-261120-0003" {
 		t.Fatalf("second code %s", v2.Code)
 	}
 
 	// Search folds diacritics.
-	found := decode[[]view](t, mustOK(t, motcua(t, dir, "search", "nguyen thi anh tuyet", "--json")))
+	found := decode[[]view](t, mustOK(t, runCLI(t, dir, "search", "nguyen thi anh tuyet", "--json")))
 	if len(found) != 1 || found[0].Code != v.Code {
 		t.Fatalf("search: %+v", found)
 	}
-	list := decode[[]view](t, mustOK(t, motcua(t, dir, "list", "--status", "2", "--json")))
+	list := decode[[]view](t, mustOK(t, runCLI(t, dir, "list", "--status", "2", "--json")))
 	if len(list) != 2 {
 		t.Fatalf("list: %d", len(list))
 	}
 
 	// The whole life of a dossier.
-	mustOK(t, motcua(t, dir, "advance", v.Code, "--to", "4"))
-	mustOK(t, motcua(t, dir, "extend", v.Code, "--reason", "Chờ xác minh thông tin", "--due", "2026-11-30T17:00:00+07:00"))
-	r := motcua(t, dir, "extend", v.Code, "--reason", "Lần hai", "--due", "2026-12-04T17:00:00+07:00")
+	mustOK(t, runCLI(t, dir, "advance", v.Code, "--to", "4"))
+	mustOK(t, runCLI(t, dir, "extend", v.Code, "--reason", "Chờ xác minh thông tin", "--due", "2026-11-30T17:00:00+07:00"))
+	r := runCLI(t, dir, "extend", v.Code, "--reason", "Lần hai", "--due", "2026-12-04T17:00:00+07:00")
 	if r.code != 2 || !strings.Contains(r.stderr, "một lần") {
 		t.Fatalf("second extension: exit %d %s", r.code, r.stderr)
 	}
-	mustOK(t, motcua(t, dir, "advance", v.Code, "--to", "9"))
-	mustOK(t, motcua(t, dir, "return", v.Code))
-	final := decode[view](t, mustOK(t, motcua(t, dir, "show", v.Code, "--json")))
+	mustOK(t, runCLI(t, dir, "advance", v.Code, "--to", "9"))
+	mustOK(t, runCLI(t, dir, "return", v.Code))
+	final := decode[view](t, mustOK(t, runCLI(t, dir, "show", v.Code, "--json")))
 	if final.StatusCode != 10 || !final.Extended || final.DueAt != "2026-11-30T17:00:00+07:00" {
 		t.Fatalf("final: %+v", final)
 	}
@@ -153,19 +153,19 @@ func TestCLIWorkingDay(t *testing.T) {
 	if strings.Join(actions, ",") != "accept,advance,extend,advance,return" {
 		t.Fatalf("history: %v", actions)
 	}
-	r = motcua(t, dir, "refuse", v.Code, "--reason", "muộn")
+	r = runCLI(t, dir, "refuse", v.Code, "--reason", "muộn")
 	if r.code != 2 || !strings.Contains(r.stderr, "kết thúc") {
 		t.Fatalf("transition from a final state: exit %d %s", r.code, r.stderr)
 	}
 
 	// Supplement lists each missing item once and needs a reason.
-	r = motcua(t, dir, "supplement", v2.Code, "--missing", "Tờ khai")
+	r = runCLI(t, dir, "supplement", v2.Code, "--missing", "Tờ khai")
 	if r.code != 2 || !strings.Contains(r.stderr, "reason") {
 		t.Fatalf("supplement without reason: exit %d %s", r.code, r.stderr)
 	}
-	mustOK(t, motcua(t, dir, "supplement", v2.Code, "--reason", "Thiếu giấy tờ", "--missing", "Tờ khai; tờ khai; Bản sao CCCD"))
+	mustOK(t, runCLI(t, dir, "supplement", v2.Code, "--reason", "Thiếu giấy tờ", "--missing", "Tờ khai; tờ khai; Bản sao CCCD"))
 
-	out := mustOK(t, motcua(t, dir, "audit", "verify"))
+	out := mustOK(t, runCLI(t, dir, "audit", "verify"))
 	if !strings.Contains(out, "hợp lệ") {
 		t.Fatalf("audit verify: %s", out)
 	}
@@ -175,7 +175,7 @@ func TestCLIWorkingDay(t *testing.T) {
 // and leaves the database byte-for-byte unchanged.
 func TestCLIBadInput(t *testing.T) {
 	dir := initStation(t)
-	good := decode[view](t, mustOK(t, motcua(t, dir, "intake", "--procedure", "2.000815", "--cccd", cccdLine, "--json")))
+	good := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.000815", "--cccd", cccdLine, "--json")))
 	cases := []struct {
 		name  string
 		args  []string
@@ -203,7 +203,7 @@ func TestCLIBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := dbDigest(t, dir)
-			r := motcua(t, dir, c.args...)
+			r := runCLI(t, dir, c.args...)
 			if r.code != 2 {
 				t.Fatalf("exit %d, want 2; stderr %s", r.code, r.stderr)
 			}
@@ -239,7 +239,7 @@ func TestCLIDataDirNotWritable(t *testing.T) {
 		// root ignores permissions: use a path under a regular file instead.
 		f := filepath.Join(t.TempDir(), "file")
 		os.WriteFile(f, []byte("x"), 0o600)
-		r := motcua(t, filepath.Join(f, "sub"), "list")
+		r := runCLI(t, filepath.Join(f, "sub"), "list")
 		if r.code != 2 || !strings.Contains(r.stderr, "data:") {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
@@ -247,7 +247,7 @@ func TestCLIDataDirNotWritable(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o500)
-	r := motcua(t, filepath.Join(dir, "sub"), "list")
+	r := runCLI(t, filepath.Join(dir, "sub"), "list")
 	if r.code != 2 || !strings.Contains(r.stderr, "data:") {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -258,7 +258,7 @@ func TestCLICalendarAndCatalog(t *testing.T) {
 	days := decode[[]struct {
 		Date string `json:"date"`
 		Kind string `json:"kind"`
-	}](t, mustOK(t, motcua(t, dir, "calendar", "--year", "2026", "--json")))
+	}](t, mustOK(t, runCLI(t, dir, "calendar", "--year", "2026", "--json")))
 	has := map[string]string{}
 	for _, d := range days {
 		has[d.Date] = d.Kind
@@ -270,26 +270,26 @@ func TestCLICalendarAndCatalog(t *testing.T) {
 	}
 	procs := decode[[]struct {
 		Code string `json:"code"`
-	}](t, mustOK(t, motcua(t, dir, "catalog", "list", "--json")))
+	}](t, mustOK(t, runCLI(t, dir, "catalog", "list", "--json")))
 	if len(procs) < 25 {
 		t.Fatalf("catalogue has %d procedures", len(procs))
 	}
 	// Import a one-procedure catalogue; a broken one is refused and the old one kept.
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"version":"x","procedures":[{"code":"","name":"A","components":[]}]}`), 0o600)
-	if r := motcua(t, dir, "catalog", "import", bad); r.code != 2 {
+	if r := runCLI(t, dir, "catalog", "import", bad); r.code != 2 {
 		t.Fatalf("bad catalogue: exit %d %s", r.code, r.stderr)
 	}
 	good := filepath.Join(dir, "good.json")
 	os.WriteFile(good, []byte(`{"version":"HN-2026.1","updated":"2026-11-01","procedures":[{"code":"1.000001","name":"Thủ tục thử","field":"Hộ tịch","processing_days":1,"fee":0,"components":[{"name":"Tờ khai","original":1}],"confirmed":false}]}`), 0o600)
-	mustOK(t, motcua(t, dir, "catalog", "import", good))
+	mustOK(t, runCLI(t, dir, "catalog", "import", good))
 	procs = decode[[]struct {
 		Code string `json:"code"`
-	}](t, mustOK(t, motcua(t, dir, "catalog", "list", "--json")))
+	}](t, mustOK(t, runCLI(t, dir, "catalog", "list", "--json")))
 	if len(procs) != 1 || procs[0].Code != "1.000001" {
 		t.Fatalf("after import: %+v", procs)
 	}
-	if v := strings.TrimSpace(mustOK(t, motcua(t, dir, "version"))); !strings.HasPrefix(v, "motcua ") {
+	if v := strings.TrimSpace(mustOK(t, runCLI(t, dir, "version"))); !strings.HasPrefix(v, "motcua ") {
 		t.Fatalf("version: %q", v)
 	}
 }
