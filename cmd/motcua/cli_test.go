@@ -29,7 +29,7 @@ type result struct {
 func runCLI(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--data", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=canbo1")
+	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=canbo1", "LANG=en_US.UTF-8")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -181,7 +181,7 @@ func TestCLIBadInput(t *testing.T) {
 		args  []string
 		field string
 	}{
-		{"ErrCCCDMalformed", []string{"intake", "--procedure", "2.000815", "--cccd", "001190123456|Nguyễn|01011990"}, "cccd"},
+		{"ErrCCCDMalformed", []string{"intake", "--procedure", "2.000815", "--cccd", "001190123456|Nguyễn|01011990"}, "cccd.line"},
 		{"ErrCCCDCentury", []string{"intake", "--procedure", "2.000815", "--cccd", strings.Replace(cccdLine, "001190", "001090", 1)}, "cccd.id_number"},
 		{"ErrUnknownProcedure", []string{"intake", "--procedure", "9.999999", "--cccd", cccdLine}, "procedure"},
 		{"ErrNoName", []string{"intake", "--procedure", "2.000815", "--id-number", "038085001234"}, "name"},

@@ -61,7 +61,7 @@ func TestWindowScreenshot(t *testing.T) {
 	}
 	disp := startXvfb(t)
 	dir := initStation(t)
-	for _, l := range []string{cccdLine, "038185001234||Trần Văn Bình|05091985|Nam|Xóm Đông, xã Quảng Phú|01012022"} {
+	for _, l := range []string{cccdLine, "038085001234||Trần Văn Bình|05091985|Nam|Xóm Đông, xã Quảng Phú|01012022"} {
 		mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", l))
 	}
 	app := exec.Command(os.Args[0], "--data", dir, "gui")
