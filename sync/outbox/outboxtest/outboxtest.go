@@ -228,7 +228,7 @@ func (f *Files) Add(dossier, name string, data []byte) outbox.Attachment {
 	sum := sha256.Sum256(data)
 	a := outbox.Attachment{ID: hex.EncodeToString(sum[:]), Name: name, Component: "TP1", Size: int64(len(data)),
 		SHA256: hex.EncodeToString(sum[:]),
-		Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+		Open:   func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.m == nil {
