@@ -25,6 +25,7 @@ type Config struct {
 	MaxBackoff time.Duration // cap; default 5 min
 	Profile    province.Profile
 	Files      Attachments // nil: dossiers have no attachments
+	Uploads    int         // dossiers whose attachments upload at the same time; default 4
 	// OnStep, if set, receives every step's summary (the UI subscribes
 	// through it). It must not block.
 	OnStep func(Summary)
@@ -70,6 +71,9 @@ func New(store Store, adapter province.Adapter, cfg Config) *Worker {
 	}
 	if cfg.ScanLimit < cfg.BatchSize {
 		cfg.ScanLimit = cfg.BatchSize
+	}
+	if cfg.Uploads <= 0 {
+		cfg.Uploads = 4
 	}
 	if cfg.Interval <= 0 {
 		cfg.Interval = 30 * time.Second
@@ -342,9 +346,10 @@ func (w *Worker) step1(ctx context.Context) (Summary, error) {
 		sum.Quarantined++
 		w.log.Warn("message quarantined", "id", g.head().ID, "dossier", g.head().Dossier, "reason", reason)
 	}
-	for _, g := range groups {
-		item, uploaded, err := w.prepare(ctx, g.newest())
-		sum.Uploaded += uploaded
+	prepared := w.prepareAll(ctx, groups)
+	for i, g := range groups {
+		item, err := prepared[i].item, prepared[i].err
+		sum.Uploaded += prepared[i].uploaded
 		switch {
 		case err == nil:
 			items = append(items, item)
@@ -426,6 +431,31 @@ func (w *Worker) step1(ctx context.Context) (Summary, error) {
 		return sum, fmt.Errorf("ghi trạng thái gửi: %w", err)
 	}
 	return sum, nil
+}
+
+type preparedItem struct {
+	item     province.Item
+	uploaded int
+	err      error
+}
+
+// prepareAll prepares the groups' items, uploading attachments for up to
+// Config.Uploads dossiers at a time.
+func (w *Worker) prepareAll(ctx context.Context, groups []group) []preparedItem {
+	out := make([]preparedItem, len(groups))
+	sem := make(chan struct{}, w.cfg.Uploads)
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			item, n, err := w.prepare(ctx, g.newest())
+			out[i] = preparedItem{item, n, err}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // prepare decodes a message and uploads its attachments.

@@ -14,6 +14,7 @@ import (
 
 	"motcua"
 	"motcua/sync/province"
+	"motcua/sync/tus"
 )
 
 // Admin actions: what the province does to a dossier.
@@ -369,4 +370,11 @@ func adminReply(w http.ResponseWriter, v any, err error) {
 		}
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 	}
+}
+
+// OpenUpload reads a completed upload by its URL (or ID), bypassing HTTP
+// and its faults: for checks and for the province's own processing.
+func (s *Server) OpenUpload(ctx context.Context, urlOrID string) (io.ReadCloser, tus.Info, error) {
+	id := urlOrID[strings.LastIndex(urlOrID, "/")+1:]
+	return s.files.Open(ctx, id)
 }

@@ -52,6 +52,15 @@ type Client struct {
 	// Retries is how many times one Upload call resumes after a failed
 	// PATCH before giving up (the caller's backoff takes over); default 3.
 	Retries int
+	// RetryDelay is the first pause between resumes; default 50 ms.
+	RetryDelay time.Duration
+}
+
+func (c *Client) retryDelay() time.Duration {
+	if c.RetryDelay > 0 {
+		return c.RetryDelay
+	}
+	return 50 * time.Millisecond
 }
 
 func (c *Client) chunk() int64 {
@@ -117,12 +126,16 @@ func (c *Client) Upload(ctx context.Context, u Upload) (string, error) {
 		if errors.As(err, &te) && te.Permanent || attempt >= retries || ctx.Err() != nil {
 			return "", err
 		}
-		// Pause (the server may still be writing the cut request), ask
-		// where it got to, then go on from there.
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(min(50*time.Millisecond<<attempt, 2*time.Second)):
+		// Ask where the server got to and go on from there — at once the
+		// first time, since a cut connection is the usual cause; after a
+		// pause when the server is still busy with the cut request (423)
+		// or the failures repeat.
+		if attempt > 0 || errors.As(err, &te) && te.Status == http.StatusLocked {
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(min(c.retryDelay()<<attempt, 2*time.Second)):
+			}
 		}
 		info, herr := c.head(ctx, loc)
 		if herr != nil {
