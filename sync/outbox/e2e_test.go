@@ -327,4 +327,3 @@ func TestHelperWorker(t *testing.T) {
 	w.Start(context.Background())
 	select {} // until killed
 }
-
