@@ -4,6 +4,8 @@ package reftest
 
 import (
 	"context"
+	"io"
+	"log"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
@@ -48,6 +50,7 @@ func Start(tb testing.TB, tls bool, change func(*refserver.Config)) *Peer {
 		tb.Fatal(err)
 	}
 	hs := httptest.NewUnstartedServer(srv.Handler())
+	hs.Config.ErrorLog = log.New(io.Discard, "", 0) // handshakes the tests make fail on purpose
 	if tls {
 		hs.StartTLS()
 	} else {
