@@ -54,6 +54,8 @@ type Client struct {
 	Retries int
 	// RetryDelay is the first pause between resumes; default 50 ms.
 	RetryDelay time.Duration
+
+	init sync.Once
 }
 
 func (c *Client) retryDelay() time.Duration {
@@ -71,9 +73,11 @@ func (c *Client) chunk() int64 {
 }
 
 func (c *Client) urls() URLStore {
-	if c.URLs == nil {
-		c.URLs = NewMemoryURLStore()
-	}
+	c.init.Do(func() {
+		if c.URLs == nil {
+			c.URLs = NewMemoryURLStore()
+		}
+	})
 	return c.URLs
 }
 
