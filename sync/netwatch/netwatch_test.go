@@ -17,7 +17,7 @@ import (
 
 func probe(t *testing.T, c *http.Client, url string) netwatch.Result {
 	t.Helper()
-	p := &netwatch.HTTPProber{Client: c, URL: url, Timeout: 2 * time.Second}
+	p := &netwatch.HTTPProber{Client: c, URL: url, Timeout: 700 * time.Millisecond}
 	return p.Probe(context.Background())
 }
 
@@ -76,7 +76,7 @@ func TestProbe(t *testing.T) {
 			return "http://" + addr + "/health"
 		}, netwatch.Offline},
 		"OfflineTimeout": {func() string {
-			p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults.Latency = refserver.Duration(3 * time.Second) })
+			p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults.Latency = refserver.Duration(1500 * time.Millisecond) })
 			return p.URL + "/health"
 		}, netwatch.Offline},
 	} {

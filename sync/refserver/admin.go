@@ -112,7 +112,7 @@ func (s *Server) Act(ctx context.Context, code string, a Action) (province.Chang
 	if c.Due == "" {
 		c.Due = d.Due
 	}
-	if err := putDossier(ctx, tx, d, now, false); err != nil {
+	if err := putDossier(ctx, tx, d, now, false, false); err != nil {
 		return province.Change{}, err
 	}
 	step := province.QuaTrinhXuLy{MaHoSo: code, NguoiXuLy: a.Actor, ChucDanh: "Chuyên viên", ThoiDiemXuLy: c.At,

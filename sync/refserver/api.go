@@ -158,7 +158,9 @@ func getDossier(ctx context.Context, q interface {
 	return &d, json.Unmarshal([]byte(raw), &d.HoSo)
 }
 
-func putDossier(ctx context.Context, tx *sql.Tx, d *stored, now time.Time, insert bool) error {
+// putDossier stores d; commune says whether this is a commune snapshot
+// (counted in writes) rather than a province action.
+func putDossier(ctx context.Context, tx *sql.Tx, d *stored, now time.Time, insert, commune bool) error {
 	raw, err := json.Marshal(d.HoSo)
 	if err != nil {
 		return err
@@ -170,8 +172,8 @@ func putDossier(ctx context.Context, tx *sql.Tx, d *stored, now time.Time, inser
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE dossiers SET status = ?, due = ?, version = ?, upstream = ?, extended = ?, hoso = ?,
-		writes = writes + 1, updated_at = ? WHERE code = ?`, int(d.Status), d.Due, d.Version, d.Upstream, d.Extended,
-		string(raw), now.UnixMilli(), d.Code)
+		writes = writes + ?, updated_at = ? WHERE code = ?`, int(d.Status), d.Due, d.Version, d.Upstream, d.Extended,
+		string(raw), commune, now.UnixMilli(), d.Code)
 	return err
 }
 
@@ -241,13 +243,13 @@ func (s *Server) syncDossiers(r *http.Request, env province.RawEnvelope) (provin
 			d := &stored{Code: h.MaHoSo, Agency: agencyOf(h.MaHoSo), Status: motcua.Status(st), Due: h.NgayHenTra,
 				Version: h.PhienBan, HoSo: h}
 			d.HoSo.MaGoiTin = ""
-			if err := putDossier(ctx, tx, d, now, true); err != nil {
+			if err := putDossier(ctx, tx, d, now, true, true); err != nil {
 				return province.Response{}, err
 			}
 		default:
 			if msg, apply := merge(cur, h); !apply {
 				res.Message = msg
-			} else if err := putDossier(ctx, tx, cur, now, false); err != nil {
+			} else if err := putDossier(ctx, tx, cur, now, false, true); err != nil {
 				return province.Response{}, err
 			}
 		}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"motcua/sync/province"
+	"motcua/sync/province/provincetest"
+)
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeAndAdmin(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db := filepath.Join(t.TempDir(), "p.db")
+	var out syncBuf
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-agency", "000.00.06.H56",
+			"-user", "xa:mk", "-admin-token", "T", "-fault", "latency=1ms"}, &out, io.Discard)
+	}()
+	var url string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, after, ok := strings.Cut(out.String(), "listening on "); ok {
+			url = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
+			break
+		}
+	}
+	if url == "" {
+		t.Fatalf("server did not start: %q", out.String())
+	}
+	c, err := province.NewClient(province.Config{BaseURL: url, Username: "xa", Password: "mk", Agency: "000.00.06.H56"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := provincetest.Dossier("000.00.06.H56", 1)
+	if res, err := c.Deliver(ctx, []province.Item{provincetest.Item(d, "k", true)}); err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	admin := func(args ...string) (int, string) {
+		var o, e bytes.Buffer
+		code := run(ctx, append([]string{"admin", "-url", url, "-token", "T"}, args...), &o, &e)
+		return code, o.String() + e.String()
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"stats"}, 0, `"dossiers": 1`},
+		{[]string{"process", d.Code}, 0, `"TrangThaiHoSo": "4"`},
+		{[]string{"extend", d.Code, "-due", "20301231170000", "-reason", "Cần xác minh"}, 0, `"NgayHenTra": "20301231170000"`},
+		{[]string{"supplement", d.Code}, 2, "lý do"},
+		{[]string{"result", d.Code, "-doc", "Giấy khai sinh"}, 0, `"TenGiayTo": "Giấy khai sinh"`},
+		{[]string{"show", d.Code}, 0, `"status": 9`},
+		{[]string{"faults", "error_rate=0.2", "drop_rate=0.1"}, 0, `"error_rate": 0.2`},
+		{[]string{"faults", "bogus=1"}, 2, "bogus"},
+		{[]string{"expire-sessions"}, 0, "hết hạn"},
+		{[]string{"frobnicate"}, 2, "không tồn tại"},
+	} {
+		code, text := admin(c.args...)
+		if code != c.code || !strings.Contains(text, c.want) {
+			t.Errorf("admin %v: exit %d, %q; want exit %d containing %q", c.args, code, text, c.code, c.want)
+		}
+	}
+	if code, text := func() (int, string) {
+		var o, e bytes.Buffer
+		return run(ctx, []string{"admin", "-url", url, "-token", "wrong", "stats"}, &o, &e), e.String()
+	}(); code != 1 || !strings.Contains(text, "sai mã quản trị") {
+		t.Errorf("wrong token: %d %q", code, text)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	var o, e bytes.Buffer
+	if code := run(context.Background(), []string{"serve"}, &o, &e); code != 2 || !strings.Contains(e.String(), "-db") {
+		t.Fatalf("serve without -db: %d %q", code, e.String())
+	}
+	if code := run(context.Background(), []string{"user", "-db", db, "xa2", "mk2"}, &o, &e); code != 0 {
+		t.Fatalf("user: %d %q", code, e.String())
+	}
+}
