@@ -29,18 +29,21 @@ import (
 type State string
 
 const (
-	StatePending      State = "pending"      // waiting to be sent (again)
-	StateSending      State = "sending"      // handed to the province; on restart it is sent again
-	StateAcknowledged State = "acknowledged" // the province confirmed it
-	StateQuarantined  State = "quarantined"  // rejected as invalid: an officer must fix and retry it
+	StatePending      State = "pending"     // waiting to be sent (again)
+	StateSending      State = "sending"     // handed to the province; on restart it is sent again
+	StateAcknowledged State = "acked"       // the province confirmed it (the storage layer's spelling)
+	StateQuarantined  State = "quarantined" // rejected as invalid: an officer must fix and retry it
 )
 
 // Message is one outbox row, as the store keeps it.
 type Message struct {
-	ID        int64  // increasing: the delivery order
-	Dossier   string // dossier code: its messages are delivered in ID order
-	Kind      string // what happened locally ("accept", "update", ...); informative
-	Payload   []byte // JSON of motcua.Dossier: the dossier's state after the change
+	ID      int64  // increasing: the delivery order
+	Dossier string // dossier code: its messages are delivered in ID order
+	Kind    string // what happened locally ("accept", "update", ...); informative
+	Payload []byte // JSON of motcua.Dossier: the dossier's state after the change
+	// Key is the store's idempotency key for the message, if it keeps
+	// one; otherwise the worker derives one (MessageKey).
+	Key       string
 	State     State
 	Attempts  int
 	LastError string // the province's last message, or the last failure

@@ -492,8 +492,12 @@ func (w *Worker) prepare(ctx context.Context, m Message) (province.Item, int, er
 			files = append(files, f)
 		}
 	}
+	key := m.Key
+	if key == "" {
+		key = MessageKey(m)
+	}
 	return province.Item{
-		Key:    MessageKey(m),
+		Key:    key,
 		Create: len(d.History) <= 1,
 		HoSo:   w.cfg.Profile.HoSo(&d, files),
 		Steps:  w.cfg.Profile.Steps(&d),

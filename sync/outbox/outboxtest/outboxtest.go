@@ -129,12 +129,12 @@ func OpenSQLite(path string) (*SQLiteStore, error) {
 		kind       TEXT NOT NULL,
 		payload    BLOB NOT NULL,
 		state      TEXT NOT NULL DEFAULT 'pending'
-		           CHECK (state IN ('pending', 'sending', 'acknowledged', 'quarantined')),
+		           CHECK (state IN ('pending', 'sending', 'acked', 'quarantined')),
 		attempts   INTEGER NOT NULL DEFAULT 0,
 		last_error TEXT NOT NULL DEFAULT '',
 		created_at INTEGER NOT NULL
 	) STRICT;
-	CREATE INDEX IF NOT EXISTS outbox_undelivered ON outbox(id) WHERE state != 'acknowledged';`)
+	CREATE INDEX IF NOT EXISTS outbox_undelivered ON outbox(id) WHERE state != 'acked';`)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -180,7 +180,7 @@ func (s *SQLiteStore) query(ctx context.Context, q string, args ...any) ([]outbo
 const cols = `id, dossier, kind, payload, state, attempts, last_error, created_at`
 
 func (s *SQLiteStore) Pending(ctx context.Context, after int64, limit int) ([]outbox.Message, error) {
-	return s.query(ctx, `SELECT `+cols+` FROM outbox WHERE state != 'acknowledged' AND id > ? ORDER BY id LIMIT ?`, after, limit)
+	return s.query(ctx, `SELECT `+cols+` FROM outbox WHERE state != 'acked' AND id > ? ORDER BY id LIMIT ?`, after, limit)
 }
 
 func (s *SQLiteStore) All(ctx context.Context) ([]outbox.Message, error) {
