@@ -13,6 +13,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdh"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	"motcua/sync/bundle"
 	"motcua/sync/province"
 	"motcua/sync/refserver"
 )
@@ -45,6 +48,9 @@ const usage = `motcua-province — máy chủ một cửa tỉnh tham chiếu (�
          faults [key=value …]   (error_rate drop_rate upload_drop_rate burst_rate burst_len
                                  expire_rate html_rate latency jitter slow_bps; không có đối số: xem)
          expire-sessions
+  bundle keygen -out FILE                           tạo khóa nhận gói USB của tỉnh (in khóa công khai)
+  bundle import -db FILE -key FILE -trust ĐƠN_VỊ=KHÓA_HEX… [-public-url URL] GÓI
+                                                    nhận gói USB của xã: kiểm chữ ký, giải mã, lưu (không trùng)
 `
 
 type usageError struct{ msg string }
@@ -70,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = user(args[1:], stdout)
 	case "admin":
 		err = admin(ctx, args[1:], stdout)
+	case "bundle":
+		err = bundleCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -339,4 +347,83 @@ func (c adminClient) do(ctx context.Context, method, path string, body any) erro
 	}
 	_, err = c.out.Write(pretty.Bytes())
 	return err
+}
+
+func bundleCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{"bundle: cần keygen hoặc import"}
+	}
+	switch args[0] {
+	case "keygen":
+		fs := newFlags("keygen")
+		out := fs.String("out", "", "tệp khóa bí mật")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usageError{"bundle keygen: cần -out FILE"}
+		}
+		k, err := bundle.NewRecipientKey()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, []byte(hex.EncodeToString(k.Bytes())+"\n"), 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "khóa công khai nhận gói (cấu hình cho các xã): %x\n", k.PublicKey().Bytes())
+		return nil
+	case "import":
+		fs := newFlags("import")
+		db := fs.String("db", "", "tệp SQLite")
+		keyFile := fs.String("key", "", "tệp khóa bí mật nhận gói")
+		publicURL := fs.String("public-url", "", "địa chỉ máy chủ cho liên kết tệp")
+		var agencies, trust listFlag
+		fs.Var(&agencies, "agency", "mã định danh cơ quan được phục vụ")
+		fs.Var(&trust, "trust", "ĐƠN_VỊ=KHÓA_HEX của máy xã")
+		if err := parse(fs, args[1:]); err != nil {
+			return err
+		}
+		if *db == "" || *keyFile == "" || fs.NArg() != 1 {
+			return usageError{"bundle import: cần -db FILE -key FILE -trust ĐƠN_VỊ=KHÓA GÓI"}
+		}
+		raw, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return err
+		}
+		kb, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+		if err != nil {
+			return usageError{"bundle import: tệp khóa không phải hex"}
+		}
+		key, err := ecdh.X25519().NewPrivateKey(kb)
+		if err != nil {
+			return usageError{"bundle import: khóa sai: " + err.Error()}
+		}
+		tf, err := refserver.ParseSigners(trust)
+		if err != nil {
+			return usageError{"bundle import: -trust " + err.Error()}
+		}
+		srv, err := refserver.Open(refserver.Config{DBPath: *db, Agencies: agencies, PublicURL: *publicURL})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		b, err := srv.ReadBundle(f, bundle.ReadOptions{Key: key, Trust: tf})
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		defer b.Remove()
+		rep, err := srv.ImportBundle(ctx, b)
+		if err != nil {
+			return err
+		}
+		out, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintln(stdout, string(out))
+		return nil
+	}
+	return usageError{fmt.Sprintf("bundle: lệnh «%s» không tồn tại", args[0])}
 }

@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdh"
+	"encoding/hex"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"motcua/sync/bundle"
+	"motcua/sync/outbox/outboxtest"
 	"motcua/sync/province"
 	"motcua/sync/province/provincetest"
 )
@@ -100,5 +105,45 @@ func TestServeAndAdmin(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"user", "-db", db, "xa2", "mk2"}, &o, &e); code != 0 {
 		t.Fatalf("user: %d %q", code, e.String())
+	}
+}
+
+func TestBundleImport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var o, e bytes.Buffer
+	keyFile := filepath.Join(dir, "province.key")
+	if code := run(ctx, []string{"bundle", "keygen", "-out", keyFile}, &o, &e); code != 0 {
+		t.Fatalf("keygen: %d %s", code, e.String())
+	}
+	pubHex := strings.TrimSpace(o.String()[strings.LastIndex(o.String(), " ")+1:])
+	pubBytes, _ := hex.DecodeString(pubHex)
+	recipient, err := ecdh.X25519().NewPublicKey(pubBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spub, spriv, _ := bundle.NewSigningKey()
+	q := &outboxtest.MemStore{}
+	for i := range 3 {
+		q.Enqueue(ctx, provincetest.Dossier("000.00.06.H56", i+1))
+	}
+	file := filepath.Join(dir, "xa.bundle")
+	var buf bytes.Buffer
+	if _, err := bundle.Export(ctx, &buf, q, nil, bundle.Options{Agency: "000.00.06.H56", Station: "1/1", Sign: spriv, Recipient: recipient}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, buf.Bytes(), 0o600)
+	args := []string{"bundle", "import", "-db", filepath.Join(dir, "p.db"), "-key", keyFile, "-agency", "H56",
+		"-trust", "000.00.06.H56=" + hex.EncodeToString(spub), file}
+	for i, want := range []string{`"accepted": 3`, `"duplicates": 3`} {
+		o.Reset()
+		e.Reset()
+		if code := run(ctx, args, &o, &e); code != 0 || !strings.Contains(o.String(), want) {
+			t.Fatalf("import %d: exit %d %s %s", i+1, code, o.String(), e.String())
+		}
+	}
+	os.WriteFile(file, buf.Bytes()[:buf.Len()/2], 0o600)
+	if code := run(ctx, args, &o, &e); code != 2 || !strings.Contains(e.String(), "cắt cụt") {
+		t.Fatalf("truncated: exit %d %s", code, e.String())
 	}
 }

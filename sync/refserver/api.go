@@ -195,26 +195,56 @@ func (s *Server) syncDossiers(r *http.Request, env province.RawEnvelope) (provin
 		return province.Response{ErrorCode: province.CodeBadRequest,
 			Message: fmt.Sprintf("isUpdating phải là \"True\" hoặc \"False\", nhận «%s»", env.IsUpdating)}, nil
 	}
+	hs := make([]*province.HoSo, len(items))
+	bad := make([]string, len(items))
+	for i, raw := range items {
+		var h province.HoSo
+		if err := json.Unmarshal(raw, &h); err != nil {
+			bad[i] = fmt.Sprintf("HoSo[%d] sai cấu trúc JSON: %v", i, err)
+			continue
+		}
+		hs[i] = &h
+	}
+	results, err := s.applyDossiers(ctx, env.Agency, create, hs, bad, nil)
+	if err != nil {
+		return province.Response{}, err
+	}
+	resp := province.Response{ErrorCode: province.CodeOK, Results: results}
+	for _, res := range resp.Results {
+		if res.ErrorCode != province.CodeOK {
+			resp.ErrorCode = res.ErrorCode
+			resp.Message = "một số hồ sơ không được nhận; xem ketqua"
+			break
+		}
+	}
+	return resp, nil
+}
+
+// applyDossiers validates and stores commune snapshots in one
+// transaction; hs[i] nil means item i failed to decode with bad[i]. For an
+// accepted item, steps(i) (if set) gives processing steps to store with it.
+func (s *Server) applyDossiers(ctx context.Context, agency string, create bool, hs []*province.HoSo, bad []string,
+	steps func(i int) []province.QuaTrinhXuLy) ([]province.ItemResult, error) {
 	s.write.Lock()
 	defer s.write.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return province.Response{}, err
+		return nil, err
 	}
 	defer tx.Rollback()
 	now := s.now()
-	resp := province.Response{ErrorCode: province.CodeOK, Results: make([]province.ItemResult, len(items))}
+	results := make([]province.ItemResult, len(hs))
 	dups := 0
-	for i, raw := range items {
-		res := &resp.Results[i]
+	for i, hp := range hs {
+		res := &results[i]
 		res.ErrorCode = province.CodeOK
-		var h province.HoSo
-		if err := json.Unmarshal(raw, &h); err != nil {
-			res.ErrorCode, res.Message = province.CodeInvalid, fmt.Sprintf("HoSo[%d] sai cấu trúc JSON: %v", i, err)
+		if hp == nil {
+			res.ErrorCode, res.Message = province.CodeInvalid, bad[i]
 			continue
 		}
+		h := *hp
 		res.Code, res.Key = h.MaHoSo, h.MaGoiTin
-		if code, msg := s.validate(ctx, &h, env.Agency); code != province.CodeOK {
+		if code, msg := s.validate(ctx, &h, agency); code != province.CodeOK {
 			res.ErrorCode, res.Message = code, fmt.Sprintf("HoSo[%d] %s: %s", i, h.MaHoSo, msg)
 			continue
 		}
@@ -227,12 +257,12 @@ func (s *Server) syncDossiers(r *http.Request, env province.RawEnvelope) (provin
 				continue
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return province.Response{}, err
+				return nil, err
 			}
 		}
 		cur, err := getDossier(ctx, tx, h.MaHoSo)
 		if err != nil {
-			return province.Response{}, err
+			return nil, err
 		}
 		switch {
 		case cur != nil && create:
@@ -244,36 +274,33 @@ func (s *Server) syncDossiers(r *http.Request, env province.RawEnvelope) (provin
 				Version: h.PhienBan, HoSo: h}
 			d.HoSo.MaGoiTin = ""
 			if err := putDossier(ctx, tx, d, now, true, true); err != nil {
-				return province.Response{}, err
+				return nil, err
 			}
 		default:
 			if msg, apply := merge(cur, h); !apply {
 				res.Message = msg
 			} else if err := putDossier(ctx, tx, cur, now, false, true); err != nil {
-				return province.Response{}, err
+				return nil, err
 			}
 		}
 		if h.MaGoiTin != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO receipts(key, code, at) VALUES (?, ?, ?)`,
 				h.MaGoiTin, h.MaHoSo, now.UnixMilli()); err != nil {
-				return province.Response{}, err
+				return nil, err
+			}
+		}
+		if steps != nil {
+			for _, st := range steps(i) {
+				if err := insertStep(ctx, tx, st); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	if err := s.bump(ctx, tx, "duplicates", dups); err != nil {
-		return province.Response{}, err
+		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return province.Response{}, err
-	}
-	for _, res := range resp.Results {
-		if res.ErrorCode != province.CodeOK {
-			resp.ErrorCode = res.ErrorCode
-			resp.Message = "một số hồ sơ không được nhận; xem ketqua"
-			break
-		}
-	}
-	return resp, nil
+	return results, tx.Commit()
 }
 
 // merge applies a commune snapshot to the stored dossier. A snapshot older

@@ -60,6 +60,10 @@ CREATE TABLE IF NOT EXISTS feed (
 	change TEXT NOT NULL    -- JSON Change
 ) STRICT;
 CREATE INDEX IF NOT EXISTS feed_agency ON feed(agency, seq);
+CREATE TABLE IF NOT EXISTS bundle_files (
+	sha256 TEXT PRIMARY KEY,  -- attachments that came by USB bundle, stored once
+	upload TEXT NOT NULL
+) STRICT;
 CREATE TABLE IF NOT EXISTS counters (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL

@@ -46,6 +46,9 @@ type Config struct {
 	// AdminToken guards /admin; empty disables the admin endpoints.
 	AdminToken string
 	MaxUpload  int64 // bytes; default 50 MiB
+	// PublicURL is this server's address as clients see it, for links to
+	// files that arrived by USB bundle; default http://127.0.0.1:8686.
+	PublicURL string
 	// MaxBody bounds an API request body (after gzip); default 32 MiB.
 	MaxBody int64
 	Faults  Faults
@@ -86,6 +89,9 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 50 << 20
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://127.0.0.1:8686"
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 32 << 20
