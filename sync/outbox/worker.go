@@ -512,3 +512,24 @@ func MessageKey(m Message) string {
 	sum := sha256.Sum256(m.Payload)
 	return fmt.Sprintf("%s#%d#%x", m.Dossier, m.ID, sum[:6])
 }
+
+// Drain steps until nothing is left to send or a step fails, and returns
+// the totals: the CLI's one-pass `sync`.
+func (w *Worker) Drain(ctx context.Context) (Summary, error) {
+	var total Summary
+	for {
+		s, err := w.Step(ctx)
+		total.Dossiers += s.Dossiers
+		total.Sent += s.Sent
+		total.Acknowledged += s.Acknowledged
+		total.Duplicates += s.Duplicates
+		total.Quarantined += s.Quarantined
+		total.Retrying += s.Retrying
+		total.Uploaded += s.Uploaded
+		total.Blocked = s.Blocked
+		total.Err, total.NextTry, total.At = s.Err, s.NextTry, s.At
+		if err != nil || s.Idle() || (s.Acknowledged == 0 && s.Quarantined == 0) {
+			return total, err
+		}
+	}
+}

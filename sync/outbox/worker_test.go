@@ -344,6 +344,26 @@ func TestWorker(t *testing.T) {
 	})
 }
 
+func TestDrain(t *testing.T) {
+	q := &outboxtest.MemStore{}
+	fake := provincetest.NewFake(agency)
+	for i := range 130 {
+		q.Enqueue(context.Background(), provincetest.Dossier(agency, i+1))
+	}
+	bad := provincetest.Dossier(agency, 200)
+	bad.ReceivedAt = time.Time{}
+	q.Enqueue(context.Background(), bad)
+	s, err := outbox.New(q, fake, outbox.Config{BatchSize: 50}).Drain(context.Background())
+	if err != nil || s.Acknowledged != 130 || s.Quarantined != 1 || s.Blocked != 1 {
+		t.Fatalf("drain: %+v %v", s, err)
+	}
+	fake.Hook = func(string, []province.Item) error { return errors.New("down") }
+	q.Enqueue(context.Background(), provincetest.Dossier(agency, 300))
+	if s, err := outbox.New(q, fake, outbox.Config{}).Drain(context.Background()); err == nil || s.Retrying != 1 {
+		t.Fatalf("drain while down: %+v %v", s, err)
+	}
+}
+
 func TestWorkerLoop(t *testing.T) {
 	t.Run("ReconnectedRetriesAtOnce", func(t *testing.T) {
 		q := &outboxtest.MemStore{}
