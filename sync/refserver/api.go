@@ -49,7 +49,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, province.AuthResponse{Session: token, ExpiresAt: province.FormatDate(exp), ErrorCode: province.CodeOK})
 }
 
-var errSession = errors.New("Phiên làm việc không tồn tại hoặc đã hết hạn; hãy đăng nhập lại")
+var errSession = errors.New("phiên làm việc không tồn tại hoặc đã hết hạn; hãy đăng nhập lại")
 
 func (s *Server) checkSession(ctx context.Context, token string) error {
 	if token == "" {
