@@ -4,8 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,5 +153,53 @@ func TestBundleImport(t *testing.T) {
 	os.WriteFile(file, buf.Bytes()[:buf.Len()/2], 0o600)
 	if code := run(ctx, args, &o, &e); code != 2 || !strings.Contains(e.String(), "cắt cụt") {
 		t.Fatalf("truncated: exit %d %s", code, e.String())
+	}
+}
+
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "motcua-province test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	kb, _ := x509.MarshalECPrivateKey(key)
+	os.WriteFile(filepath.Join(dir, "cert.pem"), certPEM, 0o600)
+	os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuf
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "p.db"), "-agency", "000.00.06.H56",
+			"-user", "xa:mk", "-tls-cert", filepath.Join(dir, "cert.pem"), "-tls-key", filepath.Join(dir, "key.pem")}, &out, io.Discard)
+	}()
+	defer func() { cancel(); <-done }()
+	var url string
+	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, after, ok := strings.Cut(out.String(), "listening on "); ok {
+			url = strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
+		}
+	}
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %q", url)
+	}
+	item := provincetest.Item(provincetest.Dossier("000.00.06.H56", 1), "k", true)
+	for _, ca := range [][]byte{nil, certPEM} {
+		c, err := province.NewClient(province.Config{BaseURL: url, Username: "xa", Password: "mk", Agency: "000.00.06.H56", CAPEM: ca})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Deliver(ctx, []province.Item{item})
+		switch {
+		case ca == nil && err == nil:
+			t.Fatal("a certificate from an unknown CA was accepted")
+		case ca != nil && (err != nil || res[0].Err != nil):
+			t.Fatalf("with the CA: %v %v", err, res)
+		}
 	}
 }
