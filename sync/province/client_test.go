@@ -1,7 +1,11 @@
 package province_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +18,7 @@ import (
 	"motcua/sync/province/provincetest"
 	"motcua/sync/refserver"
 	"motcua/sync/refserver/reftest"
+	"motcua/sync/tus"
 )
 
 func newClient(tb testing.TB, cfg province.Config) *province.Client {
@@ -128,6 +133,16 @@ func TestClient(t *testing.T) {
 		err := one(t, newClient(t, cfg), 1)
 		if err == nil || province.Classify(err) != province.Transient || time.Since(start) > 1500*time.Millisecond {
 			t.Fatalf("err = %v after %v; want a quick transient error", err, time.Since(start))
+		}
+	})
+	t.Run("ErrAttachmentTooLarge", func(t *testing.T) {
+		p := reftest.Start(t, false, func(c *refserver.Config) { c.MaxUpload = 1000 })
+		data := bytes.Repeat([]byte("x"), 5000)
+		sum := sha256.Sum256(data)
+		_, err := newClient(t, p.Config()).Upload(ctx, tus.Upload{Name: "phim.mp4", Size: 5000, SHA256: hex.EncodeToString(sum[:]),
+			Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }})
+		if province.Classify(err) != province.Invalid || !strings.Contains(err.Error(), "phim.mp4") || !strings.Contains(err.Error(), "413") {
+			t.Fatalf("err = %v; want an invalid error naming the file and the limit", err)
 		}
 	})
 	t.Run("GzipBothWays", func(t *testing.T) {
