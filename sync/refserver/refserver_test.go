@@ -232,3 +232,55 @@ func TestParseFaults(t *testing.T) {
 		}
 	}
 }
+
+func TestFaults(t *testing.T) {
+	p := reftest.Start(t, false, nil)
+	get := func() (int, time.Duration, error) {
+		start := time.Now()
+		req, _ := http.NewRequest("GET", p.URL+"/health?nonce=x", nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			return 0, time.Since(start), err
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, time.Since(start), nil
+	}
+	t.Run("SlowResponses", func(t *testing.T) {
+		p.SetFaults(refserver.Faults{SlowBPS: 200})
+		if code, d, err := get(); err != nil || code != 200 || d < 300*time.Millisecond {
+			t.Fatalf("HTTP %d in %v (%v); want a trickled answer", code, d, err)
+		}
+	})
+	t.Run("Drops", func(t *testing.T) {
+		p.SetFaults(refserver.Faults{DropRate: 1})
+		for range 4 {
+			if _, _, err := get(); err == nil {
+				t.Fatal("answered despite drop_rate=1")
+			}
+		}
+		if st, _ := p.Stats(context.Background()); st.Faults.DropsBefore+st.Faults.DropsAfter < 4 {
+			t.Fatalf("faults %+v", st.Faults)
+		}
+	})
+	t.Run("Burst", func(t *testing.T) {
+		p.SetFaults(refserver.Faults{BurstRate: 1, BurstLen: 3})
+		for i := range 3 {
+			if code, _, _ := get(); code != 503 {
+				t.Fatalf("request %d: HTTP %d; want 503", i, code)
+			}
+		}
+		p.SetFaults(refserver.Faults{})
+		if code, _, _ := get(); code != 200 {
+			t.Fatalf("after the burst: HTTP %d", code)
+		}
+	})
+	t.Run("Latency", func(t *testing.T) {
+		p.SetFaults(refserver.Faults{Latency: refserver.Duration(150 * time.Millisecond)})
+		if _, d, _ := get(); d < 150*time.Millisecond {
+			t.Fatalf("answered in %v", d)
+		}
+		p.SetFaults(refserver.Faults{})
+	})
+}
