@@ -34,6 +34,7 @@ var hostile = refserver.Faults{
 	BurstRate:      0.01,
 	BurstLen:       5,
 	ExpireRate:     0.02,
+	HTMLRate:       0.02,
 	Latency:        refserver.Duration(time.Millisecond),
 	Jitter:         refserver.Duration(2 * time.Millisecond),
 }
@@ -237,7 +238,7 @@ func TestChaos(t *testing.T) {
 	w.Stop()
 	st, _ := p.Stats(context.Background())
 	f := st.Faults
-	if f.Errors == 0 || f.DropsBefore == 0 || f.DropsAfter == 0 || f.UploadDrops == 0 || f.Burst5xx == 0 || f.Expiries == 0 {
+	if f.Errors == 0 || f.DropsBefore == 0 || f.DropsAfter == 0 || f.UploadDrops == 0 || f.Burst5xx == 0 || f.Expiries == 0 || f.HTML == 0 {
 		t.Errorf("not every fault happened: %+v", f)
 	}
 	verify(t, p, q, final, msgs)
