@@ -41,8 +41,10 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
 	exp := s.now().Add(s.cfg.SessionTTL)
+	s.db.ExecContext(r.Context(), `DELETE FROM sessions WHERE expires_at <= ?`, s.now().UnixMilli())
 	if _, err := s.db.ExecContext(r.Context(), `INSERT INTO sessions(token, username, expires_at) VALUES (?, ?, ?)`,
 		token, req.Username, exp.UnixMilli()); err != nil {
+		s.log.Error("auth", "err", err)
 		fail(w, http.StatusInternalServerError, province.CodeInternal, "lỗi máy chủ khi tạo phiên")
 		return
 	}
