@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,9 +53,26 @@ func TestRuralLink(t *testing.T) {
 	if url == "" {
 		t.Skip("set by sync/netem/rural-bench.sh")
 	}
+	ruralDrain(t, url, envInt("MOTCUA_RURAL_RATE_BPS", 1_000_000))
+}
+
+// TestSlowLinkProxy is the same measurement through an in-process proxy
+// with a rate limit and a delay (no loss), for machines without netem or
+// root: MOTCUA_SLOWLINK=1 go test -run SlowLinkProxy -v ./sync/outbox/
+func TestSlowLinkProxy(t *testing.T) {
+	if os.Getenv("MOTCUA_SLOWLINK") == "" {
+		t.Skip("set MOTCUA_SLOWLINK=1 (takes about half a minute)")
+	}
+	rate := envInt("MOTCUA_RURAL_RATE_BPS", 1_000_000)
+	delay := time.Duration(envInt("MOTCUA_SLOWLINK_DELAY_MS", 150)) * time.Millisecond
+	p := reftest.Start(t, false, nil)
+	addr := startSlowLink(t, strings.TrimPrefix(p.URL, "http://"), rate, delay)
+	ruralDrain(t, "http://"+addr, rate)
+}
+
+func ruralDrain(t *testing.T, url string, rate int) {
 	n := envInt("MOTCUA_RURAL_N", 24)
 	size := envInt("MOTCUA_RURAL_FILE", 96<<10)
-	rate := envInt("MOTCUA_RURAL_RATE_BPS", 1_000_000)
 	q, err := outboxtest.OpenSQLite(filepath.Join(t.TempDir(), "outbox.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +101,7 @@ func TestRuralLink(t *testing.T) {
 	elapsed := time.Since(start)
 	payload := float64(n * size)
 	util := payload * 8 / (float64(rate) * elapsed.Seconds())
-	t.Logf("rural link: %d dossiers with %d KiB scans in %v: %.0f kbit/s of attachment payload on a %d kbit/s link = %.0f%% utilisation",
+	t.Logf("link: %d dossiers with %d KiB scans in %v: %.0f kbit/s of attachment payload on a %d kbit/s link = %.0f%% utilisation",
 		n, size>>10, elapsed.Round(time.Millisecond), payload*8/elapsed.Seconds()/1000, rate/1000, util*100)
 	if util < 0.8 {
 		t.Errorf("utilisation %.0f%% < 80%%", util*100)
