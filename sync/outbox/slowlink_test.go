@@ -19,7 +19,6 @@ type slowLink struct {
 	delay  time.Duration
 	up     linkDir
 	down   linkDir
-	wg     sync.WaitGroup
 }
 
 type linkDir struct {
