@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -478,41 +479,77 @@ const DefaultLimit = 100
 // MaxLimit caps a page of List and Search.
 const MaxLimit = 1000
 
-// where builds the WHERE clause of a list filter.
-func where(f app.ListFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if len(f.Statuses) > 0 {
-		conds = append(conds, "d.status IN ("+placeholders(len(f.Statuses))+")")
-		for _, st := range f.Statuses {
-			args = append(args, int(st))
-		}
-	}
-	if f.ActiveOnly {
-		var active []string
+// filter is a ListFilter as SQL: the statuses asked for (nil = any) and
+// the other conditions.
+type filter struct {
+	statuses []int
+	none     bool // the statuses asked for and ActiveOnly exclude each other
+	conds    []string
+	args     []any
+}
+
+func newFilter(f app.ListFilter) filter {
+	var q filter
+	if len(f.Statuses) > 0 || f.ActiveOnly {
 		for _, st := range motcua.Statuses() {
-			if st.Active() {
-				active = append(active, strconv.Itoa(int(st)))
+			if (len(f.Statuses) == 0 || slices.Contains(f.Statuses, st)) && (!f.ActiveOnly || st.Active()) {
+				q.statuses = append(q.statuses, int(st))
 			}
 		}
-		conds = append(conds, "d.status IN ("+strings.Join(active, ",")+")")
+		q.none = len(q.statuses) == 0
 	}
 	if !f.ReceivedFrom.IsZero() {
-		conds = append(conds, "d.received_at >= ?")
-		args = append(args, ms(f.ReceivedFrom))
+		q.conds = append(q.conds, "d.received_at >= ?")
+		q.args = append(q.args, ms(f.ReceivedFrom))
 	}
 	if !f.ReceivedTo.IsZero() {
-		conds = append(conds, "d.received_at < ?")
-		args = append(args, ms(f.ReceivedTo))
+		q.conds = append(q.conds, "d.received_at < ?")
+		q.args = append(q.args, ms(f.ReceivedTo))
 	}
 	if !f.DueBefore.IsZero() {
-		conds = append(conds, "d.due_at < ?")
-		args = append(args, ms(f.DueBefore))
+		q.conds = append(q.conds, "d.due_at < ?")
+		q.args = append(q.args, ms(f.DueBefore))
+	}
+	return q
+}
+
+// where is the WHERE clause with the statuses as one IN list.
+func (q filter) where() string {
+	conds := q.conds
+	if len(q.statuses) > 0 {
+		conds = append([]string{"d.status IN (" + ints(q.statuses) + ")"}, conds...)
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return ""
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND ")
+}
+
+// page selects the ids of one page, newest receipt first. With several
+// statuses it is a UNION ALL of one arm per status, each reading the
+// (status, received_at) index in order, which SQLite merges and stops at
+// the page's end; a plain IN list would sort every matching row first.
+func (q filter) page(limit, offset int) (string, []any) {
+	const order = ` ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?`
+	if len(q.statuses) <= 1 {
+		return `SELECT d.id FROM dossiers d` + q.where() + order, append(slices.Clone(q.args), limit, offset)
+	}
+	var arms []string
+	var args []any
+	for _, st := range q.statuses {
+		arms = append(arms, `SELECT d.id, d.received_at FROM dossiers d WHERE `+
+			strings.Join(append([]string{"d.status = " + strconv.Itoa(st)}, q.conds...), " AND "))
+		args = append(args, q.args...)
+	}
+	return `SELECT id FROM (` + strings.Join(arms, " UNION ALL ") + order + `)`, append(args, limit, offset)
+}
+
+func ints(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }
 
 // List returns one page of the dossiers matching f, newest receipt first,
@@ -522,14 +559,16 @@ func (s *Store) List(ctx context.Context, f app.ListFilter) ([]*motcua.Dossier, 
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	limit = min(limit, MaxLimit)
-	w, args := where(f)
-	args = append(args, limit, max(f.Offset, 0))
+	q := newFilter(f)
+	if q.none {
+		return nil, nil
+	}
+	ids, args := q.page(min(limit, MaxLimit), max(f.Offset, 0))
 	var ds []*motcua.Dossier
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		ds, err = queryDossiers(ctx, tx, `SELECT `+dossierCols+` FROM dossiers d`+w+
-			` ORDER BY d.received_at DESC, d.id DESC LIMIT ? OFFSET ?`, args...)
+		ds, err = queryDossiers(ctx, tx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.id IN (`+ids+`)
+			ORDER BY d.received_at DESC, d.id DESC`, args...)
 		return err
 	})
 	if err != nil {
@@ -540,9 +579,12 @@ func (s *Store) List(ctx context.Context, f app.ListFilter) ([]*motcua.Dossier, 
 
 // Count returns how many dossiers match f (Offset and Limit are ignored).
 func (s *Store) Count(ctx context.Context, f app.ListFilter) (int, error) {
-	w, args := where(f)
+	q := newFilter(f)
+	if q.none {
+		return 0, nil
+	}
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dossiers d`+w, args...).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM dossiers d`+q.where(), q.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count dossiers: %w", err)
 	}
 	return n, nil

@@ -3,6 +3,7 @@ package storage_test
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -256,7 +257,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatalf("%d pending messages, want one per write (2)", len(ms))
 	}
 	for i, m := range ms {
-		if want := d.Code + ":" + string(rune('1'+i)); m.IdempotencyKey != want || m.Kind != storage.OutboxKindUpsert || m.State != storage.StatePending {
+		if want := d.Code + ":" + strconv.Itoa(i+1); m.IdempotencyKey != want || m.Kind != storage.OutboxKindUpsert || m.State != storage.StatePending {
 			t.Fatalf("message %d = %s %s %s, want %s %s pending", i, m.IdempotencyKey, m.Kind, m.State, want, storage.OutboxKindUpsert)
 		}
 		var p motcua.Dossier
@@ -334,6 +335,9 @@ func TestListCount(t *testing.T) {
 		{"TwoStatuses", app.ListFilter{Statuses: []motcua.Status{motcua.StatusProcessing, motcua.StatusWithdrawn}}, 14},
 		{"Range", app.ListFilter{ReceivedFrom: day.Add(10 * time.Hour), ReceivedTo: day.Add(20 * time.Hour)}, 10},
 		{"Late", app.ListFilter{DueBefore: day.Add(34 * time.Hour), ActiveOnly: true}, 8},
+		{"ActiveAmongStatuses", app.ListFilter{Statuses: []motcua.Status{motcua.StatusProcessing, motcua.StatusWithdrawn}, ActiveOnly: true}, 8},
+		{"ActiveExcludesStatus", app.ListFilter{Statuses: []motcua.Status{motcua.StatusWithdrawn}, ActiveOnly: true}, 0},
+		{"StatusesInRange", app.ListFilter{Statuses: []motcua.Status{motcua.StatusReceived, motcua.StatusProcessing}, ReceivedFrom: day.Add(10 * time.Hour)}, 16},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,6 +40,17 @@ func TestOpen(t *testing.T) {
 				t.Errorf("PRAGMA %s = %s, want %s", p, g, w)
 			}
 		}
+		for _, c := range []struct {
+			write      bool
+			name, want string
+		}{
+			{true, "synchronous", "2"}, {true, "foreign_keys", "1"}, {true, "busy_timeout", "10000"}, {true, "journal_mode", "wal"},
+			{false, "synchronous", "2"}, {false, "query_only", "1"}, {false, "busy_timeout", "10000"},
+		} {
+			if got, err := storage.Pragma(s, c.write, c.name); err != nil || got != c.want {
+				t.Errorf("PRAGMA %s (write %v) = %q, %v; want %q", c.name, c.write, got, err, c.want)
+			}
+		}
 		var strict int
 		if err := db.QueryRow(`SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
 			AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'dossier_fts%' AND strict = 0`).Scan(&strict); err != nil {

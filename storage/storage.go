@@ -107,8 +107,11 @@ func Open(path string) (*Store, error) {
 
 // Close runs the query planner's housekeeping and closes the database.
 func (s *Store) Close() error {
-	// Bounded work; it keeps the statistics behind the list queries fresh.
-	_, _ = s.w.Exec("PRAGMA analysis_limit=400; PRAGMA optimize")
+	// Bounded work that keeps the planner's statistics fresh; skipped if
+	// another process holds the write lock for long.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, _ = s.w.ExecContext(ctx, "PRAGMA analysis_limit=400; PRAGMA optimize")
 	for _, st := range s.stmts {
 		st.Close()
 	}
