@@ -10,8 +10,6 @@ import (
 	"io"
 	"strconv"
 
-	"golang.org/x/text/unicode/norm"
-
 	"motcua"
 	"motcua/app"
 )
@@ -54,11 +52,11 @@ func (w *wtx) audit(a app.AuditEntry) error {
 	if at.IsZero() {
 		at = w.now
 	}
-	actor := norm.NFC.String(a.Actor)
+	actor := nfc(a.Actor)
 	if actor == "" {
 		actor = "system"
 	}
-	action, subject, detail := norm.NFC.String(a.Action), norm.NFC.String(a.Subject), norm.NFC.String(a.Detail)
+	action, subject, detail := nfc(a.Action), nfc(a.Subject), nfc(a.Detail)
 	var last int64
 	if err := w.queryRow(sqlAuditTop).Scan(&last); err != nil {
 		return fmt.Errorf("read audit head: %w", err)

@@ -21,12 +21,15 @@ import (
 // the payload is the whole dossier as JSON.
 const OutboxKindUpsert = "dossier.upsert"
 
+// nfc is text as stored: valid UTF-8 (so the JSON payload says the same as
+// the row) in NFC.
+func nfc(s string) string { return norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD")) }
+
 // normalise returns a deep copy of d as it will be stored: text in NFC,
 // instants truncated to the millisecond and in Vietnam time. The caller's
 // dossier is replaced by it only once the transaction has committed.
 func normalise(d *motcua.Dossier) (motcua.Dossier, error) {
 	n := *d
-	nfc := norm.NFC.String
 	n.Code = strings.TrimSpace(nfc(n.Code))
 	n.Procedure = motcua.ProcedureRef{Code: nfc(n.Procedure.Code), Name: nfc(n.Procedure.Name), Field: nfc(n.Procedure.Field)}
 	a := &n.Applicant
@@ -400,7 +403,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 
 // Get returns the dossier with its history. Errors: KindNotFound motcua.ErrNotFound.
 func (s *Store) Get(ctx context.Context, code string) (*motcua.Dossier, error) {
-	code = strings.TrimSpace(norm.NFC.String(code))
+	code = strings.TrimSpace(nfc(code))
 	var d *motcua.Dossier
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		ds, err := queryDossiers(ctx, tx, `SELECT `+dossierCols+` FROM dossiers d WHERE d.code = ?`, code)

@@ -88,6 +88,34 @@ func TestAccept(t *testing.T) {
 			t.Fatalf("code = %s, want %s", d.Code, want)
 		}
 	})
+	t.Run("RollsBackEverything", func(t *testing.T) {
+		s := MustOpen(t)
+		db := rawDB(t, s.Path())
+		// The last statement of the transaction fails, as a full disk would.
+		if _, err := db.Exec(`CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+			t.Fatal(err)
+		}
+		d := newDossier(day)
+		before := *d
+		if err := s.Accept(ctx, d, agency, motcua.Station{K: 1, N: 1}, auditOf("a")); err == nil {
+			t.Fatal("Accept succeeded although the audit insert failed")
+		}
+		if !reflect.DeepEqual(*d, before) {
+			t.Fatal("a failed Accept changed the dossier")
+		}
+		assertCounts(t, s, 0, 0, 0)
+		for _, table := range []string{"history", "code_seq", "dossier_fts"} {
+			if n := queryInt(t, db, `SELECT count(*) FROM `+table); n != 0 {
+				t.Fatalf("%d rows left in %s", n, table)
+			}
+		}
+		if _, err := db.Exec(`DROP TRIGGER fail_audit`); err != nil {
+			t.Fatal(err)
+		}
+		if mustAccept(t, s, d); d.Code != agency+"-261124-0001" {
+			t.Fatalf("code = %s: the failed Accept used up a number", d.Code)
+		}
+	})
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s := MustOpen(t)
 		d := newDossier(day)

@@ -2,9 +2,11 @@ package storage_test
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -78,22 +80,34 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotOurs", func(t *testing.T) {
-		for name, setup := range map[string]string{
-			"OtherApplicationID": `PRAGMA application_id = 1179602244`,
-			"UnmarkedWithTables": `CREATE TABLE notes (body TEXT)`,
+		sqlFile := func(q string) func(string) error {
+			return func(path string) error {
+				db, err := sql.Open("sqlite", path)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				_, err = db.Exec(q)
+				return err
+			}
+		}
+		for name, setup := range map[string]func(path string) error{
+			"OtherApplicationID": sqlFile(`PRAGMA application_id = 1179602244`),
+			"UnmarkedWithTables": sqlFile(`CREATE TABLE notes (body TEXT)`),
+			"NotSQLite": func(path string) error {
+				return os.WriteFile(path, bytes.Repeat([]byte("Một Cửa "), 1000), 0o600)
+			},
 		} {
 			t.Run(name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "other.db")
-				db := rawDB(t, path)
-				if _, err := db.Exec(setup); err != nil {
+				if err := setup(path); err != nil {
 					t.Fatal(err)
 				}
-				db.Close()
 				before, _ := os.ReadFile(path)
 				_, err := storage.Open(path)
 				wantCoded(t, err, motcua.KindInvalid, storage.ErrNotOurs)
 				if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
-					t.Fatal("opening another application's database changed it")
+					t.Fatal("opening another application's file changed it")
 				}
 			})
 		}
@@ -103,20 +117,26 @@ func TestOpen(t *testing.T) {
 		if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		paths := map[string]string{"Uncreatable": filepath.Join(file, "data", "motcua.db")}
-		if os.Geteuid() != 0 { // root writes anywhere
+		cases := map[string]struct{ path, rule string }{
+			"Uncreatable": {filepath.Join(file, "data", "motcua.db"), "không tạo được"},
+		}
+		switch {
+		case os.Geteuid() != 0:
 			ro := filepath.Join(t.TempDir(), "ro")
 			if err := os.Mkdir(ro, 0o500); err != nil {
 				t.Fatal(err)
 			}
-			paths["NotWritable"] = filepath.Join(ro, "motcua.db")
+			cases["NotWritable"] = struct{ path, rule string }{filepath.Join(ro, "motcua.db"), "không ghi được"}
+		case runtime.GOOS == "linux":
+			// Root writes anywhere, except into sysfs.
+			cases["NotWritable"] = struct{ path, rule string }{"/sys/kernel/motcua.db", "không ghi được"}
 		}
-		for name, path := range paths {
+		for name, c := range cases {
 			t.Run(name, func(t *testing.T) {
-				_, err := storage.Open(path)
+				_, err := storage.Open(c.path)
 				e := wantCoded(t, err, motcua.KindInvalid, storage.ErrDataDir)
-				if e.Field != "data" || !strings.HasPrefix(e.Msg, "Thư mục dữ liệu ") {
-					t.Fatalf("field %q, message %q", e.Field, e.Msg)
+				if e.Field != "data" || !strings.HasPrefix(e.Msg, "Thư mục dữ liệu ") || !strings.Contains(e.Msg, c.rule) {
+					t.Fatalf("field %q, message %q; want data, «Thư mục dữ liệu … %s»", e.Field, e.Msg, c.rule)
 				}
 			})
 		}

@@ -112,7 +112,7 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]*motcua.
 		limit = 50
 	}
 	limit = min(limit, MaxLimit)
-	query = norm.NFC.String(query)
+	query = nfc(query)
 	if c, err := motcua.ParseDossierCode(query); err == nil {
 		d, err := s.Get(ctx, c.String())
 		if err == nil {

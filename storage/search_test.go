@@ -104,3 +104,18 @@ func TestSearch(t *testing.T) {
 		}
 	})
 }
+
+// FuzzSearch checks that no typed text makes an invalid FTS5 query.
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{"nguyen thi anh tuy", "Tuyết", `"nguyen" OR NEAR(anh) *`, "000.00.06.H56-261124-0001",
+		"261124-0001", "0912 345 678", "a:b", "(", "^x", "-", "'", "đ\u0301", "\x00"} {
+		f.Add(q)
+	}
+	s := MustOpen(f)
+	mustAccept(f, s, newDossier(day))
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := s.Search(ctx, q, 5); err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+	})
+}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"golang.org/x/text/unicode/norm"
-
 	"motcua"
 	"motcua/app"
 )
@@ -31,7 +29,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, a app.AuditEn
 	if key == "" {
 		return motcua.Invalid(motcua.ErrRequired, "key", "Chưa có tên thiết lập", "the setting has no name")
 	}
-	value = norm.NFC.String(value)
+	value = nfc(value)
 	err := s.write(ctx, func(w *wtx) error {
 		if _, err := w.exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -207,7 +208,7 @@ type migration struct {
 
 // migrations lists the embedded files 0001_x.sql, 0002_y.sql, … in order.
 // A gap or a malformed name is a build mistake and panics.
-func migrations() []migration {
+var migrations = sync.OnceValue(func() []migration {
 	entries, err := migrationFS.ReadDir("migrations")
 	if err != nil {
 		panic(err)
@@ -226,7 +227,7 @@ func migrations() []migration {
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
 	}
 	return ms
-}
+})
 
 // migrate applies the missing migrations in one transaction and records the
 // version in user_version. The version is read again inside the write
