@@ -6,31 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
+	"unicode/utf8"
 
 	"motcua"
 )
-
-// fold is the search key of a text: decomposed (NFD), combining marks
-// dropped, lower case, đ → d. "Nguyễn Thị Ánh Tuyết" → "nguyen thi anh tuyet".
-// The same function folds what is indexed and what is typed, so neither the
-// SQLite tokenizer nor the input method's choice of NFC/NFD matters.
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
-		}
-		r = unicode.ToLower(r)
-		if r == 'đ' {
-			r = 'd'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // digits returns the digits of s when s also has other characters ("0912 345
 // 678" → "0912345678"), so a number is found however it was typed.
@@ -62,10 +41,10 @@ func (w *wtx) index(id int64, d *motcua.Dossier, replace bool) error {
 	}
 	a := d.Applicant
 	if _, err := w.exec(sqlIndex,
-		id, fold(d.Code), fold(a.Name),
-		strings.TrimSpace(fold(a.IDNumber)+" "+digits(a.IDNumber)),
-		strings.TrimSpace(fold(a.Phone)+" "+digits(a.Phone)),
-		fold(d.Procedure.Name+" "+d.Procedure.Code)); err != nil {
+		id, motcua.Fold(d.Code), motcua.Fold(a.Name),
+		strings.TrimSpace(motcua.Fold(a.IDNumber)+" "+digits(a.IDNumber)),
+		strings.TrimSpace(motcua.Fold(a.Phone)+" "+digits(a.Phone)),
+		motcua.Fold(d.Procedure.Name+" "+d.Procedure.Code)); err != nil {
 		return fmt.Errorf("index dossier: %w", err)
 	}
 	return nil
@@ -74,13 +53,19 @@ func (w *wtx) index(id int64, d *motcua.Dossier, replace bool) error {
 // maxTokens bounds the work of one query.
 const maxTokens = 12
 
+// separator reports whether r ends a token, as for SQLite's unicode61
+// tokenizer (combining marks belong to their letter).
+func separator(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r)
+}
+
 // matchExpr turns what the officer typed into an FTS5 query: every token
 // must match, the last one as a prefix unless the text ends with a
 // separator (search as you type). It returns "" when nothing is searchable.
+// Both the index and the query are folded with motcua.Fold, so neither the
+// tokenizer nor the input method's choice of NFC or NFD matters.
 func matchExpr(q string) string {
-	f := fold(q)
-	sep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }
-	toks := strings.FieldsFunc(f, sep)
+	toks := strings.FieldsFunc(motcua.Fold(q), separator)
 	if len(toks) == 0 {
 		return ""
 	}
@@ -96,8 +81,7 @@ func matchExpr(q string) string {
 		// FTS5 operators (AND, NEAR, column filters) out of the query.
 		b.WriteString(`"` + t + `"`)
 	}
-	last := []rune(f)
-	if !sep(last[len(last)-1]) {
+	if last, _ := utf8.DecodeLastRuneInString(q); !separator(last) {
 		b.WriteByte('*')
 	}
 	return b.String()

@@ -41,6 +41,7 @@ func TestSearch(t *testing.T) {
 		{"FamilyName", "nguyen", []string{"Nguyễn Văn Anh", "Nguyễn Thị Ánh Tuyết"}},
 		{"DStroke", "dang van duc", []string{"Đặng Văn Đức"}},
 		{"DStrokeUpper", "ĐỨC", []string{"Đặng Văn Đức"}},
+		{"EthForDStroke", "Ðặng văn ðức", []string{"Đặng Văn Đức"}}, // Ð (U+00D0) typed for Đ (U+0110)
 		{"WordOrder", "tuyet nguyen", []string{"Nguyễn Thị Ánh Tuyết"}},
 		{"Phone", "0912345678", []string{"Nguyễn Thị Ánh Tuyết"}},
 		{"PhoneAsStored", "0912 345 678", []string{"Nguyễn Thị Ánh Tuyết"}},
@@ -54,6 +55,7 @@ func TestSearch(t *testing.T) {
 		{"CodeSeq", "0004", []string{"Nguyễn Văn Anh"}},
 		{"CodeTyping", "000.00.06.H56-2611", []string{"Nguyễn Văn Anh", "Trần Thị Tuyền", "Đặng Văn Đức", "Nguyễn Thị Ánh Tuyết"}},
 		{"NoMatch", "phạm", nil},
+		{"NFDWordEnded", norm.NFD.String("Tuyế "), nil},
 		{"Empty", "  ", nil},
 		{"Operators", `"nguyen" OR NEAR(anh) *`, nil},
 	}
