@@ -10,6 +10,9 @@ import (
 	"motcua/app"
 )
 
+const sqlSettingPut = `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+	ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+
 // Setting returns the value stored under key and whether there is one.
 func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
 	var v string
@@ -31,9 +34,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string, a app.AuditEn
 	}
 	value = nfc(value)
 	err := s.write(ctx, func(w *wtx) error {
-		if _, err := w.exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			key, value, ms(w.now)); err != nil {
+		if _, err := w.exec(sqlSettingPut, key, value, ms(w.now)); err != nil {
 			return err
 		}
 		return w.audit(withDefaults(a, "setting.set", key))
