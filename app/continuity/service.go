@@ -196,7 +196,9 @@ func actor(by string) string {
 }
 
 // Get returns an incident with its timeline.
-func (s *Service) Get(ctx context.Context, id int64) (*Incident, error) { return s.Store.Incident(ctx, id) }
+func (s *Service) Get(ctx context.Context, id int64) (*Incident, error) {
+	return s.Store.Incident(ctx, id)
+}
 
 // List returns the register, newest first.
 func (s *Service) List(ctx context.Context, f IncidentFilter) ([]*Incident, error) {

@@ -45,7 +45,7 @@ type Watcher struct {
 	since   time.Time // when the current unreachability began; zero when reachable
 	state   app.ConnState
 	current atomic.Int64 // the open automatic incident, 0 if none; read without mu (event handlers)
-	linkAt  time.Time // when the link came back during the current incident
+	linkAt  time.Time    // when the link came back during the current incident
 	// suppressed: an officer closed our incident while still offline; do
 	// not reopen until the link has been back once.
 	suppressed bool
@@ -279,6 +279,6 @@ func (w *Watcher) up(ctx context.Context, st app.SyncStatus, now time.Time) erro
 		return err
 	}
 	w.current.Store(0)
-			w.linkAt = time.Time{}
+	w.linkAt = time.Time{}
 	return nil
 }
