@@ -337,6 +337,7 @@ func (s *Service) Close(ctx context.Context, id int64, r CloseRequest) (*Inciden
 	if err != nil {
 		return nil, err
 	}
+	rec.Final = true
 	by := actor(r.By)
 	c := Closing{EndedAt: end, ClosedBy: by, Summary: summary, Reconciliation: rec,
 		Log: []LogEntry{{At: now, Actor: by, Kind: LogState, Text: fmt.Sprintf(
