@@ -110,7 +110,7 @@ func newDoc(title, footer string, landscape bool, now time.Time) *doc {
 	return d
 }
 
-func (d *doc) width() float64         { return d.pw - d.left - d.right }
+func (d *doc) width() float64          { return d.pw - d.left - d.right }
 func (d *doc) lh(size float64) float64 { return size * ptMM * leading }
 func (d *doc) font(style string, size float64) {
 	d.pdf.SetFont(family, style, size)

@@ -34,7 +34,7 @@ type Reconciliation struct {
 	From        time.Time `json:"from"`
 	To          time.Time `json:"to"`
 	ComputedAt  time.Time `json:"computed_at"`
-	Final       bool      `json:"final"` // kept when the incident closed
+	Final       bool      `json:"final"`        // kept when the incident closed
 	Horizon     string    `json:"risk_horizon"` // e.g. "8h0m0s" of working time
 	Received    int       `json:"received"`
 	Paper       int       `json:"paper"` // of which entered from paper receipts
