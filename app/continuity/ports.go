@@ -89,6 +89,7 @@ type DossierDelivery struct {
 // storage.Store implements it.
 type Store interface {
 	IncidentStore
+	DrillStore
 	app.SettingsStore
 	Audit(ctx context.Context, a app.AuditEntry) error
 }

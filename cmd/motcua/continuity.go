@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"motcua/app/continuity"
+)
+
+func durationMinutes(m int) time.Duration { return time.Duration(m) * time.Minute }
+
+// runbook: motcua runbook list | show KEY [--json] | pdf KEY FILE | import FILE.
+func (c *cli) runbook(args []string) error {
+	if len(args) == 0 {
+		return usageErr("runbook", "Cần «runbook list|show KEY|pdf KEY FILE|import FILE»", "use 'runbook list|show KEY|pdf KEY FILE|import FILE'")
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("runbook "+sub, flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := c.continuity()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	rs := s.Runbooks()
+	switch sub {
+	case "list":
+		if *asJSON {
+			return c.printJSON(rs)
+		}
+		tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+		for _, sc := range continuity.Scenarios() {
+			rb := rs.For(sc)
+			fmt.Fprintf(tw, "%s\t%s\t%d bước\tphiên bản %s\n", sc, rb.Title, len(rb.Steps), rb.Version)
+		}
+		return tw.Flush()
+	case "show":
+		if len(pos) != 1 {
+			return usageErr("scenario", "Cần đúng một tình huống, ví dụ «runbook show network»", "give one scenario, e.g. 'runbook show network'")
+		}
+		sc, err := continuity.ParseScenario(pos[0])
+		if err != nil {
+			return err
+		}
+		rb := rs.For(sc)
+		contacts, err := s.ContactsFor(ctx, rb)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(struct {
+				*continuity.Runbook
+				Call []continuity.Contact `json:"call"`
+			}{rb, contacts})
+		}
+		fmt.Fprintf(c.out, "%s (mức độ mặc định %s; phiên bản %s)\n%s\n\n", rb.Title, rb.Severity.Name(), rb.Version, rb.Summary)
+		for i, st := range rb.Steps {
+			target := ""
+			if st.TargetMinutes > 0 {
+				target = fmt.Sprintf(" (trong %d phút)", st.TargetMinutes)
+			}
+			fmt.Fprintf(c.out, "%d. [%s] %s%s — %s\n   %s\n", i+1, st.ID, st.Title, target, rs.RoleName(st.Role), st.Detail)
+		}
+		fmt.Fprintln(c.out, "\nLiên hệ:")
+		for _, ct := range contacts {
+			phone := ct.Phone
+			if phone == "" {
+				phone = "(chưa có số — motcua contacts import FILE)"
+			}
+			fmt.Fprintf(c.out, "  %s: %s, %s — %s\n", ct.Title, ct.Name, ct.Organisation, phone)
+		}
+		return nil
+	case "pdf":
+		if len(pos) != 2 {
+			return usageErr("runbook", "Cần «runbook pdf TÌNH_HUỐNG TỆP.pdf»", "use 'runbook pdf SCENARIO FILE.pdf'")
+		}
+		sc, err := continuity.ParseScenario(pos[0])
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := s.RunbookPDF(ctx, &b, sc); err != nil {
+			return err
+		}
+		if err := writeFile(pos[1], b.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, pos[1])
+		return nil
+	case "import":
+		if len(pos) != 1 {
+			return usageErr("file", "Cần đúng một tệp JSON kịch bản", "give exactly one runbook JSON file")
+		}
+		raw, err := os.ReadFile(pos[0])
+		if err != nil {
+			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+		}
+		replaced, err := s.ImportRunbooks(ctx, raw, currentUser())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "Đã nhập %d kịch bản: %v\n", len(replaced), replaced)
+		return nil
+	}
+	return usageErr("runbook", "Lệnh con «%s» không tồn tại", "unknown subcommand %q", sub)
+}
+
+// contacts: motcua contacts list [--json] | import FILE | export FILE.
+func (c *cli) contacts(args []string) error {
+	if len(args) == 0 {
+		args = []string{"list"}
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("contacts "+sub, flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := c.continuity()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	switch sub {
+	case "list", "export":
+		cs, err := s.Contacts(ctx)
+		if err != nil {
+			return err
+		}
+		if sub == "export" {
+			if len(pos) != 1 {
+				return usageErr("file", "Cần «contacts export TỆP.json»", "use 'contacts export FILE.json'")
+			}
+			b, _ := json.MarshalIndent(struct {
+				Contacts []continuity.Contact `json:"contacts"`
+			}{cs}, "", "  ")
+			return writeFile(pos[0], append(b, '\n'))
+		}
+		if *asJSON {
+			return c.printJSON(cs)
+		}
+		tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+		for _, ct := range cs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ct.Role, ct.Title, ct.Name, ct.Organisation, ct.Phone)
+		}
+		return tw.Flush()
+	case "import":
+		if len(pos) != 1 {
+			return usageErr("file", "Cần «contacts import TỆP.json»", "use 'contacts import FILE.json'")
+		}
+		raw, err := os.ReadFile(pos[0])
+		if err != nil {
+			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+		}
+		var f struct {
+			Contacts []continuity.Contact `json:"contacts"`
+		}
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return usageErr("file", "Tệp danh bạ không đúng JSON: %v", "the contact file is not valid JSON: %v", err)
+		}
+		if err := s.SetContacts(ctx, f.Contacts, currentUser()); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "Đã lưu %d liên hệ\n", len(f.Contacts))
+		return nil
+	}
+	return usageErr("contacts", "Lệnh con «%s» không tồn tại", "unknown subcommand %q", sub)
+}
+
+// plan: motcua plan pdf FILE | show [--json] | import FILE.
+func (c *cli) plan(args []string) error {
+	if len(args) == 0 {
+		args = []string{"show"}
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("plan "+sub, flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	s, err := c.continuity()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	switch sub {
+	case "show":
+		p, err := s.LoadPlan(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return c.printJSON(p)
+		}
+		fmt.Fprintf(c.out, "%s (phiên bản %s)\n", p.Title, p.Version)
+		for _, l := range p.LegalBasis {
+			fmt.Fprintf(c.out, "  căn cứ: %s [%s]\n", l.Ref, l.Status)
+		}
+		for i, sec := range p.Sections {
+			fmt.Fprintf(c.out, "%d. %s\n", i+1, sec.Title)
+		}
+		return nil
+	case "pdf":
+		if len(pos) != 1 {
+			return usageErr("file", "Cần «plan pdf TỆP.pdf»", "use 'plan pdf FILE.pdf'")
+		}
+		var b bytes.Buffer
+		if err := s.PlanPDF(ctx, &b, c.planExtras(ctx, s)); err != nil {
+			return err
+		}
+		if err := writeFile(pos[0], b.Bytes()); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, pos[0])
+		return nil
+	case "import":
+		if len(pos) != 1 {
+			return usageErr("file", "Cần «plan import TỆP.json»", "use 'plan import FILE.json'")
+		}
+		raw, err := os.ReadFile(pos[0])
+		if err != nil {
+			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+		}
+		p, err := s.ImportPlan(ctx, raw, currentUser())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "Đã nhập phương án «%s» (%d mục)\n", p.Title, len(p.Sections))
+		return nil
+	}
+	return usageErr("plan", "Lệnh con «%s» không tồn tại", "unknown subcommand %q", sub)
+}
+
+// planExtras gathers the live parts of the printed plan.
+func (c *cli) planExtras(ctx context.Context, s *continuity.Service) continuity.PlanExtras {
+	var ex continuity.PlanExtras
+	if ds, err := s.Drills(ctx, 20); err == nil {
+		for _, d := range ds {
+			ex.Drills = append(ex.Drills, d.Line())
+		}
+	}
+	if len(ex.Drills) == 0 {
+		ex.Drills = []string{"Chưa có cuộc diễn tập nào được ghi nhận (motcua drill schedule / motcua drill run)."}
+	}
+	ex.Backup = c.backupPolicyLine(ctx)
+	return ex
+}
