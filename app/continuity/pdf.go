@@ -154,8 +154,11 @@ func (d *doc) officialHeader(parent, unit, place string, date time.Time) {
 	if place == "" {
 		place = "……"
 	}
-	d.pdf.CellFormat(rw, lh, printable(fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", place, date.Day(), int(date.Month()), date.Year())),
-		"", 2, "C", false, 0, "")
+	dateLine := fmt.Sprintf("%s, ngày %02d tháng %02d năm %d", place, date.Day(), int(date.Month()), date.Year())
+	if date.IsZero() { // a form filled in by hand
+		dateLine = place + ", ngày …… tháng …… năm 20……"
+	}
+	d.pdf.CellFormat(rw, lh, printable(dateLine), "", 2, "C", false, 0, "")
 	d.pdf.SetXY(d.left, max(ly, d.pdf.GetY())+5)
 }
 

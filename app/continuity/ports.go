@@ -90,6 +90,7 @@ type DossierDelivery struct {
 type Store interface {
 	IncidentStore
 	DrillStore
+	PaperStore
 	app.SettingsStore
 	Audit(ctx context.Context, a app.AuditEntry) error
 }

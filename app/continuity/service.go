@@ -152,7 +152,7 @@ func (s *Service) Open(ctx context.Context, r OpenRequest) (*Incident, error) {
 	if start.IsZero() {
 		start = now
 	}
-	start = start.In(motcua.Location)
+	start = start.In(motcua.Location).Truncate(time.Second)
 	if start.After(now.Add(time.Minute)) {
 		return nil, motcua.Invalid(motcua.ErrBadValue, "started_at", "Thời điểm bắt đầu sự cố %s ở tương lai",
 			"the incident start %s is in the future", motcua.FormatTime(start))
@@ -333,7 +333,8 @@ func (s *Service) Close(ctx context.Context, id int64, r CloseRequest) (*Inciden
 		return nil, motcua.Invalid(motcua.ErrRequired, "summary", "Chưa ghi tóm tắt khi đóng sự cố (nguyên nhân, đã xử lý thế nào, ảnh hưởng)",
 			"the closing summary is missing (cause, what was done, impact)")
 	}
-	rec, err := s.Reconcile(ctx, inc.StartedAt, end)
+	// The window includes the closing second (receipt times are whole seconds).
+	rec, err := s.Reconcile(ctx, inc.StartedAt, end.Truncate(time.Second).Add(time.Second))
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.catalog(args)
 	case "audit":
 		err = c.audit(args)
+	case "incident":
+		err = c.incident(args)
+	case "runbook":
+		err = c.runbook(args)
+	case "contacts":
+		err = c.contacts(args)
+	case "plan":
+		err = c.plan(args)
+	case "drill":
+		err = c.drill(args)
+	case "paper":
+		err = c.paper(args)
+	case "reserve":
+		err = c.paperReserve(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
