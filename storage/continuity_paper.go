@@ -228,3 +228,11 @@ func (s *Store) BackEnter(ctx context.Context, d *motcua.Dossier, st motcua.Stat
 func IsPaperReserved(err error) bool {
 	return err != nil && strings.Contains(err.Error(), continuity.ErrPaperReserved)
 }
+
+func paperReservedErr(err error) error {
+	e := motcua.Errorf(motcua.KindConflict, continuity.ErrPaperReserved, "code",
+		"Máy đã dùng hết số thứ tự trong ngày dành cho tiếp nhận trên máy (các số còn lại dành cho biên nhận giấy); hồ sơ chưa được lưu",
+		"this station has used every online number of the day (the rest are reserved for paper receipts); the dossier was not saved")
+	e.Err = err
+	return e
+}
