@@ -98,7 +98,7 @@ func NewBackupper(dataDir, version string) (*Backupper, error) {
 		return nil, err
 	}
 	return &Backupper{DataDir: dataDir, DBPath: filepath.Join(dataDir, "motcua.db"), Config: cfg, Version: version,
-		Now: time.Now, identity: id}, nil
+		Now: time.Now, identity: id, Agency: cfg.Agency, Station: cfg.Station}, nil
 }
 
 // Recipient is the station's public backup key (age1…).
@@ -250,6 +250,12 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 		return nil, err
 	}
 	info := &m.Info
+	if b.Config.Agency == "" {
+		b.Config.Agency, b.Config.Station = info.Agency, info.Station
+		if err := SaveBackupConfig(b.DataDir, b.Config); err != nil {
+			return nil, err
+		}
+	}
 	info.ID = fmt.Sprintf("%s_%s_%s", now.Format("20060102-150405"), info.Agency, strings.ReplaceAll(info.Station, "/", "-"))
 	final := filepath.Join(root, info.ID)
 	if _, err := os.Stat(final); err == nil {

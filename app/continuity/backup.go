@@ -31,6 +31,10 @@ type BackupConfig struct {
 	// AttachmentsDir holds the digitised documents (the blob store);
 	// relative to the data folder; default "blobs". Missing is fine.
 	AttachmentsDir string `json:"attachments_dir,omitempty"`
+	// Agency and Station record whose backups these are (set by the first
+	// backup): restore recognises them when the database is unreadable.
+	Agency  string `json:"agency,omitempty"`
+	Station string `json:"station,omitempty"`
 	// KeyFiles (relative to the data folder) travel inside every backup,
 	// encrypted: without the blob key the attachments cannot be read.
 	// Default: every *.key file of the data folder.

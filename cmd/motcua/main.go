@@ -66,6 +66,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.paper(args)
 	case "reserve":
 		err = c.paperReserve(args)
+	case "backup":
+		err = c.backup(args)
+	case "restore":
+		err = c.restore(args)
+	case "check":
+		err = c.check(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
