@@ -275,3 +275,21 @@ func params(c Class, r *rand.Rand) (p Params, dpi int, format string) {
 	}
 	return p, dpi, format
 }
+
+// Document renders a scanned page of Vietnamese text without any code:
+// page i of a paper document, as the digitisation tests need them.
+func (g *Generator) Document(i, dpi int) *image.Gray {
+	r := rand.New(rand.NewPCG(g.seed^0x9e3779b97f4a7c15, uint64(i)))
+	s := Sample{Index: i, DPI: dpi}
+	s.Width = int(a4W/25.4*float64(dpi) + 0.5)
+	s.Height = int(a4H/25.4*float64(dpi) + 0.5)
+	page := image.NewGray(image.Rect(0, 0, s.Width, s.Height))
+	for j := range page.Pix {
+		page.Pix[j] = 255
+	}
+	if err := drawText(page, dpi, nil, r); err != nil {
+		panic(err) // the embedded font always parses
+	}
+	p := Params{Blur: 0.5, Noise: 2, Ink: 25, Paper: 245}
+	return degrade(page, p, r).(*image.Gray)
+}
