@@ -201,7 +201,7 @@ func brokenFiles(t *testing.T) map[string]struct {
 		"page tree cycle": {rawPDF(catalog, "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"), pdfrender.ErrDamaged},
 		"kilometre page": {rawPDF(catalog, pages, // a thumbnail scales it down; 100 dpi would be 19 gigapixels
 			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14000000 14000000] /Contents 4 0 R >>", stream("", []byte("0 0 m"))), pdfrender.ErrTooLarge},
-		"no contents": {rawPDF(catalog, pages, page(""), "null"), nil},
+		"no contents":  {rawPDF(catalog, pages, page(""), "null"), nil},
 		"deep nesting": {rawPDF(catalog, pages, page(""), stream("", []byte(nested))), nil},
 		"giant image": {rawPDF(catalog, pages, page("/Resources << /XObject << /Im 5 0 R >> >>"),
 			stream("", []byte("q 500 0 0 700 40 60 cm /Im Do Q")),
@@ -258,4 +258,3 @@ func TestCrashAndHangContained(t *testing.T) {
 		t.Errorf("child that is not a worker: %v", err)
 	}
 }
-
