@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"image"
 	"image/png"
@@ -320,4 +321,26 @@ func TestMarkRequired(t *testing.T) {
 			t.Errorf("%s missing: %v", field, err)
 		}
 	}
+}
+
+var review = flag.Bool("review", false, "write review images of a stamped page to testdata/")
+
+// TestReviewImages writes, with -review, what a person should look at: an
+// A4 scan and an A5 PDF page as stamped, and the mark enlarged.
+func TestReviewImages(t *testing.T) {
+	if !*review {
+		t.Skip("run with -review to refresh testdata/*.png")
+	}
+	st := newStation(t)
+	doc, err := pdfdoc.Digitise([]pdfdoc.Input{{Name: "a4.jpg", Data: scanJPEG(t, 0, 200)}, {Name: "a5.pdf", Data: textPDF(t, 1)}},
+		st.mark(t), pdfdoc.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "review.pdf", doc.PDF)
+	ppm := tool(t, "pdftoppm", "poppler-utils")
+	os.MkdirAll("testdata", 0o755)
+	run(t, ppm, "-r", "50", "-gray", "-f", "1", "-l", "1", "-singlefile", "-png", path, "testdata/stamped-a4")
+	run(t, ppm, "-r", "50", "-f", "2", "-l", "2", "-singlefile", "-png", path, "testdata/stamped-a5")
+	run(t, ppm, "-r", "200", "-f", "1", "-l", "1", "-x", "860", "-y", "2060", "-W", "800", "-H", "280", "-singlefile", "-png", path, "testdata/mark")
 }

@@ -176,7 +176,30 @@ func drawStamps(sizes []fpdf.SizeType, m Mark) (out []byte, err error) {
 		// Shrink the mark on pages narrower or lower than it needs.
 		s := min(1, (sz.Wd/mmPt-2*edge)/boxW, (sz.Ht/mmPt-2*edge)/boxH)
 		s = max(s, 0.3)
-		w, h := boxW*s*mmPt, boxH*s*mmPt
+		lines := []struct {
+			style string
+			size  float64
+			text  string
+		}{
+			{"B", 8, MarkText},
+			{"", 6.6, "Cơ quan chuyển đổi: " + m.Agency},
+			{"", 6.6, "Người chuyển đổi: " + m.Officer},
+			{"", 6.6, "Thời gian chuyển đổi: " + when},
+			{"", 6.6, "Thành phần: " + m.Component},
+			{"", 6.6, fmt.Sprintf("Mã hồ sơ: %s · Trang %d/%d", m.Dossier, i+1, len(sizes))},
+		}
+		if strings.TrimSpace(m.Component) == "" {
+			lines = append(lines[:4], lines[5])
+		}
+		// As wide as the longest line needs, up to boxW: the less of the
+		// page the mark covers, the better.
+		var textW float64
+		for _, l := range lines {
+			pdf.SetFont("serif", l.style, l.size*s)
+			textW = max(textW, pdf.GetStringWidth(clean(l.text)))
+		}
+		w := min(boxW*s*mmPt, (2*pad+qrSide+3)*s*mmPt+textW)
+		h := boxH * s * mmPt
 		x, y := sz.Wd-edge*s*mmPt-w, sz.Ht-edge*s*mmPt-h
 		switch m.Corner {
 		case BottomLeft:
@@ -214,21 +237,6 @@ func drawStamps(sizes []fpdf.SizeType, m Mark) (out []byte, err error) {
 		// Text on the right.
 		tx := qx + q + 1.5*s*mmPt
 		tw := x + w - pad*s*mmPt - tx
-		lines := []struct {
-			style string
-			size  float64
-			text  string
-		}{
-			{"B", 8, MarkText},
-			{"", 6.6, "Cơ quan chuyển đổi: " + m.Agency},
-			{"", 6.6, "Người chuyển đổi: " + m.Officer},
-			{"", 6.6, "Thời gian chuyển đổi: " + when},
-			{"", 6.6, "Thành phần: " + m.Component},
-			{"", 6.6, fmt.Sprintf("Mã hồ sơ: %s · Trang %d/%d", m.Dossier, i+1, len(sizes))},
-		}
-		if strings.TrimSpace(m.Component) == "" {
-			lines = append(lines[:4], lines[5])
-		}
 		lh := (h - 2*pad*s*mmPt) / float64(len(lines))
 		ty := y + pad*s*mmPt
 		pdf.SetTextColor(0, 0, 0)
