@@ -4,7 +4,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"slices"
 )
 
 // plane is an 8-bit luminance image, 0 black to 255 white, rows packed.
@@ -297,17 +296,6 @@ func (p *plane) otsu() int {
 		}
 	}
 	return t + 1
-}
-
-// sampleMedian is a quick estimate of the median grey level.
-func (p *plane) sampleMedian() int {
-	step := max(1, len(p.pix)/20000)
-	s := make([]byte, 0, len(p.pix)/step+1)
-	for i := 0; i < len(p.pix); i += step {
-		s = append(s, p.pix[i])
-	}
-	slices.Sort(s)
-	return int(s[len(s)/2])
 }
 
 func clampInt(v, lo, hi int) int { return min(max(v, lo), hi) }

@@ -163,10 +163,15 @@ type found struct {
 
 // pass is one way of preparing the page for the detector.
 type pass struct {
-	name string
-	prep func(*plane) (*plane, float64) // prepared plane and its scale to the page
-	bin  binarizer
+	name    string
+	prep    func(*plane) (*plane, float64) // prepared plane and its scale to the page
+	bin     binarizer
+	upscale bool // quadruples the pixels: not on whole pages over maxUpscaled
 }
+
+// maxUpscaled is the largest page the doubling passes run on: A4 at 300 dpi
+// (8.7 million pixels) with room to spare; crops always qualify.
+const maxUpscaled = 16_000_000
 
 func same(p *plane) (*plane, float64)      { return p, 1 }
 func halved(p *plane) (*plane, float64)    { return p.half(), 2 }
@@ -187,16 +192,16 @@ func then(a, b func(*plane) (*plane, float64)) func(*plane) (*plane, float64) {
 // passes, in order of cost and of how often each rescues a page the ones
 // before it missed (measured on the corpus, scanning/corpus).
 var passes = []pass{
-	{"hybrid", same, hybrid},                             // ordinary scans
-	{"stretch-otsu", stretched, global},                  // faint print, grey paper
-	{"smooth-hybrid", smoothed, hybrid},                  // noise, specks
-	{"half-hybrid", halved, hybrid},                      // defocus, noise
-	{"sharpen-hybrid", sharpened, hybrid},                // defocus, small modules
-	{"half-adaptive", halved, adaptive(10, 5)},           // heavy noise
-	{"adaptive", same, adaptive(12, 6)},                  // uneven light
-	{"sharpen-otsu", then(sharpened, stretched), global}, // small modules on grey
-	{"double-hybrid", doubled, hybrid},                   // 2-pixel modules, strong blur
-	{"double-adaptive", doubled, adaptive(20, 6)},        // 2-pixel modules on grey
+	{"hybrid", same, hybrid, false},                             // ordinary scans
+	{"stretch-otsu", stretched, global, false},                  // faint print, grey paper
+	{"smooth-hybrid", smoothed, hybrid, false},                  // noise, specks
+	{"half-hybrid", halved, hybrid, false},                      // defocus, noise
+	{"sharpen-hybrid", sharpened, hybrid, false},                // defocus, small modules
+	{"half-adaptive", halved, adaptive(10, 5), false},           // heavy noise
+	{"adaptive", same, adaptive(12, 6), false},                  // uneven light
+	{"sharpen-otsu", then(sharpened, stretched), global, false}, // small modules on grey
+	{"double-hybrid", doubled, hybrid, true},                    // 2-pixel modules, strong blur
+	{"double-adaptive", doubled, adaptive(20, 6), true},         // 2-pixel modules on grey
 }
 
 // Limits of the suspect crops: how many, and how much of the page each may
@@ -243,6 +248,9 @@ func (d *Decoder) run(p *plane) []found {
 	for _, ps := range order[1:] {
 		if (len(out) > 0 && !d.opt.Exhaustive) || over() {
 			break
+		}
+		if ps.upscale && p.w*p.h > maxUpscaled {
+			continue // modules on a page this large are not 2 pixels
 		}
 		got, _ := runPass(p, ps, out, image.Point{})
 		out = append(out, got...)
