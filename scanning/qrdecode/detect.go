@@ -71,7 +71,7 @@ func scan(m *gozxing.BitMatrix, known []symbol) (out, suspects []symbol) {
 		r, err := det.ProcessFinderPatternInfo(info)
 		if err == nil {
 			var s symbol
-			if s, err = read(dec, r); err == nil {
+			if s, err = read(dec, r, m); err == nil {
 				if !isKnown(s) {
 					out = append(out, s)
 				}
@@ -88,7 +88,7 @@ func scan(m *gozxing.BitMatrix, known []symbol) (out, suspects []symbol) {
 		if err != nil {
 			break
 		}
-		s, err := read(dec, r)
+		s, err := read(dec, r, m)
 		if err != nil || isKnown(s) {
 			break
 		}
@@ -115,11 +115,24 @@ func suspect(info *detector.FinderPatternInfo) symbol {
 
 var errNoText = errors.New("qrdecode: empty symbol")
 
-// read decodes the sampled grid of a detection and places the symbol.
-func read(dec *decoder.Decoder, r *common.DetectorResult) (symbol, error) {
+// read decodes the sampled grid of a detection, or failing that a grid
+// resampled with every alignment pattern (see resample), and places the
+// symbol.
+func read(dec *decoder.Decoder, r *common.DetectorResult, m *gozxing.BitMatrix) (symbol, error) {
+	n := r.GetBits().GetWidth()
 	d, err := dec.Decode(r.GetBits(), hints)
 	if err != nil {
-		return symbol{}, err
+		for _, dim := range []int{n, n - 4, n + 4} {
+			if bits, ok := resample(m, r, dim); ok {
+				if dd, err2 := dec.Decode(bits, hints); err2 == nil {
+					d, err, n = dd, nil, dim
+					break
+				}
+			}
+		}
+		if err != nil {
+			return symbol{}, err
+		}
 	}
 	pts := r.GetPoints()
 	if md, ok := d.GetOther().(*decoder.QRCodeDecoderMetaData); ok {
@@ -129,7 +142,7 @@ func read(dec *decoder.Decoder, r *common.DetectorResult) (symbol, error) {
 		return symbol{}, errNoText
 	}
 	bl, tl, tr := rp(pts[0]), rp(pts[1]), rp(pts[2])
-	dim := float64(r.GetBits().GetWidth())
+	dim := float64(n)
 	// Finder centres sit 3.5 modules inside the symbol's corners.
 	ex, ey := tr.sub(tl), bl.sub(tl)
 	mx := ex.scale(3.5 / (dim - 7))
