@@ -1,14 +1,18 @@
 // Package qrdecode reads QR codes from scanned pages and photographs: PNG,
-// JPEG and TIFF files, any image.Image, and (built with cgo) PDF pages
-// rendered by MuPDF. It uses the pure-Go ZXing port gozxing for detection
-// and decoding and adds what real scans need around it: grey-level
-// conversion without copies, several binarisations (ZXing's hybrid, Otsu,
-// an adaptive mean), down- and up-scaling, denoising and sharpening, and a
+// JPEG, TIFF, GIF and BMP files and any image.Image. (PDF pages are drawn by
+// MuPDF in scanning/pdfrender, whose DecodeQR hands them to this package;
+// this one stays pure Go.) It uses the pure-Go ZXing port gozxing for
+// detection and decoding and adds what real scans need around it:
+// grey-level conversion without copies, a triage of the page (noise,
+// contrast), several binarisations (ZXing's hybrid, Otsu, an adaptive
+// mean), down- and up-scaling, denoising and sharpening, a regrid from all
+// alignment patterns for large symbols in perspective, and a
 // detect–mask–detect loop that finds every code on a page.
 //
-// The cheap path runs first; the costlier passes run only while nothing
+// The cheap path runs first; costlier passes run on crops around finder
+// patterns that did not decode, and on the whole page only while nothing
 // has been found, so an ordinary scan takes one binarisation and one scan
-// of the page.
+// of the page. scanning/qrbench measures it against zbarimg.
 package qrdecode
 
 import (
