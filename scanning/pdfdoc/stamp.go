@@ -50,11 +50,14 @@ type Mark struct {
 
 // Payload is the Circular 01/2023 QR payload of the mark, for the station
 // to sign: the document is the component, the time of issue the time of
-// conversion. Long component names are shortened so the code stays small
-// enough to read from a 200 dpi scan of the printed page.
+// conversion. The component name goes in without diacritics and shortened
+// (the text of the mark prints it in full): as qrsign advises, ASCII fields
+// survive USB scanners that type what they read and readers that guess
+// the character set (zbar takes Vietnamese UTF-8 for Shift-JIS), and a
+// short payload keeps the code readable from a 200 dpi scan of the page.
 func (m Mark) Payload(procedure, applicant, system string) qrsign.Payload {
 	return qrsign.Payload{
-		Doc:       shorten(clean(m.Component), 40),
+		Doc:       shorten(fold(clean(m.Component)), 40),
 		Code:      m.Dossier,
 		Procedure: procedure,
 		Applicant: applicant,
@@ -292,11 +295,33 @@ func clean(s string) string {
 	}, s)
 }
 
+// fold writes Vietnamese without diacritics: "Giấy chứng sinh" becomes
+// "Giay chung sinh". Other non-ASCII letters become "?".
+func fold(s string) string {
+	s = norm.NFD.String(s)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			return -1
+		case r == 'đ':
+			return 'd'
+		case r == 'Đ':
+			return 'D'
+		case r >= utf8.RuneSelf:
+			return '?'
+		}
+		return r
+	}, s)
+}
+
 // shorten cuts s to n runes, ending it with "…" when cut.
 func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)
+	if ascii := !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }); ascii {
+		return strings.TrimSpace(string(r[:max(n-3, 1)])) + "..."
+	}
 	return strings.TrimSpace(string(r[:max(n-1, 1)])) + "…"
 }
