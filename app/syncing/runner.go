@@ -374,6 +374,11 @@ func (r *Runner) refresh(ctx context.Context) error {
 		s.Since = time.Now()
 	}
 	r.status = s
+	if s.Pending > prev.Pending && r.cancel != nil && r.Configured() {
+		// Queued by another process (a CLI intake, a second window): no
+		// Notify reached this one, the growing count does.
+		r.worker.Notify()
+	}
 	// Before the first probe the state is a guess: keep it to Status().
 	publish := (r.probed || !r.Configured()) && (!r.published || s.State != prev.State || s.Pending != prev.Pending ||
 		s.Quarantined != prev.Quarantined || s.LastError != prev.LastError || !s.LastSync.Equal(prev.LastSync))
@@ -481,17 +486,27 @@ func (r *Runner) report(act Activity) {
 
 // Report is what SyncOnce did.
 type Report struct {
-	State       app.ConnState      `json:"state"`
-	Detail      string             `json:"detail,omitempty"`
-	Delivered   []Delivery         `json:"delivered"`
-	Dossiers    int                `json:"dossiers"`   // dossiers delivered
-	Duplicates  int                `json:"duplicates"` // of them, the province had already
-	Quarantined []Rejection        `json:"quarantined"`
-	Retrying    int                `json:"retrying"` // messages that failed and stay queued
-	Blocked     int                `json:"blocked"`  // dossiers held behind a quarantined message
-	Pulled      []pullback.Outcome `json:"pulled"`
-	Applied     int                `json:"applied"` // pulled changes that changed a local dossier
-	Status      app.SyncStatus     `json:"status"`  // after the pass
+	State       app.ConnState  `json:"state"`
+	Detail      string         `json:"detail,omitempty"`
+	Delivered   []Delivery     `json:"delivered"`
+	Dossiers    int            `json:"dossiers"`   // dossiers delivered
+	Duplicates  int            `json:"duplicates"` // of them, the province had already
+	Quarantined []Rejection    `json:"quarantined"`
+	Retrying    int            `json:"retrying"` // messages that failed and stay queued
+	Blocked     int            `json:"blocked"`  // dossiers held behind a quarantined message
+	Pulled      []Pulled       `json:"pulled"`
+	Applied     int            `json:"applied"` // pulled changes that changed a local dossier
+	Status      app.SyncStatus `json:"status"`  // after the pass
+}
+
+// Pulled is one change read from the province's feed.
+type Pulled struct {
+	Dossier string `json:"dossier"`
+	Kind    string `json:"kind"`   // trang_thai, gia_han, ket_qua, bo_sung
+	Status  string `json:"status"` // TrangThaiHoSo after the change
+	Due     string `json:"due,omitempty"`
+	Applied bool   `json:"applied"` // it changed the local dossier
+	Note    string `json:"note,omitempty"`
 }
 
 // UnreachableError says the province could not be reached; nothing was
@@ -511,7 +526,7 @@ func (e *UnreachableError) Error() string {
 // *UnreachableError when the probe fails; the delivery's or the pull's
 // failure otherwise (the report says what was done before it).
 func (r *Runner) SyncOnce(ctx context.Context) (Report, error) {
-	rep := Report{Delivered: []Delivery{}, Quarantined: []Rejection{}, Pulled: []pullback.Outcome{}}
+	rep := Report{Delivered: []Delivery{}, Quarantined: []Rejection{}, Pulled: []Pulled{}}
 	if !r.Configured() {
 		rep.State = app.ConnUnconfigured
 		if r.cfgErr != nil {
@@ -535,7 +550,10 @@ func (r *Runner) SyncOnce(ctx context.Context) (Report, error) {
 	collect := func(a Activity) {
 		rep.Delivered = append(rep.Delivered, a.Delivered...)
 		rep.Quarantined = append(rep.Quarantined, a.Quarantined...)
-		rep.Pulled = append(rep.Pulled, a.Pulled...)
+		for _, o := range a.Pulled {
+			rep.Pulled = append(rep.Pulled, Pulled{Dossier: o.Change.Code, Kind: o.Change.Kind, Status: o.Change.Status,
+				Due: o.Change.Due, Applied: o.Applied, Note: o.Note})
+		}
 	}
 	prev := r.opts.OnActivity
 	r.opts.OnActivity = func(a Activity) {
