@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -517,7 +518,11 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("không tới được hệ thống một cửa tỉnh (%s): %s; hồ sơ vẫn chờ trong hàng đợi", e.State.Name(), e.Detail)
+	msg := fmt.Sprintf("không tới được hệ thống một cửa tỉnh (%s): %s; hồ sơ vẫn chờ trong hàng đợi", e.State.Name(), e.Detail)
+	if e.State == netwatch.Captive && strings.Contains(e.Detail, "x509") {
+		msg += ". Nếu tỉnh dùng chứng chỉ do CA riêng cấp: motcua province set --ca TỆP_PEM"
+	}
+	return msg
 }
 
 // SyncOnce probes the province, delivers everything that can go, and

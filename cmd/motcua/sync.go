@@ -288,7 +288,7 @@ func (c *cli) printReport(rep syncing.Report, url string) {
 		for _, code := range order {
 			fmt.Fprintf(c.out, "  %s  %s\n", code, strings.Join(byDossier[code], " "))
 		}
-	} else if rep.State == app.ConnOnline || rep.State == app.ConnRetrying {
+	} else if len(rep.Quarantined) == 0 && rep.Retrying == 0 && rep.Status.Pending == 0 {
 		fmt.Fprintln(c.out, "Không có hồ sơ mới để gửi.")
 	}
 	if len(rep.Quarantined) > 0 {

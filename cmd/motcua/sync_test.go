@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"net"
 	"net/http"
 	"os"
@@ -380,4 +381,34 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// TestSyncTLSAndLogin: a province behind a certificate from its own CA is
+// reached only with that CA configured (never by skipping verification),
+// and a wrong password is reported as such, with everything still queued.
+func TestSyncTLSAndLogin(t *testing.T) {
+	p := reftest.Start(t, true, nil)
+	dir := initStation(t)
+	mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.000815", "--cccd", cccdLine))
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("sai-mat-khau"), 0o600)
+	mustOK(t, runCLI(t, dir, "province", "set", "--url", p.URL, "--user", reftest.User, "--password-file", pw))
+	r := runCLI(t, dir, "sync")
+	t.Logf("unknown CA:\n%s%s", r.stdout, r.stderr)
+	if r.code != 1 || !strings.Contains(r.stdout, "Wi-Fi/proxy") {
+		t.Fatalf("an unknown certificate authority: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.HTTP.Certificate().Raw}), 0o600)
+	mustOK(t, runCLI(t, dir, "province", "set", "--ca", ca))
+	r = runCLI(t, dir, "sync")
+	t.Logf("wrong password:\n%s%s", r.stdout, r.stderr)
+	if r.code != 1 || !strings.Contains(r.stderr, "01") {
+		t.Fatalf("wrong password: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	os.WriteFile(pw, []byte(reftest.Password), 0o600)
+	mustOK(t, runCLI(t, dir, "province", "set", "--password-file", pw))
+	if out := mustOK(t, runCLI(t, dir, "sync")); !strings.Contains(out, "Đã gửi 1 hồ sơ") {
+		t.Fatalf("sync over TLS: %s", out)
+	}
 }
