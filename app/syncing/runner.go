@@ -252,7 +252,6 @@ func (r *Runner) Start(ctx context.Context) {
 func (r *Runner) Stop() {
 	r.mu.Lock()
 	cancel, done := r.cancel, r.done
-	r.cancel = nil
 	r.mu.Unlock()
 	if cancel == nil {
 		return
@@ -265,6 +264,12 @@ func (r *Runner) Stop() {
 		r.mon.Stop()
 	}
 	<-done
+	// Marked stopped only now: a step finishing above still hands its
+	// status to the engine goroutine, so subscribers are never called
+	// from two goroutines at once.
+	r.mu.Lock()
+	r.cancel = nil
+	r.mu.Unlock()
 }
 
 func (r *Runner) loop(ctx context.Context, events <-chan netwatch.Event) {
