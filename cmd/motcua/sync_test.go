@@ -311,6 +311,10 @@ func TestSyncUnconfigured(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "province:") {
 		t.Fatalf("sync unconfigured: exit %d %s", r.code, r.stderr)
 	}
+	if help := mustOK(t, runCLI(t, dir, "help")); !strings.Contains(help, "province set --url") || !strings.Contains(help, "sync --watch") ||
+		!strings.Contains(help, "outbox retry ID") || !strings.Contains(help, "bundle export FILE") {
+		t.Fatalf("help does not document sync:\n%s", help)
+	}
 	if out := mustOK(t, runCLI(t, dir, "province", "show")); !strings.Contains(out, "Chưa cấu hình") {
 		t.Fatalf("province show: %s", out)
 	}
