@@ -75,6 +75,7 @@ const usage = `motcua — Một Cửa, bộ phận một cửa cấp xã
 Dùng / usage: motcua [--data DIR] COMMAND [flags]
   (không có lệnh) | gui          mở cửa sổ quầy / open the counter window
   init --agency-id ID --agency-name NAME --station K/N
+       [--province-url URL --province-user U --province-password-file F [--ca FILE]]
   intake --procedure CODE (--cccd LINE | --name NAME --id-number NUM [--dob DD/MM/YYYY] [--gender G])
          [--phone P] [--address A] [--email E] [--channel 1|2|3] [--at RFC3339] [--json]
   show CODE [--json]     list [--status N] [--json]     search TEXT [--json]

@@ -132,11 +132,13 @@ func insertBackEntry(t *testing.T, dir, agency string) string {
 // quarantined without holding the others, and an officer re-queues it.
 func TestSyncEndToEnd(t *testing.T) {
 	ctx := context.Background()
-	dir := initStation(t)
+	dir := t.TempDir()
 	addr := freeAddr(t)
 	pw := filepath.Join(t.TempDir(), "matkhau.txt")
 	os.WriteFile(pw, []byte(reftest.Password+"\n"), 0o600)
-	out := mustOK(t, runCLI(t, dir, "province", "set", "--url", "http://"+addr, "--user", reftest.User, "--password-file", pw))
+	// init configures the province in the same step (as `province set` does).
+	out := mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2",
+		"--province-url", "http://"+addr, "--province-user", reftest.User, "--province-password-file", pw))
 	show := mustOK(t, runCLI(t, dir, "province", "show", "--json"))
 	if strings.Contains(out+show, reftest.Password) {
 		t.Fatal("the password was printed")
