@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/assets"
+	"motcua/scanning/cccd"
 	"motcua/storage"
 )
 
@@ -44,6 +46,10 @@ func (c *cli) report(err error) int {
 		msg := e.Msg
 		if e.MsgEN != "" {
 			msg += "\n  (" + e.MsgEN + ")"
+		}
+		var pe *cccd.ParseError
+		if e.Err != nil && !errors.As(e.Err, &pe) {
+			msg += "\n  " + strings.ReplaceAll(e.Err.Error(), "\n", "\n  ")
 		}
 		if e.Field != "" {
 			msg = e.Field + ": " + msg
@@ -173,6 +179,10 @@ func (c *cli) initCmd(args []string) error {
 	id := fs.String("agency-id", "", "")
 	name := fs.String("agency-name", "", "")
 	station := fs.String("station", "1/1", "")
+	provURL := fs.String("province-url", "", "")
+	provUser := fs.String("province-user", "", "")
+	provPw := fs.String("province-password-file", "", "")
+	provCA := fs.String("ca", "", "")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -191,7 +201,18 @@ func (c *cli) initCmd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.out, "Đã khởi tạo %s — %s, máy %s; dữ liệu: %s\n", *id, motcua.Clean(*name), st, c.data)
-	return nil
+	if *provURL == "" {
+		if *provUser != "" || *provPw != "" || *provCA != "" {
+			return usageErr("province-url", "Có thông tin đăng nhập tỉnh nhưng thiếu --province-url", "province credentials given without --province-url")
+		}
+		return nil
+	}
+	// The province connection is the same as `motcua province set`.
+	pargs := []string{"--url", *provURL, "--user", *provUser, "--password-file", *provPw}
+	if *provCA != "" {
+		pargs = append(pargs, "--ca", *provCA)
+	}
+	return c.provinceSet(pargs)
 }
 
 func (c *cli) intake(args []string) error {
