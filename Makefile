@@ -36,10 +36,12 @@ test: deps-test vet
 
 # Benchmarks print each figure next to its peer measured in the same run.
 BENCH_N ?= 1000000
+QR_N ?= 110
 bench: deps-build
 	$(GO) test -run '^$$' -timeout 30m -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
 	MOTCUA_BENCH_N=10000 $(GO) test -run '^$$' -bench Drain -benchtime 1x ./sync/outbox/ 2>&1 | tee -a bench.txt
+	$(GO) run ./cmd/motcua-qrbench -n $(QR_N) 2>&1 | tee -a bench.txt
 	@./packaging/bench-summary.sh bench.txt
 	@echo "== rural link (needs root, ip netns and the kernel's netem; falls back to rate shaping) =="
 	-@./sync/netem/rural-bench.sh
