@@ -52,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.catalog(args)
 	case "audit":
 		err = c.audit(args)
+	case "provision":
+		err = c.provision(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
