@@ -47,10 +47,23 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: motcua
 Comment: Một Cửa $VERSION ($COMMIT). Bundled font: Noto Serif, SIL Open Font License 1.1.
 COPY
-# Depends: the Debian packages of the shared libraries the program links.
-deps=$(ldd "$bin" | awk '/=> \//{print $3}' | while read -r lib; do
-  dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true
-done | cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g')
+# Depends: what dpkg-shlibdeps derives from the libraries the program links
+# (libc6, libgl1, libx11-6, with versions); without dpkg-dev, the packages
+# owning the directly NEEDED libraries.
+deps=""
+if command -v dpkg-shlibdeps >/dev/null; then
+  shl=$(mktemp -d)
+  mkdir -p "$shl/debian"
+  printf 'Source: motcua\n\nPackage: motcua\nArchitecture: amd64\n' >"$shl/debian/control"
+  deps=$(cd "$shl" && dpkg-shlibdeps -O "$OLDPWD/$root/usr/bin/motcua" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+  rm -rf "$shl"
+fi
+if [ -z "$deps" ]; then
+  deps=$(objdump -p "$bin" | awk '/NEEDED/{print $2}' | while read -r so; do
+    lib=$(ldd "$bin" | awk -v so="$so" '$1 == so {print $3}')
+    [ -n "$lib" ] && dpkg -S "$(readlink -f "$lib")" 2>/dev/null | cut -d: -f1
+  done | sort -u | paste -sd, | sed 's/,/, /g')
+fi
 installed_kb=$(du -sk --apparent-size "$root/usr" | cut -f1)
 cat >"$root/DEBIAN/control" <<CTRL
 Package: motcua

@@ -38,8 +38,9 @@ nsh="$OUT/files.nsh"
 
 installed_kb=$(du -sk --apparent-size "$stage" | cut -f1)
 setup="$DIST/motcua-$FILEVER-setup.exe"
-defs=(-DVERSION="$VERSION" -DWINVER="$WINVER" -DCOMMIT="$COMMIT" -DSTAGE="$PWD/$stage"
-      -DFILES_NSH="$PWD/$nsh" -DOUTFILE="$PWD/$setup" -DICON="$PWD/$OUT/icons/motcua.ico"
+abs() { realpath -m "$1"; }
+defs=(-DVERSION="$VERSION" -DWINVER="$WINVER" -DCOMMIT="$COMMIT" -DSTAGE="$(abs "$stage")"
+      -DFILES_NSH="$(abs "$nsh")" -DOUTFILE="$(abs "$setup")" -DICON="$(abs "$OUT/icons/motcua.ico")"
       -DINSTALLED_KB="$installed_kb")
 [ -n "${MOTCUA_SIGN_PKCS12:-}" ] && defs+=(-DSIGN="$PWD/packaging/windows/sign.sh")
 [ -n "${PUBLISHER:-}" ] && defs+=(-DPUBLISHER="$PUBLISHER")
@@ -52,7 +53,8 @@ cp "$stage"/* "$zipdir/"
 sed 's/$/\r/' packaging/windows/portable.cmd >"$zipdir/portable.cmd"
 zip="$DIST/motcua-$FILEVER-windows-amd64.zip"
 rm -f "$zip"
-(cd "$OUT/zip" && zip -q -9 -r "$OLDPWD/$zip" "motcua-$FILEVER")
+zip=$(abs "$zip")
+(cd "$OUT/zip" && zip -q -9 -r "$zip" "motcua-$FILEVER")
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 echo "windows: installer $(basename "$setup")  $(mb "$(stat -c %s "$setup")")  (target ≤ 30 MB)"
