@@ -44,7 +44,8 @@ func LoadCalendar(ctx context.Context, st SettingsStore) (*motcua.Calendar, erro
 func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (*motcua.Catalog, error) {
 	cat, err := motcua.LoadCatalog(bytes.NewReader(raw))
 	if err != nil {
-		return nil, err
+		return nil, &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_BAD_CATALOG", Field: "catalog",
+			Msg: "Tệp danh mục thủ tục không hợp lệ, danh mục đang dùng được giữ nguyên", MsgEN: "invalid catalogue file; the current catalogue is kept", Err: err}
 	}
 	norm, err := json.Marshal(cat)
 	if err != nil {
@@ -64,7 +65,8 @@ func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (
 func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) error {
 	table, err := motcua.LoadHolidayTable(bytes.NewReader(raw))
 	if err != nil {
-		return err
+		return &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_BAD_HOLIDAYS", Field: "holidays",
+			Msg: "Tệp lịch ngày nghỉ không hợp lệ, lịch đang dùng được giữ nguyên", MsgEN: "invalid holiday table; the current calendar is kept", Err: err}
 	}
 	cal, err := motcua.NewCalendar(s.Calendar.Hours(), motcua.EmbeddedHolidayTable().Merge(table))
 	if err != nil {

@@ -73,7 +73,7 @@ func NewIntake(win fyne.Window, svc *app.Service, onSaved func(*motcua.Dossier))
 		s.procInfo.SetText(procSummary(p))
 		setErr(s.errOf("procedure"), "")
 	}
-	s.Accept = widget.NewButton("Tiếp nhận và in giấy hẹn (Ctrl+Enter)", s.onAccept)
+	s.Accept = widget.NewButton("Tiếp nhận hồ sơ (Ctrl+Enter)", s.onAccept)
 	s.Accept.Importance = widget.HighImportance
 	s.Result = widget.NewLabel("")
 	s.Result.Wrapping = fyne.TextWrapWord

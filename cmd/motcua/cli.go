@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/assets"
+	"motcua/scanning/cccd"
 	"motcua/storage"
 )
 
@@ -44,6 +46,10 @@ func (c *cli) report(err error) int {
 		msg := e.Msg
 		if e.MsgEN != "" {
 			msg += "\n  (" + e.MsgEN + ")"
+		}
+		var pe *cccd.ParseError
+		if e.Err != nil && !errors.As(e.Err, &pe) {
+			msg += "\n  " + strings.ReplaceAll(e.Err.Error(), "\n", "\n  ")
 		}
 		if e.Field != "" {
 			msg = e.Field + ": " + msg
