@@ -3,12 +3,14 @@
 # in a throwaway prefix. Needs dist/motcua-*-setup.exe (make dist-windows).
 #
 #  1. the province's key and a station profile, made by the Windows build itself
-#  2. silent install with /PROFILE=: files, shortcuts, uninstall entry, profile applied
+#  2. silent install with /PROFILE= of an "older release" (the same programs in
+#     an installer numbered 0.0.1): files, shortcuts, uninstall entry, profile applied
 #  3. motcua.exe version, init + intake on a fresh data directory, intake on the
 #     provisioned one, audit verify
 #  4. the window, opened through the shortcut's launcher; screenshot
-#  5. upgrade in place while the window is open (a running exe is renamed, not
-#     overwritten); the dossiers are still there
+#  5. upgrade to this release while the window is open (a running exe is
+#     renamed, not overwritten): database copied to backups\before-upgrade first,
+#     dossiers still there, audit verify; going back to 0.0.1 is refused
 #  6. a tampered profile: installed, profile refused, exit code 3; a missing
 #     profile: nothing installed, exit code 2
 #  7. silent uninstall: program gone, data directory kept; /PURGE removes it
@@ -48,6 +50,12 @@ win() { "$WINE" "$@"; }
 # wpath prints the Windows form of a Unix path (Wine maps / to Z:).
 wpath() { echo "Z:${1//\//\\}"; }
 
+echo "smoke: an older release's installer (0.0.1, same programs) for the upgrade"
+mkdir -p "$work/old-out"
+cp -r out/windows/bin out/windows/icons "$work/old-out/"
+DIST_VERSION=0.0.1 DIST="$work/old" OUT="$work/old-out" packaging/windows/package.sh >/dev/null
+old_setup=$(ls "$work"/old/*-setup.exe)
+
 echo "smoke: Wine prefix in $work"
 win wineboot -i >/dev/null 2>&1
 win winecfg /v win10 # Debian's Wine 8 says Windows 7; the installer wants 10 or 11
@@ -78,9 +86,9 @@ win "$portable" provision create --communes "$(wpath "$work/usb/communes.csv")" 
 profile="$work/usb/profiles/000.00.06.H56-may1.mcprofile"
 [ -f "$profile" ] && ok "profiles made by motcua.exe provision create"
 
-# 2. Silent install with the profile.
+# 2. Silent install (of the "older release") with the profile.
 code=0
-win "$setup" /S "/PROFILE=$(wpath "$profile")" || code=$?
+win "$old_setup" /S "/PROFILE=$(wpath "$profile")" || code=$?
 "$WINESERVER" -w
 [ $code -eq 0 ] || { cat "$datadir/logs/install.log" >&2 || true; fail "silent install exit $code"; }
 for f in motcua.exe motcuaw.exe README.txt uninstall.exe; do
@@ -93,9 +101,12 @@ lnk_menu="$drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/Một Cửa
 [ -f "$lnk_desktop" ] || fail "no desktop shortcut ($lnk_desktop)"
 [ -f "$lnk_menu" ] || fail "no Start-menu shortcut ($lnk_menu)"
 ok "desktop and Start-menu shortcuts"
-win reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\MotCua' /v DisplayVersion 2>/dev/null |
-  grep -q "$VERSION" || fail "uninstall entry lacks DisplayVersion $VERSION"
-ok "uninstall entry (DisplayVersion $VERSION)"
+displayversion() {
+  win reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\MotCua' /v DisplayVersion 2>/dev/null |
+    tr -d '\r' | awk '/DisplayVersion/{print $NF}'
+}
+[ "$(displayversion)" = 0.0.1 ] || fail "uninstall entry shows DisplayVersion «$(displayversion)», want 0.0.1"
+ok "uninstall entry (DisplayVersion 0.0.1)"
 grep -q "profile applied" "$datadir/logs/install.log" || { cat "$datadir/logs/install.log" >&2; fail "profile not applied"; }
 ok "profile applied by the installer: $(grep -a 'Đã áp dụng' "$datadir/logs/install.log" | tail -1)"
 
@@ -127,19 +138,25 @@ colours=$(convert "$shot" -format %k info:)
 [ "$colours" -gt 50 ] || fail "screenshot is blank ($colours colours): $shot"
 ok "window open under Wine; screenshot $shot ($colours colours)"
 
-# 5. Upgrade in place with the window still open.
+# 5. Upgrade with the window still open, then try to go back.
 code=0
 win "$setup" /S || code=$?
-[ $code -eq 0 ] || { tail -5 "$datadir/logs/install.log" >&2; fail "reinstall over a running program: exit $code"; }
+[ $code -eq 0 ] || { tail -5 "$datadir/logs/install.log" >&2; fail "upgrade over a running program: exit $code"; }
+[ "$(displayversion)" = "$VERSION" ] || fail "after the upgrade DisplayVersion is «$(displayversion)»"
+[ -f "$datadir/backups/before-upgrade/motcua.db" ] || fail "no database copy in backups\\before-upgrade"
 win "$exe" show "$code2" >/dev/null || fail "dossier $code2 lost by the upgrade"
-ok "upgrade while the window was open; $code2 still there"
+win "$exe" audit verify >/dev/null || fail "audit verify after the upgrade"
+ok "upgrade 0.0.1 → $VERSION with the window open: database copied first, $code2 still there, audit verify"
 "$WINESERVER" -k 2>/dev/null || true
 sleep 1
+code=0
+win "$old_setup" /S || code=$?
+[ $code -eq 2 ] && [ "$(displayversion)" = "$VERSION" ] || fail "downgrade to 0.0.1: exit $code, DisplayVersion «$(displayversion)»"
+ok "going back to 0.0.1 refused (exit 2): $(grep -a 'newer than' "$datadir/logs/install.log" | tail -1)"
 
 # 6. Bad profiles.
 tampered="$work/usb/profiles/tampered.mcprofile"
 sed 's/"payload": "e/"payload": "f/' "$profile" >"$tampered"
-cp "$work/usb/profiles/province.pub" "$work/usb/profiles/" 2>/dev/null || true
 code=0
 win "$setup" /S "/PROFILE=$(wpath "$tampered")" || code=$?
 "$WINESERVER" -w

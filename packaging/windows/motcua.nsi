@@ -17,6 +17,8 @@
 ;   /PROFILE=FILE       apply a signed provisioning profile after installing
 ;   /PROVINCEKEY=FILE   the province's public key for that profile
 ;   /NODESKTOP          no desktop shortcut
+;   /DOWNGRADE          allow installing over a newer version (refused otherwise:
+;                       the newer version's database would not open)
 ;   /D=DIR              install folder (must be last; default Program Files\MotCua)
 ; Uninstaller: /S silent (keeps the data), /PURGE also deletes the data.
 ;
@@ -37,6 +39,7 @@ SetCompressorDictSize 64
 !include LogicLib.nsh
 !include x64.nsh
 !include WinVer.nsh
+!include WordFunc.nsh
 
 !define APPNAME "Một Cửa"
 !define REGKEY "Software\MotCua"
@@ -95,8 +98,12 @@ LangString MsgSwap ${LANG_VIETNAMESE} "Không thay được tệp $0 (đang bị
 LangString MsgSwap ${LANG_ENGLISH} "Could not replace $0 (locked?). The old version was restored; restart the PC and install again."
 LangString MsgProfileFailed ${LANG_VIETNAMESE} "Đã cài phần mềm nhưng KHÔNG áp dụng được hồ sơ cấu hình máy (mã $0). Lý do ghi trong $LogFile. Cấu hình cũ giữ nguyên."
 LangString MsgProfileFailed ${LANG_ENGLISH} "The program is installed but the provisioning profile was NOT applied (code $0). The reason is in $LogFile. The previous configuration is unchanged."
+LangString MsgBackup ${LANG_VIETNAMESE} "Không sao lưu được cơ sở dữ liệu trước khi nâng cấp (đĩa đầy?). Chưa thay đổi gì."
+LangString MsgBackup ${LANG_ENGLISH} "Could not back up the database before upgrading (disk full?). Nothing was changed."
 LangString MsgPurge ${LANG_VIETNAMESE} "Xóa luôn DỮ LIỆU hồ sơ trong $0?$\r$\n$\r$\nChọn «Không» (nên chọn) để giữ dữ liệu cho lần cài sau. Chỉ chọn «Có» khi đã sao lưu."
 LangString MsgPurge ${LANG_ENGLISH} "Also delete the dossier DATA in $0?$\r$\n$\r$\nChoose No (recommended) to keep it for a later install. Choose Yes only after a backup."
+LangString MsgDowngrade ${LANG_VIETNAMESE} "Máy đang có Một Cửa $0, mới hơn bản $1 này. Dữ liệu do bản mới ghi có thể không mở được bằng bản cũ. Vẫn cài bản cũ hơn?"
+LangString MsgDowngrade ${LANG_ENGLISH} "Một Cửa $0 is installed, newer than this $1. Data written by the newer version may not open in the older one. Install the older version anyway?"
 LangString LnkDesc ${LANG_VIETNAMESE} "Bộ phận tiếp nhận và trả kết quả"
 LangString LnkDesc ${LANG_ENGLISH} "One-stop counter"
 
@@ -106,6 +113,8 @@ Var NoDesktop
 Var DataDir
 Var LogFile
 Var Purge
+Var Downgrade
+Var OldVersion
 
 ; Log appends one ASCII line to the install log (kept ASCII so that the
 ; UTF-8 output of motcua.exe appended to the same file stays readable).
@@ -200,6 +209,55 @@ Function .onInit
   ${If} $ProvinceKey != ""
     GetFullPathName $ProvinceKey $ProvinceKey
   ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/DOWNGRADE" $R1
+  ${IfNot} ${Errors}
+    StrCpy $Downgrade 1
+  ${EndIf}
+
+  ; A newer version's database would not open in this one (storage refuses
+  ; a schema it does not know): never go back silently.
+  ReadRegStr $OldVersion HKLM "${REGKEY}" "WinVersion"
+  ${If} $OldVersion != ""
+  ${AndIf} $Downgrade != 1
+    ${VersionCompare} "${WINVER}" "$OldVersion" $R1
+    ${If} $R1 == 2
+      ReadRegStr $0 HKLM "${REGKEY}" "Version"
+      StrCpy $1 "${VERSION}"
+      MessageBox MB_YESNO|MB_ICONEXCLAMATION|MB_DEFBUTTON2 "$(MsgDowngrade)" /SD IDNO IDYES downgrade_ok
+      ${Log} "FAILED: $0 is installed, newer than ${VERSION}; nothing changed (use /DOWNGRADE to force)"
+      SetErrorLevel 2
+      Quit
+      downgrade_ok:
+    ${EndIf}
+  ${EndIf}
+FunctionEnd
+
+; BackupBeforeUpgrade copies the database (and its WAL) before a different
+; version is swapped in, into backups\before-upgrade: the new version may
+; migrate the schema, and this copy lets the old one be put back.
+; Close the program first for a consistent copy (docs/INSTALL.vi.md).
+Function BackupBeforeUpgrade
+  ${If} $OldVersion == ""
+  ${OrIf} $OldVersion == "${WINVER}"
+  ${OrIfNot} ${FileExists} "$DataDir\motcua.db"
+    Return
+  ${EndIf}
+  StrCpy $R0 "$DataDir\backups\before-upgrade"
+  RMDir /r "$R0"
+  CreateDirectory "$R0"
+  ClearErrors
+  CopyFiles /SILENT "$DataDir\motcua.db" "$R0"
+  ${If} ${FileExists} "$DataDir\motcua.db-wal"
+    CopyFiles /SILENT "$DataDir\motcua.db-wal" "$R0"
+  ${EndIf}
+  ${If} ${Errors}
+    !insertmacro Fail "cannot copy the database to $R0 before upgrading" "$(MsgBackup)"
+  ${EndIf}
+  FileOpen $R1 "$R0\version.txt" w
+  FileWrite $R1 "copied before upgrading from $OldVersion to ${WINVER}$\r$\n"
+  FileClose $R1
+  ${Log} "database copied to $R0 (upgrade from $OldVersion)"
 FunctionEnd
 
 Function CheckSpace
@@ -241,6 +299,7 @@ Section "${APPNAME}" SecMain
   ${GetTime} "" "LS" $R0 $R1 $R2 $R3 $R4 $R5 $R6
   ${Log} "$R2-$R1-$R0 $R4:$R5:$R6 install ${VERSION} (${COMMIT}) into $INSTDIR"
   Call CheckSpace
+  Call BackupBeforeUpgrade
 
   ; 1. Unpack everything beside the installed version.
   RMDir /r "$INSTDIR\.new"
@@ -274,6 +333,7 @@ Section "${APPNAME}" SecMain
   ${EndIf}
   WriteRegStr HKLM "${REGKEY}" "InstallDir" "$INSTDIR"
   WriteRegStr HKLM "${REGKEY}" "Version" "${VERSION}"
+  WriteRegStr HKLM "${REGKEY}" "WinVersion" "${WINVER}"
   WriteRegStr HKLM "${REGKEY}" "DataDir" "$DataDir"
   WriteRegStr HKLM "${APPPATHS}" "" "$INSTDIR\motcua.exe"
   WriteRegStr HKLM "${APPPATHS}" "Path" "$INSTDIR"
