@@ -154,7 +154,7 @@ func TestProvisionApply(t *testing.T) {
 	})
 
 	t.Run("ErrOtherMachine", func(t *testing.T) {
-		refused(t, runCLI(t, t.TempDir(), "provision", "apply", filepath.Join(outDir, "000.00.07.H56-may1.mcprofile")),
+		refused(t, runCLI(t, t.TempDir(), "provision", "apply", filepath.Join(outDir, "KHAC-MAY-XYZ.mcprofile")),
 			"KHAC-MAY-XYZ", "đúng máy")
 	})
 	t.Run("ErrExpired", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,7 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 			return nil, csvErr(1, need, "thiếu cột bắt buộc", "required column missing")
 		}
 	}
-	seen := map[string]int{}
+	seen, seenMachine := map[string]int{}, map[string]int{}
 	var out []Commune
 	for i, row := range rows[1:] {
 		line := i + 2
@@ -117,6 +118,17 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 			if len(m) != n {
 				return nil, csvErr(line, "machines", "có %d tên máy cho %d máy", "%d machine names for %d stations", len(m), n)
 			}
+			for _, name := range m {
+				if !machineName.MatchString(name) {
+					return nil, csvErr(line, "machines", "tên máy «%s» không hợp lệ: 1–15 chữ cái không dấu, chữ số hoặc «-» (tên máy tính Windows)",
+						"machine name %q is invalid: 1–15 ASCII letters, digits or '-' (a Windows computer name)", name)
+				}
+				key := strings.ToUpper(name)
+				if prev, dup := seenMachine[key]; dup {
+					return nil, csvErr(line, "machines", "tên máy %s đã có ở dòng %d", "machine %s already on line %d", name, prev)
+				}
+				seenMachine[key] = line
+			}
 			c.Machines = m
 		}
 		if (c.Username == "") != (c.Password == "") {
@@ -127,6 +139,10 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 	}
 	return out, nil
 }
+
+// machineName is a Windows (NetBIOS) computer name, which is what
+// %COMPUTERNAME% gives a deployment script.
+var machineName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,14}$`)
 
 // Options are what every profile of a batch shares.
 type Options struct {
@@ -142,7 +158,10 @@ type Options struct {
 
 // Issued is one signed profile, ready to write.
 type Issued struct {
-	Name    string // file name: AGENCY-mayK.mcprofile
+	// Name is the file name: MACHINE.mcprofile when the CSV names the
+	// machine (so that one script serves every PC:
+	// setup.exe /S /PROFILE=%COMPUTERNAME%.mcprofile), else AGENCY-mayK.mcprofile.
+	Name    string
 	Data    []byte
 	Profile *Profile
 }
@@ -189,7 +208,11 @@ func Create(communes []Commune, o Options) ([]Issued, error) {
 			if err != nil {
 				return nil, fmt.Errorf("dòng %d (%s, máy %d): %w", c.Line, c.AgencyID, k, err)
 			}
-			out = append(out, Issued{Name: fmt.Sprintf("%s-may%d.mcprofile", c.AgencyID, k), Data: data, Profile: p})
+			name := fmt.Sprintf("%s-may%d.mcprofile", c.AgencyID, k)
+			if p.Machine != "" {
+				name = strings.ToUpper(p.Machine) + ".mcprofile"
+			}
+			out = append(out, Issued{Name: name, Data: data, Profile: p})
 		}
 	}
 	return out, nil

@@ -46,8 +46,8 @@ func TestCreate(t *testing.T) {
 	if len(out) != 3 {
 		t.Fatalf("got %d profiles, want 3 (2 + 1 stations)", len(out))
 	}
-	if out[0].Name != "000.00.06.H56-may1.mcprofile" || out[1].Name != "000.00.06.H56-may2.mcprofile" {
-		t.Errorf("names %q %q", out[0].Name, out[1].Name)
+	if out[0].Name != "QP-MC1.mcprofile" || out[1].Name != "QP-MC2.mcprofile" || out[2].Name != "000.00.07.H56-may1.mcprofile" {
+		t.Errorf("names %q %q %q", out[0].Name, out[1].Name, out[2].Name)
 	}
 	p1, p2 := out[0].Profile, out[1].Profile
 	if p1.Machine != "QP-MC1" || p2.Machine != "QP-MC2" || out[2].Profile.Machine != "" {
@@ -77,7 +77,7 @@ func TestCreate(t *testing.T) {
 	if strings.Contains(m, "s3cret") || strings.Contains(m, p1.StationKey) {
 		t.Error("the manifest leaks a secret")
 	}
-	if !strings.Contains(m, "000.00.06.H56-may2.mcprofile,000.00.06.H56,UBND xã Quảng Phú,2/2,QP-MC2") {
+	if !strings.Contains(m, "QP-MC2.mcprofile,000.00.06.H56,UBND xã Quảng Phú,2/2,QP-MC2") {
 		t.Errorf("manifest:\n%s", m)
 	}
 }
@@ -181,6 +181,9 @@ func TestReadCommunesErrors(t *testing.T) {
 		{"ErrDuplicate", "agency_id,agency_name,stations\n000.00.06.H56,X,1\n000.00.06.H56,Y,1\n", "csv:3:agency_id"},
 		{"ErrStations", "agency_id,agency_name,stations\n000.00.06.H56,X,0\n", "csv:2:stations"},
 		{"ErrMachines", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,2,ONLYONE\n", "csv:2:machines"},
+		{"ErrMachineName", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,MÁY-QUẢNG-PHÚ\n", "csv:2:machines"},
+		{"ErrMachineTooLong", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,QUANGPHU-MOTCUA-01\n", "csv:2:machines"},
+		{"ErrMachineTwice", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,PC1\n000.00.07.H56,Y,1,pc1\n", "csv:3:machines"},
 		{"ErrHalfCredentials", "agency_id,agency_name,stations,username\n000.00.06.H56,X,1,user\n", "csv:2:password"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
