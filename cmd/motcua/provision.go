@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"motcua"
@@ -455,7 +454,11 @@ func (c *cli) provisionApply(args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh %s; dữ liệu: %s\n",
-		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), strings.TrimSpace(p.Province.URL+" "), c.data)
+	province := p.Province.URL
+	if province == "" {
+		province = "chưa cấu hình (làm việc ngoại tuyến)"
+	}
+	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh: %s; khóa tỉnh %s; dữ liệu: %s\n",
+		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), province, provision.Fingerprint(key), c.data)
 	return nil
 }

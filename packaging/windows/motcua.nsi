@@ -90,6 +90,8 @@ LangString MsgNot64 ${LANG_VIETNAMESE} "Một Cửa cần Windows 10 hoặc 11 b
 LangString MsgNot64 ${LANG_ENGLISH} "Một Cửa needs 64-bit Windows 10 or 11."
 LangString MsgNoProfile ${LANG_VIETNAMESE} "Không tìm thấy tệp cấu hình máy (hồ sơ cấu hình) «$ProfileFile». Chưa cài gì."
 LangString MsgNoProfile ${LANG_ENGLISH} "The provisioning profile «$ProfileFile» does not exist. Nothing was installed."
+LangString MsgNoKey ${LANG_VIETNAMESE} "Không tìm thấy tệp khóa công khai của tỉnh «$ProvinceKey». Chưa cài gì."
+LangString MsgNoKey ${LANG_ENGLISH} "The province public key «$ProvinceKey» does not exist. Nothing was installed."
 LangString MsgNoSpace ${LANG_VIETNAMESE} "Ổ đĩa $0 chỉ còn $1 MB trống, cần ít nhất $2 MB. Hãy giải phóng dung lượng rồi chạy lại bộ cài; bản đang dùng (nếu có) vẫn giữ nguyên."
 LangString MsgNoSpace ${LANG_ENGLISH} "Drive $0 has only $1 MB free and needs at least $2 MB. Free some space and run the installer again; the installed version (if any) is unchanged."
 LangString MsgUnpack ${LANG_VIETNAMESE} "Không chép được tệp vào $INSTDIR (đĩa đầy hoặc bị chặn). Bản đang dùng (nếu có) vẫn giữ nguyên."
@@ -190,24 +192,29 @@ Function .onInit
     StrCpy $NoDesktop 1
   ${EndIf}
   ${If} $ProfileFile != ""
-    ; A relative path means relative to the installer (a USB stick layout).
+    ; A relative path is tried from the current folder, then from the
+    ; installer's (a USB stick layout). GetFullPathName gives "" for a
+    ; path that does not exist, so the name as given is kept for messages.
     StrCpy $R2 $ProfileFile
-    GetFullPathName $ProfileFile $R2
-    ${IfNot} ${FileExists} "$ProfileFile"
-      GetFullPathName $R1 "$EXEDIR\$R2"
-      ${If} ${FileExists} "$R1"
-        StrCpy $ProfileFile $R1
-      ${EndIf}
-    ${EndIf}
-    ${IfNot} ${FileExists} "$ProfileFile"
-      ${Log} "FAILED: profile not found: $ProfileFile"
+    ${If} ${FileExists} "$R2"
+      GetFullPathName $ProfileFile "$R2"
+    ${ElseIf} ${FileExists} "$EXEDIR\$R2"
+      GetFullPathName $ProfileFile "$EXEDIR\$R2"
+    ${Else}
+      ${Log} "FAILED: profile not found: $R2"
       MessageBox MB_OK|MB_ICONSTOP "$(MsgNoProfile)" /SD IDOK
       SetErrorLevel 2
       Quit
     ${EndIf}
   ${EndIf}
   ${If} $ProvinceKey != ""
-    GetFullPathName $ProvinceKey $ProvinceKey
+    ${IfNot} ${FileExists} "$ProvinceKey"
+      ${Log} "FAILED: province key not found: $ProvinceKey"
+      MessageBox MB_OK|MB_ICONSTOP "$(MsgNoKey)" /SD IDOK
+      SetErrorLevel 2
+      Quit
+    ${EndIf}
+    GetFullPathName $ProvinceKey "$ProvinceKey"
   ${EndIf}
   ClearErrors
   ${GetOptions} $R0 "/DOWNGRADE" $R1
