@@ -37,8 +37,9 @@ test: deps-test vet
 # Benchmarks print each figure next to its peer measured in the same run.
 BENCH_N ?= 1000000
 bench: deps-build
-	$(GO) test -run '^$$' -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
+	$(GO) test -run '^$$' -timeout 30m -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
+	@./packaging/bench-summary.sh bench.txt
 
 clean:
 	rm -rf bin dist testout

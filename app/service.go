@@ -40,6 +40,7 @@ type Service struct {
 	Calendar *motcua.Calendar
 	Catalog  *motcua.Catalog
 	Clock    Clock
+	Sync     Syncer // nil until a province is configured and the engine runs
 }
 
 // New returns a service with the system clock.

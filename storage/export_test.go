@@ -1,0 +1,36 @@
+package storage
+
+import (
+	"context"
+
+	"motcua"
+	"motcua/app"
+)
+
+// BulkInsert stores ds as Insert would, all in one transaction. The
+// benchmarks build their large databases with it.
+func BulkInsert(ctx context.Context, s *Store, ds []*motcua.Dossier) error {
+	return s.write(ctx, func(w *wtx) error {
+		for _, d := range ds {
+			n, err := normalise(d)
+			if err != nil {
+				return err
+			}
+			if err := w.insert(&n, app.AuditEntry{Actor: "bench", Action: "dossier.insert", Subject: n.Code}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Pragma reads a PRAGMA on the write connection (write) or a read connection.
+func Pragma(s *Store, write bool, name string) (string, error) {
+	db := s.r
+	if write {
+		db = s.w
+	}
+	var v string
+	err := db.QueryRow("PRAGMA " + name).Scan(&v)
+	return v, err
+}

@@ -1,0 +1,272 @@
+// Package storage keeps the counter's data in one local SQLite file
+// (modernc.org/sqlite, no cgo): dossiers with their history, the
+// station-partitioned daily code sequence, the transactional outbox the sync
+// engine drains, the hash-chained audit log, settings, and a full-text index
+// that folds Vietnamese diacritics. Every dossier write is one transaction.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"motcua"
+	"motcua/app"
+)
+
+// ApplicationID marks a Một Cửa database in the SQLite header ('MCUA').
+const ApplicationID = 0x4D435541
+
+// Stable error codes of this package, next to the domain's.
+const (
+	ErrDataDir      = "ERR_DATA_DIR"       // the data directory cannot be created or written
+	ErrNotOurs      = "ERR_NOT_MOTCUA_DB"  // the file is another application's database
+	ErrSchemaTooNew = "ERR_SCHEMA_TOO_NEW" // the file was written by a newer build
+	ErrStale        = "ERR_STALE"          // the dossier changed since it was read
+	ErrAuditBroken  = "ERR_AUDIT_BROKEN"   // the audit chain does not verify
+	ErrIntegrity    = "ERR_INTEGRITY"      // the database is damaged or inconsistent
+	ErrBadState     = "ERR_BAD_OUTBOX_STATE"
+)
+
+var (
+	_ app.DossierStore  = (*Store)(nil)
+	_ app.SettingsStore = (*Store)(nil)
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// pragmas are applied by the driver to every new connection. synchronous=FULL
+// fsyncs the WAL at each commit: a printed receipt must survive a power cut.
+const pragmas = "_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
+
+// Store is the SQLite implementation of app.DossierStore and
+// app.SettingsStore. It is safe for concurrent use, also by several
+// processes on the same file.
+type Store struct {
+	path string
+	// w has a single connection and begins IMMEDIATE transactions: writers
+	// of this process queue in database/sql, writers of other processes wait
+	// on the SQLite lock (busy_timeout).
+	w *sql.DB
+	// r is a pool of query_only connections; WAL lets them read while w writes.
+	r   *sql.DB
+	now func() time.Time
+	// stmts are hotSQL prepared on w; read-only after Open.
+	stmts map[string]*sql.Stmt
+}
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+//
+// Errors: KindInvalid ErrDataDir when the directory cannot be created or
+// written; KindInvalid ErrNotOurs for another application's SQLite file;
+// KindConflict ErrSchemaTooNew when the file comes from a newer build (the
+// file is then left untouched).
+func Open(path string) (*Store, error) {
+	abs, err := checkDataDir(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := probe(abs); err != nil {
+		return nil, err
+	}
+	s := &Store{path: abs, now: time.Now}
+	if s.w, err = sql.Open("sqlite", abs+"?"+pragmas+"&_txlock=immediate"); err != nil {
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	if err := s.migrate(context.Background()); err != nil {
+		s.w.Close()
+		return nil, err
+	}
+	if err := s.prepare(context.Background()); err != nil {
+		s.w.Close()
+		return nil, err
+	}
+	if s.r, err = sql.Open("sqlite", abs+"?"+pragmas+"&_query_only=1"); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("open %s: %w", abs, err)
+	}
+	s.r.SetMaxOpenConns(4)
+	s.r.SetMaxIdleConns(4)
+	return s, nil
+}
+
+// Close runs the query planner's housekeeping and closes the database.
+func (s *Store) Close() error {
+	// Bounded work that keeps the planner's statistics fresh; skipped if
+	// another process holds the write lock for long.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, _ = s.w.ExecContext(ctx, "PRAGMA analysis_limit=400; PRAGMA optimize")
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+func dataErr(dir, vi, en string, err error) error {
+	e := motcua.Invalid(ErrDataDir, "data", vi, en, dir, err)
+	e.Err = err
+	return e
+}
+
+// checkDataDir makes sure the database's directory exists and is writable:
+// SQLite needs to create the -wal and -shm files next to the database.
+func checkDataDir(p string) (string, error) {
+	if strings.TrimSpace(p) == "" {
+		return "", motcua.Invalid(ErrDataDir, "data", "Chưa chỉ định tệp dữ liệu", "no data file was given")
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", dataErr(p, "Đường dẫn dữ liệu %s không hợp lệ: %v", "data path %s is invalid: %v", err)
+	}
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", dataErr(dir, "Thư mục dữ liệu %s không tạo được: %v", "the data directory %s cannot be created: %v", err)
+	}
+	f, err := os.CreateTemp(dir, ".motcua-probe-*")
+	if err != nil {
+		return "", dataErr(dir, "Thư mục dữ liệu %s không ghi được: %v", "the data directory %s is not writable: %v", err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return "", dataErr(abs, "Tệp dữ liệu %s là một thư mục: %v", "the data file %s is a directory: %v", errors.New("is a directory"))
+	}
+	return abs, nil
+}
+
+// probe looks at an existing file before any connection that could change
+// it (journal_mode=WAL rewrites the header) is opened.
+func probe(abs string) error {
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	db, err := sql.Open("sqlite", abs+"?_busy_timeout=10000&_query_only=1")
+	if err != nil {
+		return fmt.Errorf("open %s: %w", abs, err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	var appID, version, objects int64
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return notOurs(abs, err)
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return notOurs(abs, err)
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return notOurs(abs, err)
+	}
+	switch {
+	case appID == 0 && objects == 0: // new or empty file
+	case appID != ApplicationID:
+		return notOurs(abs, fmt.Errorf("application_id %#x", appID))
+	case version > int64(len(migrations())):
+		return tooNew(abs, version)
+	}
+	return nil
+}
+
+func notOurs(p string, err error) error {
+	e := motcua.Invalid(ErrNotOurs, "data", "Tệp %s không phải cơ sở dữ liệu Một Cửa, không mở", "%s is not a Một Cửa database; not opened", p)
+	e.Err = err
+	return e
+}
+
+func tooNew(p string, version int64) error {
+	return motcua.Errorf(motcua.KindConflict, ErrSchemaTooNew, "data",
+		"Cơ sở dữ liệu %s có cấu trúc phiên bản %d, mới hơn phiên bản %d mà chương trình này biết; hãy cập nhật phần mềm (tệp không bị thay đổi)",
+		"database %s has schema version %d, newer than version %d this build knows; update the software (the file was not changed)",
+		p, version, len(migrations()))
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded files 0001_x.sql, 0002_y.sql, … in order.
+// A gap or a malformed name is a build mistake and panics.
+var migrations = sync.OnceValue(func() []migration {
+	entries, err := migrationFS.ReadDir("migrations")
+	if err != nil {
+		panic(err)
+	}
+	var ms []migration
+	for i, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v != i+1 {
+			panic(fmt.Sprintf("storage: migration %s out of sequence (want %04d_…)", e.Name(), i+1))
+		}
+		b, err := migrationFS.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	return ms
+})
+
+// migrate applies the missing migrations in one transaction and records the
+// version in user_version. The version is read again inside the write
+// transaction: another station may have migrated the shared file meanwhile.
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	var version, appID int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read user_version: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return fmt.Errorf("migrate: read application_id: %w", err)
+	}
+	ms := migrations()
+	switch {
+	case appID != 0 && appID != ApplicationID:
+		return notOurs(s.path, fmt.Errorf("application_id %#x", appID))
+	case version > int64(len(ms)):
+		return tooNew(s.path, version)
+	case version == int64(len(ms)):
+		return nil
+	}
+	for _, m := range ms[version:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", ApplicationID, len(ms))); err != nil {
+		return fmt.Errorf("migrate: set version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion is the number of migrations this build knows.
+func SchemaVersion() int { return len(migrations()) }
