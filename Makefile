@@ -53,7 +53,7 @@ DIST_WINDOWS_PKGS := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis osslsig
 DIST_LINUX_PKGS := dpkg-dev desktop-file-utils appstream
 SMOKE_PKGS := wine64 xvfb imagemagick x11-utils
 
-.PHONY: dist dist-windows dist-linux smoke-windows sign-check
+.PHONY: dist dist-windows dist-linux smoke-windows sign-check upgrade-check
 
 dist: deps-build
 	@./packaging/ensure-packages.sh $(DIST_WINDOWS_PKGS) $(DIST_LINUX_PKGS)
@@ -76,3 +76,10 @@ smoke-windows: dist-windows
 # Signs with a throwaway self-signed certificate, verifies, detects tampering.
 sign-check: dist-windows
 	./packaging/windows/sign-check.sh
+
+# A database written by an earlier build (PREV: tag or commit; default the
+# latest v* tag) opens in this one with every dossier, and a newer schema is
+# refused unchanged.
+PREV ?=
+upgrade-check: deps-build
+	./packaging/smoke/upgrade.sh $(PREV)
