@@ -11,6 +11,10 @@
 #  5. upgrade to this release while the window is open (a running exe is
 #     renamed, not overwritten): database copied to backups\before-upgrade first,
 #     dossiers still there, audit verify; going back to 0.0.1 is refused
+#  5b. an upgrade killed half-way (a power cut while unpacking) leaves the
+#     installed version working; running the installer again completes it
+#  5c. a drive without room (a 12 MB tmpfs as D:, when mount is allowed):
+#     exit 2 with the free and needed sizes, nothing written
 #  6. a tampered profile: installed, profile refused, exit code 3; a missing
 #     profile: nothing installed, exit code 2
 #  7. silent uninstall: program gone, data directory kept; /PURGE removes it
@@ -38,6 +42,7 @@ export LANG=C.UTF-8
 xvfb_pid=""
 cleanup() {
   "$WINESERVER" -k 2>/dev/null || true
+  mountpoint -q "$work/tiny" 2>/dev/null && umount "$work/tiny"
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -153,6 +158,45 @@ code=0
 win "$old_setup" /S || code=$?
 [ $code -eq 2 ] && [ "$(displayversion)" = "$VERSION" ] || fail "downgrade to 0.0.1: exit $code, DisplayVersion «$(displayversion)»"
 ok "going back to 0.0.1 refused (exit 2): $(grep -a 'newer than' "$datadir/logs/install.log" | tail -1)"
+
+# 5b. Power cut while unpacking an upgrade: kill everything as soon as the
+# staging folder appears, before the swap.
+caught=""
+for attempt in 1 2 3 4 5; do
+  win "$setup" /S &
+  setup_pid=$!
+  for _ in $(seq 1 400); do
+    [ -e "$progdir/.new/motcua.exe" ] && break
+    sleep 0.02
+  done
+  "$WINESERVER" -k 2>/dev/null || true
+  wait "$setup_pid" 2>/dev/null || true
+  if [ -e "$progdir/.new" ]; then caught=$attempt; break; fi
+done
+[ -n "$caught" ] || fail "could not interrupt the installer while it was unpacking"
+out=$(win "$exe" version) || fail "the installed version does not start after an interrupted upgrade"
+win "$exe" show "$code2" >/dev/null || fail "dossier $code2 unreadable after an interrupted upgrade"
+ok "upgrade killed while unpacking (attempt $caught, $(du -sh "$progdir/.new" | cut -f1) unpacked): installed version still runs ($out)"
+code=0
+win "$setup" /S || code=$?
+"$WINESERVER" -w
+[ $code -eq 0 ] && [ ! -e "$progdir/.new" ] || fail "installing again after the interruption: exit $code"
+ok "running the installer again completes it"
+
+# 5c. No room on the target drive.
+mkdir -p "$work/tiny"
+if mount -t tmpfs -o size=12m tmpfs "$work/tiny" 2>/dev/null; then
+  ln -s "$work/tiny" "$WINEPREFIX/dosdevices/d:"
+  code=0
+  win "$setup" /S '/D=D:\MotCua' || code=$?
+  "$WINESERVER" -w
+  [ $code -eq 2 ] || fail "install on a 12 MB drive: exit $code, want 2"
+  [ ! -e "$work/tiny/MotCua/motcua.exe" ] || fail "files written to a drive without room"
+  ok "no room on D: (12 MB): exit 2, «$(grep -a 'MB free' "$datadir/logs/install.log" | tail -1)»"
+  umount "$work/tiny"
+else
+  echo "  skip no-room test: cannot mount a small tmpfs here (needs root)"
+fi
 
 # 6. Bad profiles.
 tampered="$work/usb/profiles/tampered.mcprofile"
