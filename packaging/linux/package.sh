@@ -83,7 +83,7 @@ Description: Một Cửa — one-stop counter of a Vietnamese commune
  receipt, digitises the papers and hands back results, also offline.
 CTRL
 deb="$DIST/motcua_${DEBVER}_amd64.deb"
-rm -f "$DIST"/motcua_*_amd64.deb
+rm -f "$DIST"/motcua_*_amd64.deb "$DIST"/motcua-*-linux-amd64.tar.gz # earlier builds' artefacts
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 
 # --- tarball

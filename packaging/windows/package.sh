@@ -37,6 +37,7 @@ nsh="$OUT/files.nsh"
 } >"$nsh"
 
 installed_kb=$(du -sk --apparent-size "$stage" | cut -f1)
+rm -f "$DIST"/motcua-*-setup.exe "$DIST"/motcua-*-windows-amd64.zip # earlier builds' artefacts
 setup="$DIST/motcua-$FILEVER-setup.exe"
 abs() { realpath -m "$1"; }
 defs=(-DVERSION="$VERSION" -DWINVER="$WINVER" -DCOMMIT="$COMMIT" -DSTAGE="$(abs "$stage")"
