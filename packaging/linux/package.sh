@@ -23,6 +23,8 @@ tree() {
   sed -e "s|@VERSION@|$VERSION|g; s|@DATE@|$(git log -1 --format=%cs 2>/dev/null || date +%F)|g" \
     packaging/linux/vn.motcua.counter.metainfo.xml.in >"$OUT/metainfo.xml"
   install -Dm644 "$OUT/metainfo.xml" "$p/share/metainfo/vn.motcua.counter.metainfo.xml"
+  install -Dm644 docs/INSTALL.vi.md "$p/share/doc/motcua/INSTALL.vi.md"
+  install -Dm644 docs/INSTALL.en.md "$p/share/doc/motcua/INSTALL.en.md"
   for n in 16 24 32 48 64 128 256 512; do
     install -Dm644 "$OUT/icons/motcua-$n.png" "$p/share/icons/hicolor/${n}x$n/apps/vn.motcua.counter.png"
   done

@@ -21,10 +21,12 @@ cp "$bin/motcua.exe" "$bin/motcuaw.exe" "$stage/"
 # Notepad and every editor read UTF-8 with a BOM; CRLF for Windows.
 { printf '\xef\xbb\xbf'; sed -e "s|@VERSION@|$VERSION|g; s|@COMMIT@|$COMMIT|g" packaging/windows/README.txt.in; } |
   sed 's/$/\r/' >"$stage/README.txt"
+# The installers' guide travels with the program: the sites have no network.
+cp docs/INSTALL.vi.md docs/INSTALL.en.md "$stage/"
 packaging/windows/sign.sh "$stage/motcua.exe" "$stage/motcuaw.exe"
 
 # The installer swaps files in this order: motcua.exe last.
-files=(README.txt motcuaw.exe motcua.exe)
+files=(README.txt INSTALL.vi.md INSTALL.en.md motcuaw.exe motcua.exe)
 [ "$(ls "$stage" | sort)" = "$(printf '%s\n' "${files[@]}" | sort)" ] ||
   { echo "package.sh: stage holds $(ls "$stage" | xargs) but the installer lists ${files[*]}" >&2; exit 1; }
 nsh="$OUT/files.nsh"
