@@ -60,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.outboxCmd(args)
 	case "bundle":
 		err = c.bundleCmd(args)
+	case "provision":
+		err = c.provision(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
@@ -88,6 +90,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
   audit verify
+  provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
   version
 
 Đồng bộ với hệ thống một cửa tỉnh / sync with the province (README, mục «Sync»):
