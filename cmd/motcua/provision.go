@@ -13,6 +13,7 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/syncing"
 	"motcua/packaging/provision"
 	"motcua/scanning/qrsign"
 )
@@ -38,11 +39,9 @@ lần trước, hoặc province.pub nằm cạnh tệp hồ sơ.
 // Where apply puts the station's secrets, under the data directory: files,
 // not the database, so that backups of the database carry no signing key.
 const (
-	keysDir            = "keys"
-	stationKeyFile     = "station.key"  // qrsign.EncodePrivateKey
-	keyringFile        = "keyring.json" // qrsign.Keyring
-	provinceCAFile     = "province-ca.pem"
-	provinceConfigFile = "province.json" // {"url","username","password","ca_file"}
+	keysDir        = "keys"
+	stationKeyFile = "station.key"  // qrsign.EncodePrivateKey
+	keyringFile    = "keyring.json" // qrsign.Keyring
 )
 
 // Settings written by apply.
@@ -413,17 +412,6 @@ func (c *cli) provisionApply(args []string) error {
 	if err != nil {
 		return err
 	}
-	conf := map[string]string{"url": p.Province.URL, "username": p.Province.Username, "password": p.Province.Password}
-	if p.Province.CAPEM != "" {
-		if err := writeFile(filepath.Join(dir, provinceCAFile), []byte(p.Province.CAPEM), 0o644); err != nil {
-			return err
-		}
-		conf["ca_file"] = provinceCAFile
-	}
-	confJSON, err := json.MarshalIndent(conf, "", "  ")
-	if err != nil {
-		return err
-	}
 	for _, f := range []struct {
 		name string
 		data []byte
@@ -431,10 +419,22 @@ func (c *cli) provisionApply(args []string) error {
 	}{
 		{stationKeyFile, []byte(qrsign.EncodePrivateKey(priv) + "\n"), 0o600},
 		{keyringFile, append(ring, '\n'), 0o644},
-		{provinceConfigFile, append(confJSON, '\n'), 0o600},
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
 			return fmt.Errorf("ghi %s: %w", f.name, err)
+		}
+	}
+
+	// The province connection goes where the sync engine reads it (the same
+	// place `motcua province set` writes), so a provisioned station syncs.
+	if p.Province.URL != "" {
+		ch := syncing.Change{URL: &p.Province.URL, User: &p.Province.Username, Password: &p.Province.Password}
+		if p.Province.CAPEM != "" {
+			ca := []byte(p.Province.CAPEM)
+			ch.CAPEM = &ca
+		}
+		if _, err := syncing.SaveConfig(ctx, c.store, ch, actor); err != nil {
+			return err
 		}
 	}
 
