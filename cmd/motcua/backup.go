@@ -231,7 +231,7 @@ func okText(ok bool) string {
 func damagedErr(h *continuity.Health) error {
 	return &motcua.Error{Kind: motcua.KindInternal, Code: continuity.ErrDatabaseDamaged, Field: "data", Msg: h.Message,
 		MsgEN: "the database is not usable: do not receive on this PC; restore with 'motcua backup list' then 'motcua restore ID' (the damaged file is kept aside)",
-		Err: errors.New(strings.Join(h.Problems, "; "))}
+		Err:   errors.New(strings.Join(h.Problems, "; "))}
 }
 
 // backupKey: motcua backup key show | export FILE.

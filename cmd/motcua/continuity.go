@@ -92,7 +92,7 @@ func (c *cli) runbook(args []string) error {
 		if err := s.RunbookPDF(ctx, &b, sc); err != nil {
 			return err
 		}
-		if err := writeFile(pos[1], b.Bytes()); err != nil {
+		if err := writeReport(pos[1], b.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, pos[1])
@@ -145,7 +145,7 @@ func (c *cli) contacts(args []string) error {
 			b, _ := json.MarshalIndent(struct {
 				Contacts []continuity.Contact `json:"contacts"`
 			}{cs}, "", "  ")
-			return writeFile(pos[0], append(b, '\n'))
+			return writeReport(pos[0], append(b, '\n'))
 		}
 		if *asJSON {
 			return c.printJSON(cs)
@@ -220,7 +220,7 @@ func (c *cli) plan(args []string) error {
 		if err := s.PlanPDF(ctx, &b, c.planExtras(ctx, s)); err != nil {
 			return err
 		}
-		if err := writeFile(pos[0], b.Bytes()); err != nil {
+		if err := writeReport(pos[0], b.Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, pos[0])

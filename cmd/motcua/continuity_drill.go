@@ -214,7 +214,7 @@ func (c *cli) drillPDF(ctx context.Context, s *continuity.Service, id int64, p s
 	if err := s.DrillReportPDF(ctx, &b, id); err != nil {
 		return err
 	}
-	if err := writeFile(p, b.Bytes()); err != nil {
+	if err := writeReport(p, b.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.out, "Báo cáo diễn tập:", p)

@@ -342,7 +342,7 @@ func (c *cli) incidentReport(args []string) error {
 		if err := r.WriteJSON(&b); err != nil {
 			return err
 		}
-		if err := writeFile(*jsonPath, b.Bytes()); err != nil {
+		if err := writeReport(*jsonPath, b.Bytes()); err != nil {
 			return err
 		}
 		written = append(written, *jsonPath)
@@ -352,7 +352,7 @@ func (c *cli) incidentReport(args []string) error {
 		if err := r.WritePDF(&b); err != nil {
 			return err
 		}
-		if err := writeFile(*pdfPath, b.Bytes()); err != nil {
+		if err := writeReport(*pdfPath, b.Bytes()); err != nil {
 			return err
 		}
 		written = append(written, *pdfPath)
@@ -363,7 +363,7 @@ func (c *cli) incidentReport(args []string) error {
 		if err := s.ReconciliationPDF(ctx, &b, title, r.Reconcile); err != nil {
 			return err
 		}
-		if err := writeFile(*recPath, b.Bytes()); err != nil {
+		if err := writeReport(*recPath, b.Bytes()); err != nil {
 			return err
 		}
 		written = append(written, *recPath)
@@ -374,9 +374,9 @@ func (c *cli) incidentReport(args []string) error {
 	return nil
 }
 
-// writeFile writes b to p through a temporary file and a rename, so a
+// writeReport writes b to p through a temporary file and a rename, so a
 // report is never left half-written.
-func writeFile(p string, b []byte) error {
+func writeReport(p string, b []byte) error {
 	dir := filepath.Dir(p)
 	f, err := os.CreateTemp(dir, ".motcua-*")
 	if err != nil {

@@ -70,7 +70,7 @@ func (c *cli) writePaperPDF(ctx context.Context, s *continuity.Service, b *conti
 	if err := s.PaperReceiptsPDF(ctx, &buf, b); err != nil {
 		return err
 	}
-	if err := writeFile(p, buf.Bytes()); err != nil {
+	if err := writeReport(p, buf.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.out, "In tệp:", p)
