@@ -135,3 +135,5 @@ func wantCode(tb testing.TB, err error, code string) {
 }
 
 var stationOne = motcua.Station{K: 1, N: 2}
+
+var filterAll = app.ListFilter{}
