@@ -41,6 +41,14 @@ func ExplainWriteError(err error) error {
 		return DiskFull(err)
 	case IsPaperReserved(err):
 		return paperReservedErr(err)
+	case IsDiskIO(err):
+		return continuity.DiskIOError(err)
 	}
 	return err
+}
+
+// IsDiskIO reports a failed write at the disk that SQLite could not
+// classify further (SQLITE_IOERR: e.g. a file size limit, a failing disk).
+func IsDiskIO(err error) bool {
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "disk i/o error")
 }

@@ -241,6 +241,16 @@ func DiskFullError(err error) error {
 	return e
 }
 
+// DiskIOError is the officer's message when a write failed at the disk
+// (full, failing, or over a size limit): rolled back, nothing written.
+func DiskIOError(err error) error {
+	e := motcua.Errorf(motcua.KindInternal, ErrDiskIO, "disk",
+		"Không ghi được xuống ổ đĩa (ổ đầy, hỏng hoặc bị giới hạn dung lượng): hồ sơ CHƯA được lưu và chưa được cấp mã. Báo công chức CNTT; chạy «motcua check».",
+		"the write to the disk failed (full, failing or over a size limit): the dossier was NOT saved and got no code; call IT support and run 'motcua check'")
+	e.Err = err
+	return e
+}
+
 // HumanBytes renders n as "1,5 GB".
 func HumanBytes(n uint64) string {
 	const unit = 1024

@@ -35,6 +35,8 @@ func TestMain(m *testing.M) {
 
 func runChild(mode, dir string) error {
 	switch mode {
+	case "fill":
+		return fillChild(dir)
 	case "backup":
 		b, err := storage.NewBackupper(dir, "test")
 		if err != nil {

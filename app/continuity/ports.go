@@ -29,6 +29,7 @@ const (
 	ErrDatabaseInUse   = "ERR_DATABASE_IN_USE"  // the database is open in another process (the window)
 	ErrDatabaseDamaged = "ERR_DATABASE_DAMAGED" // the startup check found the database damaged
 	ErrDiskFull        = "ERR_DISK_FULL"        // the disk is (almost) full: nothing was written
+	ErrDiskIO          = "ERR_DISK_IO"          // a write to the disk failed: nothing was written
 )
 
 // IncidentStore keeps the incident register. Every write is one
