@@ -137,3 +137,7 @@ func wantCode(tb testing.TB, err error, code string) {
 var stationOne = motcua.Station{K: 1, N: 2}
 
 var filterAll = app.ListFilter{}
+
+func appReq(name, id string) app.IntakeRequest {
+	return app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1", Applicant: motcua.Applicant{Name: name, IDNumber: id}}
+}

@@ -92,6 +92,7 @@ type Store interface {
 	IncidentStore
 	DrillStore
 	PaperStore
+	AuditReader
 	app.SettingsStore
 	Audit(ctx context.Context, a app.AuditEntry) error
 }

@@ -257,3 +257,28 @@ func (c *cli) planExtras(ctx context.Context, s *continuity.Service) continuity.
 	ex.Backup = c.backupPolicyLine(ctx)
 	return ex
 }
+
+// continuityUsage lists the continuity plan's commands (`motcua continuity`).
+const continuityUsage = `motcua — phương án bảo đảm hoạt động liên tục / the continuity plan
+
+  incident open --scenario KEY [--severity 1-4] [--title T] [--started RFC3339] [--note TEXT] [--json]
+  incident action|note [ID] TEXT     incident notify [ID] --contact WHO [--channel HOW] [--text T]
+  incident step [ID] STEP [--undo]   incident close [ID] --summary TEXT [--ended RFC3339]
+  incident list [--open] [--json]    incident show [ID] [--json]
+  incident report [ID] [--pdf FILE] [--json FILE] [--reconciliation FILE]
+      KEY: network province power hardware malware corruption printer disaster other
+  runbook list | show KEY [--json] | pdf KEY FILE | import FILE
+  contacts list [--json] | import FILE | export FILE
+  plan show [--json] | pdf FILE | import FILE
+  drill schedule KEY --at RFC3339 | run KEY|ID [--pdf FILE] | start KEY|ID | step ID STEP
+  drill finish ID [--pdf FILE] [--notes T] | cancel ID | list [--json] | report ID [--pdf FILE]
+  reserve --count N [--pdf FILE]     (= paper reserve)
+  paper list [--json] | pdf BLOCK [FILE]
+  paper enter (--code CODE | --seq N) --at RFC3339 --procedure CODE (--cccd LINE | --name N --id-number ID) [--officer O]
+  backup config [--dest DIR] [--hour H] [--recipient age1…] [--attachments DIR] [--json]
+  backup now [--json] | list [--all] [--json] | verify [ID] [--full] [--identity FILE] | prune
+  backup key show | export FILE
+  restore ID [--identity FILE]... | restore --resume      (= backup restore)
+  check [--full] [--json]            the startup check: database (read-only), disks, last backup
+  pdp log CODE | export --id-number N [--out FILE] | retention [--years N] | purge
+`

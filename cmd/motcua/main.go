@@ -82,6 +82,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.restore(args)
 	case "check":
 		err = c.check(args)
+	case "pdp":
+		err = c.pdp(args)
+	case "continuity":
+		fmt.Fprint(stdout, continuityUsage)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
