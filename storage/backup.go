@@ -257,14 +257,25 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 		}
 	}
 	info.ID = fmt.Sprintf("%s_%s_%s", now.Format("20060102-150405"), info.Agency, strings.ReplaceAll(info.Station, "/", "-"))
+	// Two backups in one second (or one after an interrupted one) must not
+	// share a folder: the name gets a random suffix when taken.
+	base := info.ID
 	final := filepath.Join(root, info.ID)
-	if _, err := os.Stat(final); err == nil {
-		info.ID += "-" + randomSuffix()
-		final = filepath.Join(root, info.ID)
-	}
 	partial := final + partialSuffix
-	if err := os.MkdirAll(partial, 0o750); err != nil {
-		return nil, destErr(b.Config.Dest, err)
+	for i := 0; ; i++ {
+		_, errFinal := os.Stat(final)
+		err := os.Mkdir(partial, 0o750)
+		if err == nil && errFinal != nil {
+			break
+		}
+		if err == nil {
+			os.Remove(partial)
+		} else if !errors.Is(err, fs.ErrExist) || i > 5 {
+			return nil, destErr(b.Config.Dest, err)
+		}
+		info.ID = base + "-" + randomSuffix()
+		final = filepath.Join(root, info.ID)
+		partial = final + partialSuffix
 	}
 	sum, size, stored, err := encryptFile(snap, filepath.Join(partial, dbEntry), recips, true)
 	if err != nil {

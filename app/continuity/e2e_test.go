@@ -153,10 +153,8 @@ func TestEndToEndOutage(t *testing.T) {
 		e.clock.Advance(20 * time.Second)
 		codes[e.intake(t, i).Code] = true
 	}
+	waitFor(t, "50 pending while offline", func() bool { st := r.Status(); return st.Pending == 50 && st.State == app.ConnOffline })
 	check()
-	if st := r.Status(); st.Pending != 50 {
-		t.Fatalf("pending %d while offline, want 50", st.Pending)
-	}
 
 	p.up()
 	waitFor(t, "online and drained", func() bool { st := r.Status(); return st.State == app.ConnOnline && st.Pending == 0 })

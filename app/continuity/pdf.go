@@ -85,6 +85,7 @@ func newDoc(title, footer string, landscape bool, now time.Time) *doc {
 	p.AddUTF8FontFromBytes(family, "B", assets.NotoSerifBold)
 	p.AddUTF8FontFromBytes(family, "I", assets.NotoSerifItalic)
 	p.SetCompression(true)
+	p.SetCellMargin(0)
 	p.AliasNbPages("{nb}")
 	p.SetCreationDate(now)
 	p.SetModificationDate(now)
@@ -100,10 +101,19 @@ func newDoc(title, footer string, landscape bool, now time.Time) *doc {
 	p.SetAutoPageBreak(true, d.bottom)
 	p.SetFooterFunc(func() {
 		p.SetY(-d.bottom + 4)
-		d.font("I", 7.5)
 		p.SetTextColor(90, 90, 90)
-		p.CellFormat(d.width()*0.75, 4, printable(d.footer), "", 0, "L", false, 0, "")
-		p.CellFormat(d.width()*0.25, 4, fmt.Sprintf("Trang %d/{nb}", p.PageNo()), "", 0, "R", false, 0, "")
+		// The footer shrinks, then is cut, to stay on one line clear of the page number.
+		lw := d.width() - 22
+		text, size := printable(d.footer), 7.5
+		for d.font("I", size); size > 6 && p.GetStringWidth(text) > lw; d.font("I", size) {
+			size -= 0.25
+		}
+		for r := []rune(text); p.GetStringWidth(text) > lw && len(r) > 1; text = string(r) + "…" {
+			r = r[:len(r)-2]
+		}
+		p.CellFormat(lw, 4, text, "", 0, "L", false, 0, "")
+		d.font("I", 7.5)
+		p.CellFormat(22, 4, fmt.Sprintf("Trang %d/{nb}", p.PageNo()), "", 0, "R", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
 	p.AddPage()

@@ -197,12 +197,12 @@ func drawRunbook(d *doc, rs *RunbookSet, rb *Runbook, contacts []Contact) {
 		}
 		rows = append(rows, []string{"", fmt.Sprint(i + 1), text, rs.RoleName(st.Role), target, ""})
 	}
-	d.table([]column{{"Xong", 6, "C"}, {"TT", 4, "C"}, {"Việc cần làm", 50, "L"}, {"Vai trò", 20, "L"}, {"Mục tiêu", 9, "C"}, {"Giờ làm xong", 13, "L"}}, rows, 8.5)
+	d.table([]column{{"Xong", 7, "C"}, {"TT", 5, "C"}, {"Việc cần làm", 48, "L"}, {"Vai trò", 20, "L"}, {"Mục tiêu", 9, "C"}, {"Giờ làm xong", 13, "L"}}, rows, 8.5)
 	var call []string
 	for _, role := range rb.Contacts {
 		for _, c := range contacts {
 			if c.Role == role {
-				call = append(call, fmt.Sprintf("%s (%s %s)", c.Title, c.Name, c.Phone))
+				call = append(call, fmt.Sprintf("%s (%s)", c.Title, strings.Join(nonEmpty(c.Name, c.Phone), ", ")))
 			}
 		}
 	}
@@ -228,4 +228,14 @@ func (s *Service) RunbookPDF(ctx context.Context, w io.Writer, sc Scenario) erro
 	d.heading("Danh bạ liên hệ")
 	drawContacts(d, contacts)
 	return d.output(w)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
