@@ -480,11 +480,17 @@ func (b *Backupper) backupFiles(ctx context.Context, pool string, recips []age.R
 			return err
 		}
 		key := filepath.ToSlash(rel)
-		ce, ok := cache[key]
-		if !ok || ce.Size != fi.Size() || ce.Mtime != fi.ModTime().UnixNano() {
-			sum, err := hashFile(p)
+		ce, hit := cache[key]
+		hit = hit && ce.Size == fi.Size() && ce.Mtime == fi.ModTime().UnixNano()
+		var tmp string
+		if !hit {
+			// Unknown file: hash it while encrypting it (one read, not two);
+			// if the pool already has it, the copy is dropped.
+			tmp = filepath.Join(pool, "tmp", randomSuffix()+"-"+randomSuffix())
+			sum, _, _, err := encryptFile(p, tmp, recips, false)
 			if err != nil {
-				return err
+				os.Remove(tmp)
+				return b.writeErr(err)
 			}
 			ce = cacheEntry{Size: fi.Size(), Mtime: fi.ModTime().UnixNano(), SHA256: sum}
 		}
@@ -493,16 +499,21 @@ func (b *Backupper) backupFiles(ctx context.Context, pool string, recips []age.R
 		dst := poolPath(pool, ce.SHA256)
 		if _, err := os.Stat(dst); err == nil {
 			os.Chtimes(dst, now, now)
-		} else {
-			tmp := filepath.Join(pool, "tmp", ce.SHA256+"-"+randomSuffix())
-			sum, _, _, err := encryptFile(p, tmp, recips, false)
-			if err != nil {
+			if tmp != "" {
 				os.Remove(tmp)
-				return b.writeErr(err)
 			}
-			if sum != ce.SHA256 {
-				os.Remove(tmp)
-				return fmt.Errorf("backup: %s changed while being copied", p)
+		} else {
+			if tmp == "" {
+				tmp = filepath.Join(pool, "tmp", ce.SHA256+"-"+randomSuffix())
+				sum, _, _, err := encryptFile(p, tmp, recips, false)
+				if err != nil {
+					os.Remove(tmp)
+					return b.writeErr(err)
+				}
+				if sum != ce.SHA256 {
+					os.Remove(tmp)
+					return fmt.Errorf("backup: %s changed while being copied", p)
+				}
 			}
 			os.MkdirAll(filepath.Dir(dst), 0o750)
 			if err := os.Rename(tmp, dst); err != nil {
