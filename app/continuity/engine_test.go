@@ -126,19 +126,3 @@ func (g *engine) Missing(_ context.Context, codes []string) ([]string, error) {
 	}
 	return out, nil
 }
-
-// waitDrained waits until the outbox holds nothing pending.
-func (g *engine) waitDrained(tb testing.TB) {
-	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		g.worker.Notify()
-		st, _ := g.store.OutboxStats(context.Background())
-		if st["pending"]+st["sending"] == 0 {
-			g.publish()
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	tb.Fatal("the backlog did not drain")
-}
