@@ -447,6 +447,8 @@ func guidance(rep *continuity.RestoreReport) []string {
 			rep.ReplacedNote, motcua.FormatTime(rep.Backup.Created)))
 	case len(rep.Lost) == 0:
 		g = append(g, "Không mất hồ sơ nào: mọi hồ sơ của tệp cũ đều có trong bản sao lưu.")
+	case rep.LostUndelivered == 0:
+		g = append(g, "Không mất hồ sơ nào chưa gửi: các hồ sơ sau thời điểm sao lưu đều đã có trên hệ thống tỉnh.")
 	}
 	if rep.LostDelivered > 0 {
 		g = append(g, fmt.Sprintf("%d hồ sơ sau thời điểm sao lưu đã được gửi lên tỉnh: hệ thống tỉnh còn giữ, nhập lại theo bản của tỉnh.", rep.LostDelivered))
