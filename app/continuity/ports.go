@@ -36,9 +36,8 @@ const (
 // transaction with its audit entry.
 type IncidentStore interface {
 	// CreateIncident stores inc (with its first log entries) and sets inc.ID.
-	// Errors: KindConflict ErrIncidentClosed never; KindConflict
-	// motcua.ErrDuplicate when inc is automatic and another automatic
-	// incident is already open.
+	// Errors: KindConflict motcua.ErrDuplicate when inc is automatic and
+	// another automatic incident is already open.
 	CreateIncident(ctx context.Context, inc *Incident, a app.AuditEntry) error
 	// AppendIncidentLog adds entries to an open incident's timeline.
 	// Errors: KindNotFound; KindConflict ErrIncidentClosed.
