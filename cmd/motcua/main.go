@@ -69,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.attachments(args)
 	case "qr":
 		err = c.qrCmd(args)
+	case "provision":
+		err = c.provision(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
@@ -99,6 +101,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   audit verify
   attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
   qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
+  provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
   version
 
 Đồng bộ với hệ thống một cửa tỉnh / sync with the province (README, mục «Sync»):

@@ -1,0 +1,464 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"motcua"
+	"motcua/app"
+	"motcua/app/syncing"
+	"motcua/packaging/provision"
+	"motcua/scanning/qrsign"
+)
+
+const provisionUsage = `motcua provision — hồ sơ cấu hình máy / station profiles
+
+  provision keygen --out DIR
+      tạo cặp khóa ký của tỉnh: DIR/province.key (BÍ MẬT), DIR/province.pub
+  provision create --communes FILE.csv --key province.key --out DIR
+                   [--province-url URL] [--ca CA.pem] [--catalog FILE.json]
+                   [--holidays FILE.json] [--valid-days 90] [--issuer TEXT]
+      một hồ sơ đã ký cho mỗi máy của mỗi xã, profiles.csv (danh sách, không
+      có bí mật) và province.pub vào DIR
+  provision apply FILE [--province-key province.pub]
+      kiểm tra chữ ký, hạn, đúng máy, rồi cấu hình máy này
+  provision show FILE [--province-key province.pub]
+      kiểm tra và in nội dung (không in bí mật)
+
+Khóa công khai của tỉnh: --province-key, hoặc khóa đã ghi nhận khi áp dụng
+lần trước, hoặc province.pub nằm cạnh tệp hồ sơ.
+`
+
+// Where apply puts the station's secrets, under the data directory: files,
+// not the database, so that backups of the database carry no signing key.
+const (
+	keysDir        = "keys"
+	stationKeyFile = "station.key"  // qrsign.EncodePrivateKey
+	keyringFile    = "keyring.json" // qrsign.Keyring
+)
+
+// Settings written by apply.
+const (
+	keyProvinceURL = "province_url"
+	keyProvinceKey = "province_key" // PKIX PEM of the province key, pinned at the first apply
+	keyProvision   = "provision"    // JSON summary of the applied profile
+)
+
+// appliedProfile is what the "provision" setting records.
+type appliedProfile struct {
+	Serial    string    `json:"serial"`
+	Issuer    string    `json:"issuer"`
+	IssuedAt  time.Time `json:"issued_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Machine   string    `json:"machine,omitempty"`
+	KeyID     string    `json:"province_key_id"`
+	AppliedAt time.Time `json:"applied_at"`
+}
+
+func (c *cli) provision(args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprint(c.out, provisionUsage)
+		return nil
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "keygen":
+		return c.provisionKeygen(args)
+	case "create":
+		return c.provisionCreate(args)
+	case "apply":
+		return c.provisionApply(args)
+	case "show":
+		return c.provisionShow(args)
+	}
+	return usageErr("provision", "Lệnh con «%s» không tồn tại; xem «motcua provision help»", "unknown subcommand %q; see 'motcua provision help'", sub)
+}
+
+func readInput(field, path string) ([]byte, error) {
+	if path == "" {
+		return nil, usageErr(field, "Chưa chỉ tệp (--%s)", "no file given (--%s)", field)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErr(field, "Không đọc được tệp «%s»: %v", "cannot read %q: %v", path, err)
+	}
+	return b, nil
+}
+
+// writeFile replaces path atomically: a crash leaves the old file or the
+// new one, never half of one.
+func writeFile(path string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (c *cli) provisionKeygen(args []string) error {
+	fs := flag.NewFlagSet("provision keygen", flag.ContinueOnError)
+	out := fs.String("out", "", "")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("out", "Chưa chỉ thư mục (--out DIR)", "no directory given (--out DIR)")
+	}
+	keyPath := filepath.Join(*out, "province.key")
+	if _, err := os.Stat(keyPath); err == nil {
+		return usageErr("out", "«%s» đã có; không ghi đè khóa của tỉnh", "%q exists; the province key is never overwritten", keyPath)
+	}
+	pub, priv, err := provision.GenerateKey()
+	if err != nil {
+		return err
+	}
+	privPEM, err := provision.EncodePrivateKey(priv)
+	if err != nil {
+		return err
+	}
+	pubPEM, err := provision.EncodePublicKey(pub)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(keyPath, privPEM, 0o600); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(*out, "province.pub"), pubPEM, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "Khóa ký của tỉnh: %s (giữ bí mật, sao lưu ngoại tuyến)\nKhóa công khai:   %s\nDấu vân tay:      %s\n",
+		keyPath, filepath.Join(*out, "province.pub"), provision.Fingerprint(pub))
+	return nil
+}
+
+func (c *cli) provisionCreate(args []string) error {
+	fs := flag.NewFlagSet("provision create", flag.ContinueOnError)
+	communes := fs.String("communes", "", "")
+	keyFile := fs.String("key", "", "")
+	out := fs.String("out", "", "")
+	url := fs.String("province-url", "", "")
+	caFile := fs.String("ca", "", "")
+	catFile := fs.String("catalog", "", "")
+	holFile := fs.String("holidays", "", "")
+	days := fs.Int("valid-days", 90, "")
+	issuer := fs.String("issuer", "", "")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("out", "Chưa chỉ thư mục (--out DIR)", "no directory given (--out DIR)")
+	}
+	if *days < 1 || *days > 3650 {
+		return usageErr("valid-days", "Số ngày hiệu lực %d phải từ 1 đến 3650", "validity %d days must be 1 to 3650", *days)
+	}
+	keyPEM, err := readInput("key", *keyFile)
+	if err != nil {
+		return err
+	}
+	key, err := provision.ParsePrivateKey(keyPEM)
+	if err != nil {
+		return err
+	}
+	csvData, err := readInput("communes", *communes)
+	if err != nil {
+		return err
+	}
+	list, err := provision.ReadCommunes(bytes.NewReader(csvData))
+	if err != nil {
+		return err
+	}
+	o := provision.Options{Key: key, Issuer: motcua.Clean(*issuer), IssuedAt: time.Now(),
+		Valid: time.Duration(*days) * 24 * time.Hour, ProvinceURL: *url}
+	if *caFile != "" {
+		ca, err := readInput("ca", *caFile)
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(ca, []byte("-----BEGIN CERTIFICATE-----")) {
+			return usageErr("ca", "«%s» không phải chứng thư PEM (BEGIN CERTIFICATE)", "%q is not a PEM certificate", *caFile)
+		}
+		o.CAPEM = string(ca)
+	}
+	if *catFile != "" {
+		if o.Catalog, err = readInput("catalog", *catFile); err != nil {
+			return err
+		}
+	}
+	if *holFile != "" {
+		if o.Holidays, err = readInput("holidays", *holFile); err != nil {
+			return err
+		}
+	}
+	issued, err := provision.Create(list, o)
+	if err != nil {
+		return err
+	}
+	for _, is := range issued {
+		if err := writeFile(filepath.Join(*out, is.Name), is.Data, 0o600); err != nil {
+			return err
+		}
+	}
+	if err := writeFile(filepath.Join(*out, "profiles.csv"), provision.Manifest(issued), 0o644); err != nil {
+		return err
+	}
+	pubPEM, err := provision.EncodePublicKey(key.Public().(ed25519.PublicKey))
+	if err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(*out, "province.pub"), pubPEM, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "Đã tạo %d hồ sơ cấu hình cho %d xã trong %s (hết hạn %s; khóa tỉnh %s)\n",
+		len(issued), len(list), *out, motcua.FormatTime(issued[0].Profile.ExpiresAt), provision.Fingerprint(key.Public().(ed25519.PublicKey)))
+	return nil
+}
+
+// provinceKey finds the key to check a profile with: the one given, the
+// one pinned by an earlier apply, or province.pub beside the profile. A key
+// given that differs from the pinned one is refused: a station changes
+// province key only by reinstalling.
+func (c *cli) provinceKey(profilePath, given string, pinned string) (ed25519.PublicKey, error) {
+	var pinnedKey ed25519.PublicKey
+	if pinned != "" {
+		k, err := provision.ParsePublicKey([]byte(pinned))
+		if err != nil {
+			return nil, err
+		}
+		pinnedKey = k
+	}
+	path := given
+	if path == "" && pinnedKey != nil {
+		return pinnedKey, nil
+	}
+	if path == "" {
+		path = filepath.Join(filepath.Dir(profilePath), "province.pub")
+		if _, err := os.Stat(path); err != nil {
+			return nil, usageErr("province-key",
+				"Không có khóa công khai của tỉnh để kiểm tra chữ ký: dùng --province-key province.pub hoặc để province.pub cạnh tệp hồ sơ",
+				"no province public key to check the signature: use --province-key province.pub or put province.pub beside the profile")
+		}
+	}
+	raw, err := readInput("province-key", path)
+	if err != nil {
+		return nil, err
+	}
+	k, err := provision.ParsePublicKey(raw)
+	if err != nil {
+		return nil, err
+	}
+	if pinnedKey != nil && !pinnedKey.Equal(k) {
+		return nil, motcua.Invalid(provision.ErrKey, "province-key",
+			"Máy này đã nhận khóa của tỉnh %s, khóa đưa vào là %s (quy tắc: không đổi khóa tỉnh trên máy đã cấu hình)",
+			"this station already trusts province key %s; the key given is %s (rule: a configured station keeps its province key)",
+			provision.Fingerprint(pinnedKey), provision.Fingerprint(k))
+	}
+	return k, nil
+}
+
+// hostname is the computer name profiles are matched against (the full
+// DNS host name on Windows, not the 15-character NetBIOS one).
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+// openProfile reads and verifies a profile against the station's pinned
+// key (if any) and this machine.
+func (c *cli) openProfile(svc *app.Service, path, keyFile string) (*provision.Profile, ed25519.PublicKey, error) {
+	data, err := readInput("file", path)
+	if err != nil {
+		return nil, nil, err
+	}
+	pinned, _, err := svc.Store.Setting(context.Background(), keyProvinceKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := c.provinceKey(path, keyFile, pinned)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := provision.Open(data, key, provision.Check{Now: time.Now(), Machine: hostname()})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, key, nil
+}
+
+func (c *cli) profileArgs(name string, args []string) (string, string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	key := fs.String("province-key", "", "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return "", "", err
+	}
+	if len(pos) != 1 {
+		return "", "", usageErr("file", "Cần đúng một tệp hồ sơ cấu hình", "give exactly one profile file")
+	}
+	return pos[0], *key, nil
+}
+
+func (c *cli) provisionShow(args []string) error {
+	path, keyFile, err := c.profileArgs("provision show", args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.open()
+	if err != nil {
+		return err
+	}
+	p, key, err := c.openProfile(svc, path, keyFile)
+	if err != nil {
+		return err
+	}
+	machine, issuer := p.Machine, p.Issuer
+	if machine == "" {
+		machine = "(mọi máy)"
+	}
+	if issuer == "" {
+		issuer = "(không ghi)"
+	}
+	fmt.Fprintf(c.out, "Hồ sơ cấu hình %s — chữ ký hợp lệ (khóa tỉnh %s)\n", p.Serial, provision.Fingerprint(key))
+	fmt.Fprintf(c.out, "Cơ quan:    %s — %s\nMáy:        %s, tên máy %s\nTỉnh:       %s\nCấp bởi:    %s lúc %s\nHết hạn:    %s\nKhóa các máy: %d; danh mục: %t; ngày nghỉ: %t; CA: %t; tài khoản: %t\n",
+		p.AgencyID, p.AgencyName, p.StationID(), machine, p.Province.URL, issuer, motcua.FormatTime(p.IssuedAt),
+		motcua.FormatTime(p.ExpiresAt), len(p.Keyring.Keys), len(p.Catalog) > 0, len(p.Holidays) > 0,
+		p.Province.CAPEM != "", p.Province.Username != "")
+	return nil
+}
+
+func (c *cli) provisionApply(args []string) error {
+	path, keyFile, err := c.profileArgs("provision apply", args)
+	if err != nil {
+		return err
+	}
+	svc, err := c.open()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	p, key, err := c.openProfile(svc, path, keyFile)
+	if err != nil {
+		return err
+	}
+	// An older profile never replaces a newer one (a stale USB stick).
+	if raw, ok, err := svc.Store.Setting(ctx, keyProvision); err != nil {
+		return err
+	} else if ok {
+		var prev appliedProfile
+		if json.Unmarshal([]byte(raw), &prev) == nil && p.IssuedAt.Before(prev.IssuedAt) {
+			return motcua.Invalid(provision.ErrOlder, "profile.issued_at",
+				"Hồ sơ cấu hình này cấp lúc %s, cũ hơn hồ sơ đã áp dụng (cấp lúc %s) (quy tắc: không dùng lại hồ sơ cũ)",
+				"this profile was issued at %s, before the one applied (issued at %s) (rule: never go back to an older profile)",
+				motcua.FormatTime(p.IssuedAt), motcua.FormatTime(prev.IssuedAt))
+		}
+	}
+	// Everything is checked before the first write.
+	priv, err := qrsign.DecodePrivateKey(p.StationKey)
+	if err != nil {
+		return err
+	}
+	if p.Catalog != nil {
+		if _, err := motcua.LoadCatalog(bytes.NewReader(p.Catalog)); err != nil {
+			return err
+		}
+	}
+	if p.Holidays != nil {
+		if _, err := motcua.LoadHolidayTable(bytes.NewReader(p.Holidays)); err != nil {
+			return err
+		}
+	}
+	actor := "provision:" + p.Serial
+	// Init refuses another agency or station on a PC that holds dossiers.
+	if err := svc.Init(ctx, app.Station{AgencyID: p.AgencyID, AgencyName: p.AgencyName, Station: p.StationID()}, actor); err != nil {
+		return err
+	}
+	if p.Catalog != nil {
+		if _, err := svc.ImportCatalog(ctx, p.Catalog, actor); err != nil {
+			return err
+		}
+	}
+	if p.Holidays != nil {
+		if err := svc.ImportHolidays(ctx, p.Holidays, actor); err != nil {
+			return err
+		}
+	}
+
+	dir := filepath.Join(c.data, keysDir)
+	ring, err := json.MarshalIndent(p.Keyring, "", "  ")
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+		perm os.FileMode
+	}{
+		{stationKeyFile, []byte(qrsign.EncodePrivateKey(priv) + "\n"), 0o600},
+		{keyringFile, append(ring, '\n'), 0o644},
+	} {
+		if err := writeFile(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
+			return fmt.Errorf("ghi %s: %w", f.name, err)
+		}
+	}
+
+	// The province connection goes where the sync engine reads it (the same
+	// place `motcua province set` writes), so a provisioned station syncs.
+	if p.Province.URL != "" {
+		ch := syncing.Change{URL: &p.Province.URL, User: &p.Province.Username, Password: &p.Province.Password}
+		if p.Province.CAPEM != "" {
+			ca := []byte(p.Province.CAPEM)
+			ch.CAPEM = &ca
+		}
+		if _, err := syncing.SaveConfig(ctx, c.store, ch, actor); err != nil {
+			return err
+		}
+	}
+
+	pubPEM, err := provision.EncodePublicKey(key)
+	if err != nil {
+		return err
+	}
+	summary, err := json.Marshal(appliedProfile{Serial: p.Serial, Issuer: p.Issuer, IssuedAt: p.IssuedAt, ExpiresAt: p.ExpiresAt,
+		Machine: p.Machine, KeyID: provision.Fingerprint(key), AppliedAt: time.Now().In(motcua.Location)})
+	if err != nil {
+		return err
+	}
+	a := app.AuditEntry{At: time.Now().In(motcua.Location), Actor: actor, Action: "station.provision", Subject: p.AgencyID,
+		Detail: fmt.Sprintf("hồ sơ %s, máy %s, tên máy %s, khóa tỉnh %s", p.Serial, p.StationID(), hostname(), provision.Fingerprint(key))}
+	for _, kv := range [][2]string{{keyProvinceKey, string(pubPEM)}, {keyProvinceURL, p.Province.URL}, {keyProvision, string(summary)}} {
+		if err := svc.Store.SetSetting(ctx, kv[0], kv[1], a); err != nil {
+			return err
+		}
+	}
+	province := p.Province.URL
+	if province == "" {
+		province = "chưa cấu hình (làm việc ngoại tuyến)"
+	}
+	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh: %s; khóa tỉnh %s; dữ liệu: %s\n",
+		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), province, provision.Fingerprint(key), c.data)
+	return nil
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the Linux program into out/linux/bin/motcua (cgo: Fyne needs the
+# X11/GL headers, `make deps-build`), stamped with version and commit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+eval "$(packaging/version.sh)"
+OUT=${OUT:-out/linux}
+mkdir -p "$OUT/bin"
+echo "linux: go build motcua $VERSION ($COMMIT)"
+CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.Version=$VERSION -X main.Commit=$COMMIT" \
+  -o "$OUT/bin/motcua" ./cmd/motcua
+go run ./packaging/icon "$OUT/icons" >/dev/null

@@ -1,0 +1,236 @@
+package provision
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"motcua"
+	"motcua/scanning/qrsign"
+)
+
+// Commune is one row of the province's CSV of communes.
+type Commune struct {
+	Line        int // 1-based line in the CSV, for messages
+	AgencyID    string
+	AgencyName  string
+	Stations    int
+	Machines    []string // computer name of station 1, 2, …; empty: any machine
+	ProvinceURL string   // overrides the default URL when set
+	Username    string
+	Password    string
+}
+
+// columns maps the accepted header names (English or Vietnamese without
+// diacritics, any case) to the field they fill.
+var columns = map[string]string{
+	"agency_id": "agency_id", "ma_dinh_danh": "agency_id",
+	"agency_name": "agency_name", "ten_co_quan": "agency_name",
+	"stations": "stations", "so_may": "stations",
+	"machines": "machines", "ten_may": "machines",
+	"province_url": "province_url", "dia_chi_tinh": "province_url",
+	"username": "username", "tai_khoan": "username",
+	"password": "password", "mat_khau": "password",
+}
+
+func csvErr(line int, col, vi, en string, args ...any) error {
+	return motcua.Invalid(motcua.ErrBadValue, fmt.Sprintf("csv:%d:%s", line, col),
+		fmt.Sprintf("dòng %d, cột %s: ", line, col)+vi, fmt.Sprintf("line %d, column %s: ", line, col)+en, args...)
+}
+
+// ReadCommunes reads the CSV of communes: a header line naming the columns
+// (agency_id, agency_name, stations required; machines, province_url,
+// username, password optional), then one commune per line. Excel's habits
+// are accepted: a UTF-8 BOM, and ";" as the separator. machines lists the
+// computer names of stations 1…N separated by spaces or "|".
+func ReadCommunes(r io.Reader) ([]Commune, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	first, _ := br.Peek(4096)
+	header, _, _ := strings.Cut(string(first), "\n")
+	cr := csv.NewReader(br)
+	if strings.Count(header, ";") > strings.Count(header, ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "csv", "Tệp CSV các xã không đọc được: %v", "cannot read the communes CSV: %v", err)
+	}
+	if len(rows) < 2 {
+		return nil, motcua.Invalid(motcua.ErrRequired, "csv", "Tệp CSV các xã không có dòng nào sau dòng tiêu đề", "the communes CSV has no line after its header")
+	}
+	idx := map[string]int{}
+	for i, h := range rows[0] {
+		name, ok := columns[strings.ToLower(strings.TrimSpace(h))]
+		if !ok {
+			return nil, csvErr(1, strings.TrimSpace(h), "tên cột không biết (dùng: agency_id, agency_name, stations, machines, province_url, username, password)",
+				"unknown column (use: agency_id, agency_name, stations, machines, province_url, username, password)")
+		}
+		idx[name] = i
+	}
+	for _, need := range []string{"agency_id", "agency_name", "stations"} {
+		if _, ok := idx[need]; !ok {
+			return nil, csvErr(1, need, "thiếu cột bắt buộc", "required column missing")
+		}
+	}
+	seen, seenMachine := map[string]int{}, map[string]int{}
+	var out []Commune
+	for i, row := range rows[1:] {
+		line := i + 2
+		get := func(col string) string {
+			if j, ok := idx[col]; ok && j < len(row) {
+				return strings.TrimSpace(row[j])
+			}
+			return ""
+		}
+		if strings.Join(row, "") == "" {
+			continue
+		}
+		c := Commune{Line: line, AgencyID: get("agency_id"), AgencyName: motcua.Clean(get("agency_name")),
+			ProvinceURL: get("province_url"), Username: get("username"), Password: get("password")}
+		if err := motcua.ValidateAgencyID(c.AgencyID); err != nil {
+			return nil, csvErr(line, "agency_id", "%s", "%s", motcua.ErrorMessage(err))
+		}
+		if prev, dup := seen[c.AgencyID]; dup {
+			return nil, csvErr(line, "agency_id", "mã %s đã có ở dòng %d", "%s already on line %d", c.AgencyID, prev)
+		}
+		seen[c.AgencyID] = line
+		if c.AgencyName == "" {
+			return nil, csvErr(line, "agency_name", "thiếu tên cơ quan", "agency name missing")
+		}
+		n, err := strconv.Atoi(get("stations"))
+		if err != nil || n < 1 || n > 99 {
+			return nil, csvErr(line, "stations", "số máy «%s» phải là số từ 1 đến 99", "station count %q must be 1 to 99", get("stations"))
+		}
+		c.Stations = n
+		if m := strings.FieldsFunc(get("machines"), func(r rune) bool { return r == ' ' || r == '|' || r == '\t' }); len(m) > 0 {
+			if len(m) != n {
+				return nil, csvErr(line, "machines", "có %d tên máy cho %d máy", "%d machine names for %d stations", len(m), n)
+			}
+			for _, name := range m {
+				if !machineName.MatchString(name) {
+					return nil, csvErr(line, "machines", "tên máy «%s» không hợp lệ: 1–15 chữ cái không dấu, chữ số hoặc «-» (tên máy tính Windows)",
+						"machine name %q is invalid: 1–15 ASCII letters, digits or '-' (a Windows computer name)", name)
+				}
+				key := strings.ToUpper(name)
+				if prev, dup := seenMachine[key]; dup {
+					return nil, csvErr(line, "machines", "tên máy %s đã có ở dòng %d", "machine %s already on line %d", name, prev)
+				}
+				seenMachine[key] = line
+			}
+			c.Machines = m
+		}
+		if (c.Username == "") != (c.Password == "") {
+			return nil, csvErr(line, "password", "tài khoản và mật khẩu phải có cả hai hoặc bỏ trống cả hai",
+				"give both username and password, or neither")
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// machineName is a Windows (NetBIOS) computer name, which is what
+// %COMPUTERNAME% gives a deployment script.
+var machineName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,14}$`)
+
+// Options are what every profile of a batch shares.
+type Options struct {
+	Key         ed25519.PrivateKey // the province's signing key
+	Issuer      string
+	IssuedAt    time.Time
+	Valid       time.Duration // from IssuedAt
+	ProvinceURL string        // default for communes without their own
+	CAPEM       string
+	Catalog     []byte // catalogue JSON, checked; nil: embedded seed
+	Holidays    []byte // holiday table JSON, checked; nil: embedded seed
+}
+
+// Issued is one signed profile, ready to write.
+type Issued struct {
+	// Name is the file name: MACHINE.mcprofile when the CSV names the
+	// machine (so that one script serves every PC:
+	// setup.exe /S /PROFILE=%COMPUTERNAME%.mcprofile), else AGENCY-mayK.mcprofile.
+	Name    string
+	Data    []byte
+	Profile *Profile
+}
+
+// Create signs one profile per station of every commune.
+func Create(communes []Commune, o Options) ([]Issued, error) {
+	if o.Catalog != nil {
+		if _, err := motcua.LoadCatalog(bytes.NewReader(o.Catalog)); err != nil {
+			return nil, err
+		}
+	}
+	if o.Holidays != nil {
+		if _, err := motcua.LoadHolidayTable(bytes.NewReader(o.Holidays)); err != nil {
+			return nil, err
+		}
+	}
+	if o.Valid <= 0 {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "valid-days", "Thời hạn hiệu lực phải lớn hơn 0", "the validity must be positive")
+	}
+	var out []Issued
+	for _, c := range communes {
+		ring, err := CommuneKeys(o.Key, c.AgencyID, c.Stations)
+		if err != nil {
+			return nil, err
+		}
+		for k := 1; k <= c.Stations; k++ {
+			p := &Profile{
+				Issuer: o.Issuer, IssuedAt: o.IssuedAt.In(motcua.Location).Truncate(time.Second),
+				AgencyID: c.AgencyID, AgencyName: c.AgencyName, Station: k, Stations: c.Stations,
+				Province:   Province{URL: o.ProvinceURL, Username: c.Username, Password: c.Password, CAPEM: o.CAPEM},
+				StationKey: qrsign.EncodePrivateKey(StationKey(o.Key, c.AgencyID, k)),
+				Keyring:    ring,
+				Catalog:    json.RawMessage(o.Catalog),
+				Holidays:   json.RawMessage(o.Holidays),
+			}
+			p.ExpiresAt = p.IssuedAt.Add(o.Valid)
+			if c.ProvinceURL != "" {
+				p.Province.URL = c.ProvinceURL
+			}
+			if c.Machines != nil {
+				p.Machine = c.Machines[k-1]
+			}
+			data, err := Sign(p, o.Key)
+			if err != nil {
+				return nil, fmt.Errorf("dòng %d (%s, máy %d): %w", c.Line, c.AgencyID, k, err)
+			}
+			name := fmt.Sprintf("%s-may%d.mcprofile", c.AgencyID, k)
+			if p.Machine != "" {
+				name = strings.ToUpper(p.Machine) + ".mcprofile"
+			}
+			out = append(out, Issued{Name: name, Data: data, Profile: p})
+		}
+	}
+	return out, nil
+}
+
+// Manifest is the province's record of a batch, one line per profile and
+// no secret in it: file, agency, station, machine, validity, station key ID.
+func Manifest(issued []Issued) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\xEF\xBB\xBF") // Excel opens UTF-8 CSV correctly only with a BOM
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"file", "agency_id", "agency_name", "station", "machine", "serial", "issued_at", "expires_at", "station_key_id"})
+	for _, is := range issued {
+		p := is.Profile
+		priv, _ := qrsign.DecodePrivateKey(p.StationKey)
+		_ = w.Write([]string{is.Name, p.AgencyID, p.AgencyName, p.StationID().String(), p.Machine, p.Serial,
+			motcua.FormatTime(p.IssuedAt), motcua.FormatTime(p.ExpiresAt), qrsign.KeyID(priv.Public().(ed25519.PublicKey))})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
