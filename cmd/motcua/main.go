@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"motcua/scanning/pdfrender"
 )
 
 func main() {
+	pdfrender.ServeWorker() // a render worker child process answers and exits here
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -60,6 +63,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.outboxCmd(args)
 	case "bundle":
 		err = c.bundleCmd(args)
+	case "attach":
+		err = c.attach(args)
+	case "attachments":
+		err = c.attachments(args)
+	case "qr":
+		err = c.qrCmd(args)
 	case "provision":
 		err = c.provision(args)
 	case "version", "--version", "-v":
@@ -90,6 +99,8 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
   audit verify
+  attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
+  qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
   provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
   version
 
@@ -102,5 +113,5 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--json] | bundle trust --station K/N --key KEY
 
 DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
-Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure.
+Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure, 3 QR not valid.
 `
