@@ -69,6 +69,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.attachments(args)
 	case "qr":
 		err = c.qrCmd(args)
+	case "receipt":
+		err = c.receipt(args)
+	case "form":
+		err = c.form(args)
+	case "ledger":
+		err = c.ledger(args)
 	case "provision":
 		err = c.provision(args)
 	case "version", "--version", "-v":
@@ -98,6 +104,9 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   due --from RFC3339 (--days N | --hours N)
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
+  receipt CODE -o FILE.pdf [--open] [--print] [--profile tt03-2025|tt01-2018|FILE.json]
+  form NN CODE -o FILE.pdf [--reason TEXT] [--open] [--print]      (Mẫu 01–07 của bộ biểu mẫu)
+  ledger --from YYYY-MM-DD --to YYYY-MM-DD -o FILE.pdf [--book N] [--first N]
   audit verify
   attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
   qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
