@@ -519,3 +519,27 @@ func (s *Service) UseProcedure(ctx context.Context, username, code string) ([]st
 	u.Prefs.Recent = r
 	return r, s.Store.UpdateUser(ctx, u, app.AuditEntry{})
 }
+
+// ChangePasswordAfterReset sets the new password of a user who has just
+// signed in with the temporary password an administrator gave them.
+func (s *Service) ChangePasswordAfterReset(ctx context.Context, u *User, nw string) (*User, error) {
+	if u == nil || !u.MustChange {
+		return nil, motcua.Invalid(ErrForbidden, "new_password", "Tài khoản không ở trạng thái phải đổi mật khẩu", "the account is not waiting for a new password")
+	}
+	cur, err := s.Store.GetUser(ctx, u.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(cur.Username, nw, "new_password"); err != nil {
+		return nil, err
+	}
+	if same, _, _ := Check(cur.PasswordHash, nw, s.Params); same {
+		return nil, motcua.Invalid(ErrWeakPassword, "new_password", "Mật khẩu mới phải khác mật khẩu tạm", "the new password must differ from the temporary one")
+	}
+	if cur.PasswordHash, err = Hash(nw, s.Params); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cur.MustChange, cur.UpdatedAt = false, now
+	return cur, s.Store.UpdateUser(ctx, cur, app.AuditEntry{At: now, Actor: cur.Username, Action: "user.passwd", Subject: cur.Username})
+}
