@@ -34,7 +34,9 @@ type Keys struct {
 func (k *Keys) Sign(p qrsign.Payload) (string, error) { return qrsign.Sign(p, k.Priv) }
 
 // Verify checks a scanned QR text against the keyring, offline.
-func (k *Keys) Verify(text string) (qrsign.Payload, qrsign.Result) { return qrsign.Verify(text, k.Ring) }
+func (k *Keys) Verify(text string) (qrsign.Payload, qrsign.Result) {
+	return qrsign.Verify(text, k.Ring)
+}
 
 // LoadKeys reads the station key from dir, creating it on first run, and
 // makes sure its public key is in the keyring stored in the settings
