@@ -375,6 +375,13 @@ func (s *Detail) fillPapers() {
 	s.Papers.Refresh()
 }
 
+// ViewPaper opens the i-th paper of the list in the viewer.
+func (s *Detail) ViewPaper(i int) {
+	if ps := papersOf(s.D); i < len(ps) {
+		s.paper(ps[i], false)
+	}
+}
+
 func (s *Detail) paper(k forms.Kind, print bool) {
 	p, err := s.papers.Make(context.Background(), s.D, k, s.user().FullName, nil)
 	if err == nil {

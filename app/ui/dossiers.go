@@ -493,6 +493,12 @@ func daysLeft(e *env, d *motcua.Dossier) (string, color.Color) {
 	return tr("còn") + " " + itoa(n) + " " + tr("ngày"), colOK
 }
 
+// DaysLeftText is the days-left badge of d as the list shows it.
+func DaysLeftText(m *Main, d *motcua.Dossier) string {
+	t, _ := daysLeft(&m.Frame.env, d)
+	return t
+}
+
 // searchKey moves the highlight with Up/Down from the search field.
 func (s *Dossiers) searchKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {

@@ -8,7 +8,7 @@ import (
 
 // The window speaks Vietnamese; English is the second language. Strings are
 // written in Vietnamese in the code and looked up in the English table: a
-// test checks that every tr("…") in this package has its English.
+// test checks that every tr call with a literal in this package has its English.
 
 var curLang atomic.Value // "vi" | "en"
 
@@ -60,4 +60,23 @@ func errField(err error) string {
 	return ""
 }
 
-var english = map[string]string{}
+
+
+// HasEnglish reports whether vi has an English translation.
+func HasEnglish(vi string) bool { _, ok := english[vi]; return ok }
+
+// TableStrings are the labels kept in tables and passed to tr at run time.
+func TableStrings() []string {
+	var out []string
+	for _, q := range quickFilters {
+		out = append(out, q.label)
+	}
+	out = append(out, satisfaction...)
+	for _, t := range textSizes {
+		out = append(out, t.label)
+	}
+	for _, s := range stateNames {
+		out = append(out, s)
+	}
+	return out
+}

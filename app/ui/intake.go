@@ -57,15 +57,15 @@ type Intake struct {
 	procs    []motcua.Procedure
 	recent   map[string]bool
 	selected *motcua.Procedure
-	comps    []*compRow
+	comps    []*CompRow
 	compBox  *fyne.Container
 	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
 
-// compRow is one document of the checklist: received or not, and how many
+// CompRow is one document of the checklist: received or not, and how many
 // originals, certified copies and plain copies.
-type compRow struct {
+type CompRow struct {
 	spec               motcua.ComponentSpec
 	Check              *widget.Check
 	Orig, Cert, Copies *Entry
@@ -343,7 +343,7 @@ func (s *Intake) choose(p motcua.Procedure) {
 	s.comps = nil
 	s.compBox.Objects = nil
 	for _, c := range p.Components {
-		r := &compRow{spec: c}
+		r := &CompRow{spec: c}
 		name := c.Name
 		if c.Optional {
 			name += " " + tr("(nếu có)")
@@ -360,6 +360,13 @@ func (s *Intake) choose(p motcua.Procedure) {
 	}
 	s.compBox.Refresh()
 }
+
+// Components are the rows of the checklist of the chosen procedure.
+func (s *Intake) Components() []*CompRow { return s.comps }
+
+// ErrorText is the message shown next to a field ("name", "procedure",
+// "components", "reason", "missing", …).
+func (s *Intake) ErrorText(field string) string { return s.errs[field].Text }
 
 func (s *Intake) count(n int) *Entry {
 	e := newEntry(s.keys, nil)

@@ -128,6 +128,12 @@ func (s *Return) bindings() map[string]func() {
 	return b
 }
 
+// VerdictText is what the verdict banner says.
+func (s *Return) VerdictText() string { return s.verdictText.Text }
+
+// Form is the receiver's part of the screen, shown when a result is ready.
+func (s *Return) Form() fyne.CanvasObject { return s.form }
+
 func (s *Return) setVerdict(msg string, c color.Color) {
 	s.verdictText.Text = msg
 	s.verdictBg.FillColor = c

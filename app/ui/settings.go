@@ -643,6 +643,9 @@ func (s *Settings) pick(u *accounts.User) {
 	s.userErrs["edit"].set("")
 }
 
+// UserErr is the message next to a field of the users section.
+func (s *Settings) UserErr(field string) string { return s.userErrs[field].Text }
+
 func (s *Settings) userFail(err error) {
 	if e, ok := s.userErrs[errField(err)]; ok {
 		e.set(errMsg(err))

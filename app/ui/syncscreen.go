@@ -53,7 +53,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.Detail = widget.NewLabel("")
 	s.Detail.Wrapping = fyne.TextWrapWord
 	opts := []string{tr("Chưa gửi xong"), tr("Tỉnh trả về, cần sửa"), tr("Tất cả")}
-	s.States = widget.NewSelect(opts, func(string) { s.reload() })
+	s.States = widget.NewSelect(opts, nil)
 	s.States.SetSelectedIndex(0)
 	s.Items = widget.NewList(func() int { return len(s.items) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
@@ -88,6 +88,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.Done.Wrapping = fyne.TextWrapWord
 	s.Done.Importance = widget.SuccessImportance
 	s.Done.Hide()
+	s.States.OnChanged = func(string) { s.reload() }
 
 	if e.svc.Sync == nil {
 		title := heading(tr("Chưa cấu hình máy chủ tỉnh"))
