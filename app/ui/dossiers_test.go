@@ -93,13 +93,13 @@ func TestDossierFilters(t *testing.T) {
 		ctrl  fyne.KeyName
 		names []string
 	}{
-		{fyne.Key2, []string{"new"}},                   // received today
-		{fyne.Key3, []string{"today"}},                 // due today, not yet late
-		{fyne.Key4, []string{"soon", "today"}},         // due within 2 working days
-		{fyne.Key5, []string{"late"}},                  // late
-		{fyne.Key6, []string{"supp"}},                  // waiting for a supplement
-		{fyne.Key7, []string{"ready"}},                 // result ready to return
-		{fyne.Key8, nil},                               // quarantined: no sync engine
+		{fyne.Key2, []string{"new"}},           // received today
+		{fyne.Key3, []string{"today"}},         // due today, not yet late
+		{fyne.Key4, []string{"soon", "today"}}, // due within 2 working days
+		{fyne.Key5, []string{"late"}},          // late
+		{fyne.Key6, []string{"supp"}},          // waiting for a supplement
+		{fyne.Key7, []string{"ready"}},         // result ready to return
+		{fyne.Key8, nil},                       // quarantined: no sync engine
 	} {
 		ctrl(w, c.ctrl)
 		got, exp := strings.Join(codes(), " "), strings.Join(want(c.names...), " ")

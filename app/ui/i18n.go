@@ -60,8 +60,6 @@ func errField(err error) string {
 	return ""
 }
 
-
-
 // HasEnglish reports whether vi has an English translation.
 func HasEnglish(vi string) bool { _, ok := english[vi]; return ok }
 
