@@ -543,3 +543,29 @@ func (s *Service) ChangePasswordAfterReset(ctx context.Context, u *User, nw stri
 	cur.MustChange, cur.UpdatedAt = false, now
 	return cur, s.Store.UpdateUser(ctx, cur, app.AuditEntry{At: now, Actor: cur.Username, Action: "user.passwd", Subject: cur.Username})
 }
+
+// Provision creates an account from the command line, which runs with the
+// authority of whoever can write the data directory (the installer, the
+// support technician): no signed-in administrator is needed. The user
+// chooses their own password at the first sign-in.
+func (s *Service) Provision(ctx context.Context, actor string, nu NewUser) (*User, error) {
+	return s.create(ctx, actor, nu, true)
+}
+
+// ProvisionReset sets a temporary password from the command line (a
+// forgotten administrator password) and unlocks the account.
+func (s *Service) ProvisionReset(ctx context.Context, actor, username, temp string) error {
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(u.Username, temp, "password"); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = Hash(temp, s.Params); err != nil {
+		return err
+	}
+	now := s.now()
+	u.MustChange, u.Failed, u.LockedUntil, u.Disabled, u.UpdatedAt = true, 0, time.Time{}, false, now
+	return s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: actor, Action: "user.reset", Subject: u.Username})
+}

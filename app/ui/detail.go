@@ -101,6 +101,7 @@ type Detail struct {
 	Timeline *fyne.Container
 	Papers   *fyne.Container
 	Actions  []*Button
+	ActNote  *widget.Label
 	actBox   *fyne.Container
 	acts     []action
 
@@ -133,6 +134,7 @@ func newDetail(e *env, list *Dossiers) *Detail {
 	s.Timeline = container.NewVBox()
 	s.Papers = container.NewVBox()
 	s.actBox = container.NewGridWithColumns(3)
+	s.ActNote = note("")
 	s.PanelTitle = bold("")
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Missing = newVNEntry(e.keys, e.typing)
@@ -154,7 +156,7 @@ func newDetail(e *env, list *Dossiers) *Detail {
 	left := container.NewVBox(bold(tr("Người nộp và thủ tục")), s.Info, widget.NewSeparator(),
 		bold(tr("Thành phần hồ sơ")), s.Comps, widget.NewSeparator(),
 		bold(tr("Tài liệu số hóa")), note(tr("Chưa có: chức năng số hóa giấy tờ chưa có trong bản này.")))
-	right := container.NewVBox(bold(tr("Thao tác")), s.actBox, s.Panel, s.Done, widget.NewSeparator(),
+	right := container.NewVBox(bold(tr("Thao tác")), s.actBox, s.ActNote, s.Panel, s.Done, widget.NewSeparator(),
 		bold(tr("Phiếu đã lập")), s.Papers, widget.NewSeparator(),
 		bold(tr("Quá trình xử lý")), s.Timeline)
 	cols := container.New(&columns{weights: []float32{0.45, 0.55}}, container.NewVScroll(left), container.NewVScroll(right))
@@ -214,12 +216,15 @@ func (s *Detail) show(d *motcua.Dossier) {
 	lines := []string{
 		a.Name + " · " + tr("CCCD") + " " + a.IDNumber,
 	}
-	if a.DOB != "" || a.Phone != "" {
-		dob := a.DOB
-		if t, err := time.Parse("2006-01-02", a.DOB); err == nil {
-			dob = t.Format("02/01/2006")
-		}
-		lines = append(lines, strings.Trim(tr("Ngày sinh")+" "+dob+" · "+tr("Điện thoại")+" "+a.Phone, " ·"))
+	var more []string
+	if t, err := time.Parse("2006-01-02", a.DOB); err == nil {
+		more = append(more, tr("Ngày sinh")+" "+t.Format("02/01/2006"))
+	}
+	if a.Phone != "" {
+		more = append(more, tr("Điện thoại")+" "+a.Phone)
+	}
+	if len(more) > 0 {
+		lines = append(lines, strings.Join(more, " · "))
 	}
 	if a.Address != "" {
 		lines = append(lines, a.Address)
@@ -282,6 +287,13 @@ func (s *Detail) show(d *motcua.Dossier) {
 		s.actBox.Add(note(tr("Hồ sơ đã kết thúc: không còn thao tác nào.")))
 	}
 	s.actBox.Refresh()
+	s.ActNote.Hide()
+	for _, b := range s.Actions {
+		if b.Disabled() {
+			s.ActNote.SetText(tr("Nút mờ: cần tài khoản lãnh đạo (từ chối, gia hạn, dừng xử lý)."))
+			s.ActNote.Show()
+		}
+	}
 	s.fillPapers()
 }
 

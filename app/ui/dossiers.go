@@ -141,7 +141,7 @@ func newDossiers(e *env) *Dossiers {
 		s.List.UnselectAll()
 	}
 	s.Detail = newDetail(e, s)
-	filters := container.NewHBox()
+	filters := container.NewHBox(widget.NewLabel(tr("Lọc (Ctrl+1…8):")))
 	for _, b := range s.Filters {
 		filters.Add(b)
 	}
@@ -331,7 +331,7 @@ func (s *Dossiers) paintFilters(ctx context.Context) {
 				label += " (" + thousands(n) + ")"
 			}
 		}
-		b.SetText("Ctrl+" + itoa(i+1) + " " + label)
+		b.SetText(label)
 		switch {
 		case i == s.filter:
 			b.Importance = widget.HighImportance

@@ -157,6 +157,9 @@ func roleName(r accounts.Role) string {
 	return r.Name()
 }
 
+// Papers makes, shows and prints the forms of this station.
+func (f *Frame) Papers() *Papers { return f.papers }
+
 // Content is the frame's root object.
 func (f *Frame) Content() fyne.CanvasObject { return f.content }
 

@@ -59,6 +59,8 @@ type Intake struct {
 	selected *motcua.Procedure
 	comps    []*CompRow
 	compBox  *fyne.Container
+	compHint *widget.Label
+	counts   *fyne.Container
 	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
@@ -120,16 +122,19 @@ func newIntake(e *env) *Intake {
 		e.main.touch()
 		s.choose(s.procs[i])
 	}
-	s.ProcInfo = note(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
+	s.ProcInfo = widget.NewLabel(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
+	s.ProcInfo.Wrapping = fyne.TextWrapWord
 	s.Due = bold("")
+	s.Due.Wrapping = fyne.TextWrapWord
 
 	s.AllReceived = newButton(e.keys, tr("Đã nhận đủ (Ctrl+K)"), s.tickAll)
 	s.AllReceived.Importance = widget.LowImportance
 	s.compBox = container.NewVBox()
+	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
 	s.Reason = newVNEntry(e.keys, e.typing)
-	s.Reason.SetPlaceHolder(tr("Bắt buộc khi yêu cầu bổ sung hoặc từ chối"))
+	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
-	s.Extra.SetPlaceHolder(tr("Giấy tờ khác cần bổ sung, cách nhau bởi dấu ;"))
+	s.Extra.SetPlaceHolder(tr("Cách nhau bởi dấu ;"))
 
 	s.Accept = newButton(e.keys, tr("Tiếp nhận (Ctrl+Enter)"), func() { s.decide(app.DecideAccept) })
 	s.Accept.Importance = widget.HighImportance
@@ -138,7 +143,7 @@ func newIntake(e *env) *Intake {
 	s.Refuse = newButton(e.keys, tr("Từ chối (Ctrl+R)"), func() { s.decide(app.DecideRefuse) })
 	s.Refuse.Importance = widget.DangerImportance
 	if !e.user().Can(accounts.PermRefuse) {
-		s.Refuse.SetText(tr("Từ chối: cần lãnh đạo"))
+		s.Refuse.SetText(tr("Từ chối (lãnh đạo)"))
 		s.Refuse.Disable()
 	}
 
@@ -147,7 +152,7 @@ func newIntake(e *env) *Intake {
 	s.LastInfo.Wrapping = fyne.TextWrapWord
 	s.LastQR = canvas.NewImageFromResource(nil)
 	s.LastQR.FillMode = canvas.ImageFillContain
-	s.LastQR.SetMinSize(fyne.NewSize(112, 112))
+	s.LastQR.SetMinSize(fyne.NewSize(84, 84))
 	s.Print = newButton(e.keys, tr("In (Ctrl+P)"), s.printLast)
 	s.Print.Importance = widget.HighImportance
 	s.Open = newButton(e.keys, tr("Xem PDF (Ctrl+O)"), s.openLast)
@@ -156,8 +161,9 @@ func newIntake(e *env) *Intake {
 			_ = e.frame.OpenDossier(s.Last.Code)
 		}
 	})
-	s.lastCard = container.NewBorder(nil, nil, s.LastQR, nil,
-		container.NewVBox(s.LastTitle, s.LastInfo, container.NewHBox(s.Print, s.Open, s.ShowLast)))
+	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
+		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
+		container.NewVBox(s.LastTitle, s.LastInfo))
 	s.lastCard.Hide()
 
 	s.build()
@@ -183,15 +189,18 @@ func (s *Intake) build() {
 	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.ProcList)
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
-	counts := container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
-	decision := container.NewVBox(
-		e["components"],
-		field(tr("Lý do"), s.Reason, e["reason"]),
-		field(tr("Giấy tờ khác cần bổ sung"), s.Extra, e["missing"]),
+	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
+	s.counts.Hide()
+	// Only the checklist scrolls: the reason, the other missing documents,
+	// every message and the three decisions stay in view.
+	decision := container.NewVBox(e["components"],
+		container.NewGridWithColumns(2,
+			field(tr("Lý do"), s.Reason, e["reason"]),
+			field(tr("Giấy tờ khác cần bổ sung"), s.Extra, e["missing"])),
 		s.General,
-		container.NewGridWithColumns(3, s.Refuse, s.Supplement, s.Accept),
-	)
-	docs := container.NewBorder(container.NewVBox(compHead, counts), decision, nil, nil, container.NewVScroll(s.compBox))
+		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
+	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint)))
 
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
@@ -342,6 +351,8 @@ func (s *Intake) choose(p motcua.Procedure) {
 	s.Due.SetText(tr("Hẹn trả nếu tiếp nhận bây giờ:") + " " + fmtDue(s.svc.DueFor(p, motcua.ChannelDirect, s.now())))
 	s.comps = nil
 	s.compBox.Objects = nil
+	s.compHint.Hide()
+	s.counts.Show()
 	for _, c := range p.Components {
 		r := &CompRow{spec: c}
 		name := c.Name
@@ -354,8 +365,8 @@ func (s *Intake) choose(p motcua.Procedure) {
 		label := widget.NewLabel(name)
 		label.Wrapping = fyne.TextWrapWord
 		r.Check.Text = ""
-		row := container.NewBorder(nil, nil, r.Check,
-			container.NewHBox(narrow(r.Orig), narrow(r.Cert), narrow(r.Copies)), label)
+		row := container.NewBorder(nil, nil, container.NewVBox(r.Check),
+			container.NewVBox(container.NewHBox(narrow(r.Orig), narrow(r.Cert), narrow(r.Copies))), label)
 		s.compBox.Add(row)
 	}
 	s.compBox.Refresh()
@@ -628,6 +639,8 @@ func (s *Intake) reset() {
 	s.comps = nil
 	s.compBox.Objects = nil
 	s.compBox.Refresh()
+	s.compHint.Show()
+	s.counts.Hide()
 	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.Due.SetText("")
 	s.ProcQuery.SetText("")

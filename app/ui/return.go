@@ -98,7 +98,7 @@ func newReturn(e *env) *Return {
 		field(tr("Quét mã (F4)"), s.Scan, s.ScanErr),
 		note(tr("Chữ ký trên mã QR được kiểm tra ngay trên máy, không cần mạng.")),
 		s.Verdict, s.Info, widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
-	s.content = container.NewCenter(container.New(&fixedWidth{w: 820}, left))
+	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 820}, left)))
 	return s
 }
 
@@ -186,22 +186,25 @@ func (s *Return) onScan(line string) {
 	case scanOurs:
 		switch k.result {
 		case qrsign.Valid:
-			s.setVerdict("✔ "+qrMessage(k.result), colOK)
+			s.setVerdict(tr("Mã QR hợp lệ: giấy do máy của cơ quan cấp, chưa bị sửa"), colOK)
 		case qrsign.UnknownKey:
-			s.setVerdict("⚠ "+tr("Không xác minh được chữ ký: khóa của máy khác chưa được nạp. Đối chiếu kỹ giấy tờ."), colToday)
+			s.setVerdict(tr("Không xác minh được chữ ký: khóa của máy đã cấp chưa được nạp"), colToday)
 		default:
-			s.setVerdict("✖ "+qrMessage(k.result), colLate)
+			s.setVerdict(tr("Mã QR đã bị sửa đổi hoặc hư hỏng: không dùng được giấy này"), colLate)
 			s.form.Hide()
 			s.D = nil
 			s.Info.SetText(tr("Mã hồ sơ ghi trên giấy:") + " " + k.payload.Code + ". " + tr("Không trả kết quả theo giấy này; đề nghị công dân xuất trình giấy tờ khác hoặc liên hệ lãnh đạo."))
 			return
 		}
 		s.load(k.payload.Code)
+		if k.result == qrsign.UnknownKey && s.D != nil {
+			s.Info.SetText(tr("Đối chiếu kỹ giấy tiếp nhận và căn cước trước khi trả.") + "\n" + s.Info.Text)
+		}
 	case scanCode:
 		s.setVerdict(tr("Mã hồ sơ nhập tay: không có chữ ký để kiểm tra, đối chiếu kỹ giấy tờ"), colInfo)
 		s.load(line)
 	default:
-		s.setVerdict("✖ "+qrMessage(qrsign.NotOurs), colLate)
+		s.setVerdict(tr("Đây không phải mã QR do Một Cửa cấp"), colLate)
 		s.form.Hide()
 		s.D = nil
 		s.Info.SetText("")

@@ -171,7 +171,7 @@ func TestSyncUnavailable(t *testing.T) {
 	s.user("lan.nt", "Nguyễn Thị Lan", accounts.RoleOfficer, "matkhau-lan")
 	seedWeek(s)
 	m := s.signIn("lan.nt", "matkhau-lan")
-	if !strings.Contains(m.Frame.Status.Conn.Text, "Chưa cấu hình máy chủ tỉnh") || !strings.Contains(m.Frame.Status.Conn.Text, "cập nhật chờ gửi") {
+	if !strings.Contains(m.Frame.Status.Conn.Text, "chưa cấu hình máy chủ tỉnh") || !strings.Contains(m.Frame.Status.Conn.Text, "chờ gửi") {
 		t.Fatalf("status bar without a sync engine: %q", m.Frame.Status.Conn.Text)
 	}
 	key(s.win, fyne.KeyF5)
@@ -193,11 +193,11 @@ func TestSyncScreen(t *testing.T) {
 	s.svc.Sync = fs
 	m := s.signIn("binh.tv", "matkhau-binh")
 	st := m.Frame.Status
-	if !strings.Contains(st.Conn.Text, "Mất kết nối") || !strings.Contains(st.Conn.Text, "12 cập nhật chờ gửi") {
+	if !strings.Contains(st.Conn.Text, "Mất kết nối") || !strings.Contains(st.Conn.Text, "12 chờ gửi") {
 		t.Fatalf("offline: %q", st.Conn.Text)
 	}
 	fs.set(app.SyncStatus{State: app.ConnRetrying, Pending: 3})
-	if !strings.Contains(st.Conn.Text, "Đang thử gửi lại") || !strings.Contains(st.Conn.Text, "3 cập nhật") {
+	if !strings.Contains(st.Conn.Text, "Đang thử gửi lại") || !strings.Contains(st.Conn.Text, "3 chờ gửi") {
 		t.Fatalf("retrying: %q", st.Conn.Text)
 	}
 	fs.set(app.SyncStatus{State: app.ConnOnline})

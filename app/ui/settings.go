@@ -248,12 +248,13 @@ func newSettings(e *env) *Settings {
 				field(tr("Họ và tên"), s.NewName, s.userErrs["full_name"])),
 			container.NewGridWithColumns(2,
 				field(tr("Vai trò"), s.NewRole, s.userErrs["role"]),
-				field(tr("Mật khẩu tạm (người dùng đổi khi đăng nhập)"), s.NewTemp, s.userErrs["password"])),
+				field(tr("Mật khẩu tạm"), s.NewTemp, s.userErrs["password"])),
+			note(tr("Người dùng đổi mật khẩu tạm khi đăng nhập lần đầu.")),
 			container.NewHBox(s.AddUser))
 		edit := container.NewVBox(heading(tr("Người dùng đã chọn")),
 			container.NewGridWithColumns(2, field(tr("Họ và tên"), s.EditName, newFieldErr()), field(tr("Vai trò"), s.EditRole, newFieldErr())),
 			s.EditOff, s.userErrs["edit"], container.NewHBox(s.SaveUser),
-			container.NewBorder(nil, nil, nil, s.ResetPass, s.ResetTemp))
+			field(tr("Mật khẩu tạm mới"), container.NewBorder(nil, nil, nil, s.ResetPass, s.ResetTemp), newFieldErr()))
 		right := container.NewVScroll(container.NewVBox(add, widget.NewSeparator(), edit, s.UserMsg, s.UserDone))
 		users = container.New(&columns{weights: []float32{0.42, 0.58}},
 			container.NewBorder(heading(tr("Người dùng")), nil, nil, nil, s.Users), right)

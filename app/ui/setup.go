@@ -89,7 +89,7 @@ func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Ke
 		s.first = s.AgencyID
 	}
 	card := widget.NewCard(tr("Khởi tạo máy quầy Một Cửa"), "", container.NewVBox(body, s.Err, container.NewHBox(spacer(), s.Save)))
-	s.content = container.NewCenter(container.New(&fixedWidth{w: 760}, card))
+	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 760}, card)))
 	return s
 }
 

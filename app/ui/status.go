@@ -44,11 +44,16 @@ func newStatusBar(e *env) *StatusBar {
 	s.Conn.TextStyle.Bold = true
 	s.Today = widget.NewLabel("")
 	s.Typing = widget.NewLabel("")
-	s.Typing.Importance = widget.LowImportance
+	s.Conn.Truncation = fyne.TextTruncateEllipsis
 	s.dot = canvas.NewCircle(colNeutral)
 	dot := container.New(&dotLayout{}, s.dot)
 	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
-	s.content = container.NewHBox(s.Agency, sep(), s.Officer, sep(), dot, s.Conn, sep(), s.Today, spacer(), s.Typing)
+	// The link's state takes what room is left; on a narrow window it is
+	// shortened, never pushed off the screen.
+	s.content = container.NewBorder(nil, nil,
+		container.NewHBox(s.Agency, sep(), s.Officer, sep(), dot),
+		container.NewHBox(sep(), s.Today, sep(), s.Typing),
+		s.Conn)
 	if e.svc.Sync != nil {
 		st := e.svc.Sync.Status()
 		s.sync = &st
@@ -66,13 +71,13 @@ func (s *StatusBar) setSync(st app.SyncStatus) {
 
 // connText says where the link to the province stands, with the number of
 // changes waiting; the colour of the dot says it at a glance.
-func connText(st *app.SyncStatus, pending int) (string, color.Color) {
+func connText(st *app.SyncStatus, pending int, now time.Time) (string, color.Color) {
 	waiting := ""
 	if pending > 0 {
-		waiting = " · " + thousands(pending) + " " + tr("cập nhật chờ gửi")
+		waiting = " · " + thousands(pending) + " " + tr("chờ gửi")
 	}
 	if st == nil {
-		return tr("Chưa cấu hình máy chủ tỉnh: làm việc ngoại tuyến") + waiting, colNeutral
+		return tr("Ngoại tuyến (chưa cấu hình máy chủ tỉnh)") + waiting, colNeutral
 	}
 	switch st.State {
 	case app.ConnOnline:
@@ -81,13 +86,26 @@ func connText(st *app.SyncStatus, pending int) (string, color.Color) {
 		}
 		return tr("Trực tuyến · đang gửi") + waiting, colOK
 	case app.ConnRetrying:
-		return tr("Đang thử gửi lại") + waiting, colToday
+		return tr("Đang thử gửi lại") + since(st, now) + waiting, colToday
 	case app.ConnCaptive:
-		return tr("Mạng chặn (cổng đăng nhập Wi-Fi?)") + waiting, colLate
+		return tr("Mạng chặn (Wi-Fi cần đăng nhập?)") + waiting, colLate
 	case app.ConnOffline:
-		return tr("Mất kết nối tỉnh: hồ sơ vẫn được lưu") + waiting, colLate
+		return tr("Mất kết nối tỉnh") + since(st, now) + waiting, colLate
 	}
-	return tr("Chưa cấu hình máy chủ tỉnh: làm việc ngoại tuyến") + waiting, colNeutral
+	return tr("Ngoại tuyến (chưa cấu hình máy chủ tỉnh)") + waiting, colNeutral
+}
+
+// since is " từ 08:32" (or with the date, if not today) for a state that
+// began at a known time.
+func since(st *app.SyncStatus, now time.Time) string {
+	if st.Since.IsZero() {
+		return ""
+	}
+	t := st.Since.In(motcua.Location)
+	if dayStart(t).Equal(dayStart(now)) {
+		return " " + tr("từ") + " " + t.Format("15:04")
+	}
+	return " " + tr("từ") + " " + t.Format("15:04 02/01")
 }
 
 // Refresh reads the counts again.
@@ -107,12 +125,12 @@ func (s *StatusBar) Refresh() {
 			pending = st["pending"] + st["sending"] + st["quarantined"]
 		}
 	}
-	text, col := connText(s.sync, pending)
+	text, col := connText(s.sync, pending, s.e.now())
 	s.Conn.SetText(text)
 	s.dot.FillColor = col
 	s.dot.Refresh()
 	c := todayCounts(ctx, svc, s.e.now())
-	s.Today.SetText(tr("Hôm nay:") + " " + itoa(c.received) + " " + tr("tiếp nhận") + " · " +
+	s.Today.SetText(tr("Hôm nay:") + " " + itoa(c.received) + " " + tr("nhận") + " · " +
 		itoa(c.dueToday) + " " + tr("đến hạn") + " · " + itoa(c.late) + " " + tr("quá hạn"))
 	if c.late > 0 {
 		s.Today.Importance = widget.DangerImportance
@@ -126,7 +144,7 @@ func (s *StatusBar) Refresh() {
 	case TypingVNI:
 		s.Typing.SetText(tr("Gõ: VNI (Alt+Z)"))
 	default:
-		s.Typing.SetText(tr("Gõ: bộ gõ của máy (Alt+Z)"))
+		s.Typing.SetText(tr("Gõ: bộ gõ máy (Alt+Z)"))
 	}
 }
 

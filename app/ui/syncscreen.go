@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -22,7 +23,8 @@ type SyncScreen struct {
 	*env
 
 	Head        *fyne.Container
-	headText    *widget.Label
+	headBanner  *canvas.Text
+	headBg      *canvas.Rectangle
 	Detail      *widget.Label
 	States      *widget.Select
 	Items       *widget.List
@@ -46,10 +48,7 @@ var stateNames = map[string]string{
 
 func newSyncScreen(e *env) *SyncScreen {
 	s := &SyncScreen{env: e, selected: -1, Msg: newFieldErr()}
-	s.headText = widget.NewLabel("")
-	s.headText.TextStyle.Bold = true
-	s.headText.Wrapping = fyne.TextWrapWord
-	s.Head = container.NewVBox(s.headText)
+	s.Head, s.headBanner, s.headBg = banner("", colNeutral)
 	s.Detail = widget.NewLabel("")
 	s.Detail.Wrapping = fyne.TextWrapWord
 	opts := []string{tr("Chưa gửi xong"), tr("Tỉnh trả về, cần sửa"), tr("Tất cả")}
@@ -63,9 +62,14 @@ func newSyncScreen(e *env) *SyncScreen {
 		it := s.items[i]
 		t := "#" + itoa(int(it.ID)) + " · " + it.DossierCode + " · " + tr(stateNames[it.State]) + " · " + tr("lần gửi:") + " " + itoa(it.Attempts) + " · " + fmtTime(it.CreatedAt)
 		if it.LastError != "" {
-			t += " · " + tr("tỉnh báo:") + " " + it.LastError
+			t += " · " + tr("lỗi:") + " " + it.LastError
 		}
-		o.(*widget.Label).SetText(t)
+		l := o.(*widget.Label)
+		l.Importance = widget.MediumImportance
+		if it.State == "quarantined" {
+			l.Importance = widget.DangerImportance
+		}
+		l.SetText(t)
 	})
 	s.Items.OnSelected = func(i widget.ListItemID) {
 		s.selected = i
@@ -101,7 +105,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.status = &st
 	top := container.NewVBox(s.Head, s.Detail,
 		container.NewHBox(s.SendNow, s.Retry, spacer(), s.Export, s.Import), s.Msg, s.Done,
-		widget.NewSeparator(), container.NewBorder(nil, nil, bold(tr("Hàng đợi gửi lên tỉnh")), s.States))
+		widget.NewSeparator(), container.NewBorder(nil, nil, bold(tr("Hàng đợi gửi lên tỉnh")), container.New(&fixedWidth{w: 240}, s.States)))
 	s.content = container.NewBorder(top, nil, nil, nil, s.Items)
 	return s
 }
@@ -142,8 +146,10 @@ func (s *SyncScreen) paint() {
 		return
 	}
 	st := s.status
-	text, _ := connText(st, st.Pending)
-	s.headText.SetText(text)
+	text, col := connText(st, st.Pending, s.now())
+	s.headBanner.Text, s.headBg.FillColor = text, col
+	s.headBanner.Refresh()
+	s.headBg.Refresh()
 	lines := []string{}
 	if st.Quarantined > 0 {
 		lines = append(lines, thousands(st.Quarantined)+" "+tr("tin bị tỉnh trả về: mở hồ sơ, sửa, rồi «Gửi lại tin đã sửa»."))

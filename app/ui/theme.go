@@ -23,8 +23,17 @@ func newTheme(scale float32) *counterTheme {
 
 func (t *counterTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	switch n {
-	case theme.ColorNamePrimary, theme.ColorNameFocus:
+	case theme.ColorNamePrimary:
 		return colInfo
+	case theme.ColorNameFocus:
+		return color.NRGBA{0x1F, 0x5F, 0xAD, 0x38}
+	case theme.ColorNameInputBorder:
+		// Unticked boxes and field borders visible on a cheap screen.
+		return color.NRGBA{0x8C, 0x93, 0x9D, 0xFF}
+	case theme.ColorNameDisabled:
+		// Secondary text (notes, disabled buttons) must stay readable on a
+		// washed-out laptop screen.
+		return color.NRGBA{0x8C, 0x93, 0x9D, 0xFF}
 	case theme.ColorNameSelection:
 		return color.NRGBA{0x1F, 0x5F, 0xAD, 0x40}
 	case theme.ColorNameHeaderBackground:

@@ -85,11 +85,11 @@ func (f fieldErr) set(msg string) {
 	}
 }
 
-// note is a grey explanatory line.
+// note is a grey explanatory line, in italics.
 func note(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l.TextStyle.Italic = true
 	return l
 }
 

@@ -52,6 +52,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.catalog(args)
 	case "audit":
 		err = c.audit(args)
+	case "user":
+		err = c.user(args)
+	case "screenshots":
+		err = c.screenshots(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
@@ -79,6 +83,8 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
   audit verify
+  user add NAME --name "Họ tên" --role officer|leader|admin   (mật khẩu tạm: dòng đầu của stdin)
+  user passwd NAME | user list [--json]
   version
 
 DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
