@@ -350,5 +350,5 @@ var english = map[string]string{
 	"từ":                 "since",
 	"Từ chối (lãnh đạo)": "Refuse (leader)",
 	"Bắt buộc khi bổ sung, từ chối": "Required to supplement or refuse",
-	"Cách nhau bởi dấu ;": "Separated by ;",
+	"Cách nhau bởi dấu ;":           "Separated by ;",
 }

@@ -444,7 +444,7 @@ func (t *tour) seed() error {
 		name := names[i%len(names)]
 		id := fmt.Sprintf("0%02d%d%02d%06d", 38+i%3, i%4, 80+i%15, 100000+i*7919)
 		d, err := t.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: procs[i%len(procs)], At: at, Officer: []string{"lan.nt", "hoa.lt"}[i%2],
-			Applicant: motcua.Applicant{Name: name, IDNumber: id, Phone: "09" + strconv.Itoa(10000000+i*1234567%89999999)[:8],
+			Applicant: motcua.Applicant{Name: name, IDNumber: id, Phone: "09" + strconv.Itoa(10000000 + i*1234567%89999999)[:8],
 				Address: "Thôn " + strconv.Itoa(1+i%9) + ", xã Quảng Phú"}})
 		if err != nil {
 			return fmt.Errorf("seed %d: %w", i, err)
