@@ -12,7 +12,7 @@ LDFLAGS := -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
 BUILD_PKGS := libgl1-mesa-dev xorg-dev
 TEST_PKGS := xvfb imagemagick poppler-utils zbar-tools
 
-.PHONY: all build run test vet bench deps-build deps-test clean screenshot
+.PHONY: all build run test vet bench deps-build deps-test clean screenshot screenshots
 
 all: build
 
@@ -36,9 +36,21 @@ test: deps-test vet
 
 # Benchmarks print each figure next to its peer measured in the same run.
 BENCH_N ?= 1000000
-bench: deps-build
+bench: deps-test build
 	$(GO) test -run '^$$' -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
+	# The counter window: the dossier list with 100,000 dossiers (the file is
+	# built once in testout/bench, about 80 s, and reused), and the cold start
+	# of the real window to its first frame, three times.
+	$(GO) test -run '^$$' -bench DossierList -benchtime 20x -timeout 30m ./app/ui/ 2>&1 | grep -v 'Fyne error\|Cause:\|  At:' | tee -a bench.txt
+	for i in 1 2 3; do xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua screenshots --startup-only; done 2>&1 | tee -a bench.txt
+
+# The screen tour: the real window under Xvfb (1366×768 screen, 1366×697
+# window: a maximised window on a Windows laptop) on sample data, one PNG per
+# screen in testout/screenshots. Look at every picture.
+screenshots: deps-test build
+	rm -rf testout/screenshots
+	LANG=vi_VN.UTF-8 xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua screenshots --out testout/screenshots
 
 clean:
 	rm -rf bin dist testout
