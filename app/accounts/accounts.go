@@ -93,6 +93,7 @@ type Prefs struct {
 	TextScale float32  `json:"text_scale,omitempty"` // 1 = normal
 	Typing    string   `json:"typing,omitempty"`     // "" (system input method), "telex", "vni"
 	Recent    []string `json:"recent,omitempty"`     // procedure codes, most recent first
+	AutoPrint bool     `json:"auto_print,omitempty"` // print each decision's form at once
 }
 
 // MaxRecent is how many recent procedures are remembered.

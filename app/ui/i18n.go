@@ -78,3 +78,12 @@ func TableStrings() []string {
 	}
 	return out
 }
+
+// EnglishKeys are the Vietnamese strings that have a translation.
+func EnglishKeys() []string {
+	out := make([]string, 0, len(english))
+	for k := range english {
+		out = append(out, k)
+	}
+	return out
+}

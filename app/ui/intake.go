@@ -61,6 +61,7 @@ type Intake struct {
 	compBox  *fyne.Container
 	compHint *widget.Label
 	counts   *fyne.Container
+	scans    *widget.Label
 	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
@@ -131,6 +132,7 @@ func newIntake(e *env) *Intake {
 	s.AllReceived.Importance = widget.LowImportance
 	s.compBox = container.NewVBox()
 	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
+	s.scans = note(tr("Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau)."))
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
@@ -200,7 +202,7 @@ func (s *Intake) build() {
 		s.General,
 		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
 	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
-		container.NewVScroll(container.NewVBox(s.compBox, s.compHint)))
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.scans)))
 
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
@@ -563,8 +565,17 @@ func (s *Intake) decide(dec app.Decision) {
 	if perr != nil {
 		info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(perr)
 		s.LastQR.Resource = nil
-	} else if png, err := QRImage(paper.QRText, 256); err == nil {
-		s.LastQR.Resource = fyne.NewStaticResource("qr.png", png)
+	} else {
+		if png, err := QRImage(paper.QRText, 256); err == nil {
+			s.LastQR.Resource = fyne.NewStaticResource("qr.png", png)
+		}
+		if s.user().Prefs.AutoPrint {
+			if err := s.papers.Print(paper.Path); err != nil {
+				info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err)
+			} else {
+				info += " · " + tr("đã gửi in")
+			}
+		}
 	}
 	s.LastQR.Refresh()
 	s.LastInfo.SetText(info)

@@ -30,6 +30,7 @@ type Settings struct {
 	Lang       *widget.RadioGroup
 	TextSize   *widget.RadioGroup
 	Typing     *widget.RadioGroup
+	AutoPrint  *widget.Check
 	SavePrefs  *Button
 	OldPass    *Entry
 	NewPass    *Entry
@@ -133,6 +134,7 @@ func newSettings(e *env) *Settings {
 	s.TextSize = widget.NewRadioGroup(sizes, nil)
 	s.TextSize.Horizontal = true
 	s.Typing = widget.NewRadioGroup([]string{tr("Bộ gõ của máy (Unikey, EVKey)"), "Telex", "VNI"}, nil)
+	s.AutoPrint = widget.NewCheck(tr("In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in mặc định"), nil)
 	s.SavePrefs = newButton(k, tr("Lưu hiển thị"), s.savePrefs)
 	s.SavePrefs.Importance = widget.HighImportance
 	s.PrefsMsg = newFieldErr()
@@ -146,6 +148,7 @@ func newSettings(e *env) *Settings {
 		field(tr("Cỡ chữ"), s.TextSize, newFieldErr()),
 		field(tr("Gõ tiếng Việt (Alt+Z để đổi nhanh)"), s.Typing, newFieldErr()),
 		note(tr("Máy đã có Unikey hoặc EVKey: chọn «Bộ gõ của máy». Máy không có bộ gõ: chọn Telex hoặc VNI, phần mềm tự ghép dấu trong các ô họ tên, địa chỉ, lý do.")),
+		field(tr("In"), s.AutoPrint, newFieldErr()),
 		s.PrefsMsg, container.NewHBox(s.SavePrefs),
 		widget.NewSeparator(), heading(tr("Đổi mật khẩu của bạn")),
 		container.NewGridWithColumns(3,
@@ -335,6 +338,7 @@ func (s *Settings) syncPrefs() {
 			s.TextSize.SetSelected(tr(t.label))
 		}
 	}
+	s.AutoPrint.SetChecked(p.AutoPrint)
 	switch TypingMode(p.Typing) {
 	case TypingTelex:
 		s.Typing.SetSelected("Telex")
@@ -356,6 +360,7 @@ func (s *Settings) savePrefs() {
 			p.TextScale = t.scale
 		}
 	}
+	p.AutoPrint = s.AutoPrint.Checked
 	switch s.Typing.Selected {
 	case "Telex":
 		p.Typing = string(TypingTelex)

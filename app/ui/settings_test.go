@@ -173,4 +173,33 @@ func TestEnglishComplete(t *testing.T) {
 	if len(missing) > 0 {
 		t.Fatalf("%d strings without English:\n%s", len(missing), strings.Join(missing, "\n"))
 	}
+	var unused []string
+	for _, k := range ui.EnglishKeys() {
+		if !seen[k] {
+			unused = append(unused, strconv.Quote(k))
+		}
+	}
+	if len(unused) > 0 {
+		t.Errorf("%d English entries no longer used:\n%s", len(unused), strings.Join(unused, "\n"))
+	}
+}
+
+func TestAutoPrint(t *testing.T) {
+	s, m := officer(t)
+	key(s.win, fyne.KeyF6)
+	m.Frame.Settings.AutoPrint.SetChecked(true)
+	test.Tap(m.Frame.Settings.SavePrefs)
+	key(s.win, fyne.KeyF2)
+	in := m.Frame.Intake
+	scan(s.win, cccdLine)
+	typeKeys(in.ProcQuery, "2.000815")
+	enter(in.ProcQuery)
+	ctrl(s.win, fyne.KeyK)
+	ctrl(s.win, fyne.KeyReturn)
+	if in.Last == nil || len(s.printed) != 1 || s.printed[0] != in.LastPaper.Path {
+		t.Fatalf("auto print: %v (%q)", s.printed, in.General.Text)
+	}
+	if !strings.Contains(in.LastInfo.Text, "đã gửi in") {
+		t.Fatalf("the card must say it was printed: %q", in.LastInfo.Text)
+	}
 }

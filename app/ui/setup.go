@@ -88,8 +88,12 @@ func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Ke
 			account)
 		s.first = s.AgencyID
 	}
-	card := widget.NewCard(tr("Khởi tạo máy quầy Một Cửa"), "", container.NewVBox(body, s.Err, container.NewHBox(spacer(), s.Save)))
-	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 760}, card)))
+	// The form scrolls on a small screen; the message and the button stay.
+	card := widget.NewCard(tr("Khởi tạo máy quầy Một Cửa"), "", body)
+	bottom := container.NewCenter(container.New(&fixedWidth{w: 760},
+		container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, s.Save, s.Err))))
+	s.content = container.NewBorder(nil, bottom, nil, nil,
+		container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 760}, card))))
 	return s
 }
 
