@@ -341,5 +341,6 @@ var english = map[string]string{
 	"Cách nhau bởi dấu ;":           "Separated by ;",
 	"In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in mặc định": "Print each decision's form (receipt, supplement, refusal) on the default printer at once",
 	"đã gửi in": "sent to the printer",
-	"Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau).": "Digitised documents: not in this version yet (document scanning comes later).",
+	"Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau).":                                                                              "Digitised documents: not in this version yet (document scanning comes later).",
+	"Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync).": "No provincial server configured: dossiers are still received and queued. An administrator configures it with 'motcua province set --url … --user …' (README, Sync).",
 }

@@ -151,6 +151,11 @@ func (s *SyncScreen) paint() {
 	s.headBanner.Refresh()
 	s.headBg.Refresh()
 	lines := []string{}
+	s.SendNow.Enable()
+	if st.State == app.ConnUnconfigured {
+		s.SendNow.Disable()
+		lines = append(lines, tr("Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync)."))
+	}
 	if st.Quarantined > 0 {
 		lines = append(lines, thousands(st.Quarantined)+" "+tr("tin bị tỉnh trả về: mở hồ sơ, sửa, rồi «Gửi lại tin đã sửa»."))
 	}

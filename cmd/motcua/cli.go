@@ -179,6 +179,10 @@ func (c *cli) initCmd(args []string) error {
 	id := fs.String("agency-id", "", "")
 	name := fs.String("agency-name", "", "")
 	station := fs.String("station", "1/1", "")
+	provURL := fs.String("province-url", "", "")
+	provUser := fs.String("province-user", "", "")
+	provPw := fs.String("province-password-file", "", "")
+	provCA := fs.String("ca", "", "")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -197,7 +201,18 @@ func (c *cli) initCmd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.out, "Đã khởi tạo %s — %s, máy %s; dữ liệu: %s\n", *id, motcua.Clean(*name), st, c.data)
-	return nil
+	if *provURL == "" {
+		if *provUser != "" || *provPw != "" || *provCA != "" {
+			return usageErr("province-url", "Có thông tin đăng nhập tỉnh nhưng thiếu --province-url", "province credentials given without --province-url")
+		}
+		return nil
+	}
+	// The province connection is the same as `motcua province set`.
+	pargs := []string{"--url", *provURL, "--user", *provUser, "--password-file", *provPw}
+	if *provCA != "" {
+		pargs = append(pargs, "--ca", *provCA)
+	}
+	return c.provinceSet(pargs)
 }
 
 func (c *cli) intake(args []string) error {

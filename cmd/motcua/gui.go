@@ -22,6 +22,8 @@ func (c *cli) gui(args []string) error {
 	if err != nil {
 		return err
 	}
+	stopSync := c.startSync(svc)
+	defer stopSync()
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))

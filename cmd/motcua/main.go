@@ -56,6 +56,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.user(args)
 	case "screenshots":
 		err = c.screenshots(args)
+	case "province":
+		err = c.provinceCmd(args)
+	case "sync":
+		err = c.syncCmd(args)
+	case "outbox":
+		err = c.outboxCmd(args)
+	case "bundle":
+		err = c.bundleCmd(args)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "motcua %s (%s)\n", Version, Commit)
 	case "help", "--help", "-h":
@@ -71,6 +79,7 @@ const usage = `motcua — Một Cửa, bộ phận một cửa cấp xã
 Dùng / usage: motcua [--data DIR] COMMAND [flags]
   (không có lệnh) | gui          mở cửa sổ quầy / open the counter window
   init --agency-id ID --agency-name NAME --station K/N
+       [--province-url URL --province-user U --province-password-file F [--ca FILE]]
   intake --procedure CODE (--cccd LINE | --name NAME --id-number NUM [--dob DD/MM/YYYY] [--gender G])
          [--phone P] [--address A] [--email E] [--channel 1|2|3] [--at RFC3339] [--json]
   show CODE [--json]     list [--status N] [--json]     search TEXT [--json]
@@ -86,6 +95,14 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   user add NAME --name "Họ tên" --role officer|leader|admin   (mật khẩu tạm: dòng đầu của stdin)
   user passwd NAME | user list [--json]
   version
+
+Đồng bộ với hệ thống một cửa tỉnh / sync with the province (README, mục «Sync»):
+  province set --url URL --user U --password-file FILE|- [--ca PEM | --no-ca] [--interval 5m] [--bundle-key HEX]
+  province show [--json]       province clear        (chưa cấu hình = ngoại tuyến, hồ sơ xếp hàng)
+  sync [--json]                gửi + nhận một lần; thoát 1 nếu không tới được tỉnh / one pass; exit 1 if unreachable
+  sync --watch                 chạy tới khi Ctrl+C / run until interrupted
+  outbox [--state pending,sending,quarantined,acked|all] [--json]      outbox retry ID
+  bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--json] | bundle trust --station K/N --key KEY
 
 DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
 Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure.

@@ -58,6 +58,9 @@ func (c *cli) screenshots(args []string) error {
 	}
 	clk := &tourClock{base: time.Date(2026, 11, 23, 9, 12, 0, 0, motcua.Location), start: time.Now()}
 	svc.Clock = clk
+	// The delivery engine runs as in the window, with no province configured.
+	stopSync := c.startSync(svc)
+	defer stopSync()
 	opt, err := c.uiOptions(context.Background(), svc)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ import (
 
 // hostile is the province the chaos tests face.
 var hostile = refserver.Faults{
-	ErrorRate:      0.10,
+	ErrorRate:      0.20, // the chaos spec: 20% errors
 	DropRate:       0.06,
 	UploadDropRate: 0.15,
 	BurstRate:      0.01,
@@ -197,12 +197,12 @@ func verify(t *testing.T, p *reftest.Peer, q outboxtest.Queue, final map[string]
 		len(final), files, len(all), st.Writes, st.Duplicates, st.Faults)
 }
 
-// TestChaos drives 500 dossiers (a fifth with a scan) through the worker
+// TestChaos drives 2,000 dossiers (a fifth with a scan) through the worker
 // against a hostile reference server — errors, dropped connections before
 // and after the work, cut uploads, 503 bursts, forced session expiry — and
 // restarts the worker mid-run.
 func TestChaos(t *testing.T) {
-	n := 500
+	n := 2000
 	if testing.Short() {
 		n = 100
 	}
@@ -250,8 +250,8 @@ func TestKillRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("process-level test")
 	}
-	kills := 20
-	n := 300
+	kills := 30
+	n := 2000
 	p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults = hostile })
 	dir := t.TempDir()
 	db := filepath.Join(dir, "outbox.db")
