@@ -11,7 +11,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -235,6 +234,3 @@ func (m *Main) Close() {
 		m.Frame.close()
 	}
 }
-
-// papersDir is where the forms of the station are kept.
-func (m *Main) papersDir() string { return filepath.Clean(m.opt.PapersDir) }

@@ -57,13 +57,6 @@ func fmtTime(t time.Time) string {
 	return t.In(motcua.Location).Format("15:04 02/01/2006")
 }
 
-func fmtDate(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(motcua.Location).Format("02/01/2006")
-}
-
 // fieldErr is the red sentence under a field; hidden while empty so that
 // it takes no room.
 type fieldErr struct{ *widget.Label }
@@ -173,14 +166,6 @@ func banner(s string, c color.Color) (*fyne.Container, *canvas.Text, *canvas.Rec
 	t.TextStyle.Bold = true
 	t.TextSize = theme.TextSize() * 1.15
 	return container.NewStack(bg, container.NewPadded(t)), t, bg
-}
-
-// hfill puts objects on a line, the last one stretched.
-func hfill(objs ...fyne.CanvasObject) *fyne.Container {
-	if len(objs) == 0 {
-		return container.NewHBox()
-	}
-	return container.NewBorder(nil, nil, container.NewHBox(objs[:len(objs)-1]...), nil, objs[len(objs)-1])
 }
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
