@@ -192,3 +192,26 @@ func TestFunctionKeysFromAnyField(t *testing.T) {
 		t.Fatal("F3 from a button")
 	}
 }
+
+// TestSetupAdminOnly: a station initialised by `motcua init` (the
+// installer) asks only for the first administrator.
+func TestSetupAdminOnly(t *testing.T) {
+	s := newStation(t, true)
+	m := s.open()
+	if m.Setup == nil || m.Setup.AgencyID.Visible() && m.Setup.Focus() == m.Setup.AgencyID {
+		t.Fatal("an initialised station without accounts must ask for the administrator only")
+	}
+	test.Type(m.Setup.Username, "quantri")
+	test.Type(m.Setup.FullName, "Hoàng Văn Quản")
+	test.Type(m.Setup.Password, "quantri-2026")
+	test.Type(m.Setup.Confirm, "quantri-2026")
+	test.Tap(m.Setup.Save)
+	if m.Frame == nil || m.User.Username != "quantri" {
+		t.Fatalf("admin-only set-up: %q", m.Setup.Err.Text)
+	}
+	// The next start goes to the sign-in screen.
+	m2 := s.open()
+	if m2.SignIn == nil || m2.Setup != nil {
+		t.Fatal("with an administrator, the window opens on the sign-in screen")
+	}
+}
