@@ -343,4 +343,5 @@ var english = map[string]string{
 	"đã gửi in": "sent to the printer",
 	"Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau).":                                                                              "Digitised documents: not in this version yet (document scanning comes later).",
 	"Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync).": "No provincial server configured: dossiers are still received and queued. An administrator configures it with 'motcua province set --url … --user …' (README, Sync).",
+	"Chỉ quản trị hệ thống được thay đổi mục này.":                                                                                                             "Only an administrator changes this section.",
 }

@@ -172,6 +172,7 @@ func newSettings(e *env) *Settings {
 		}
 	}
 	station := container.NewVBox(
+		adminOnly(u, accounts.PermStation),
 		field(tr("Tên cơ quan"), s.AgencyName, newFieldErr()), container.NewHBox(s.SaveAgency),
 		s.StationInfo,
 		note(tr("Mỗi máy quầy ký mã QR bằng khóa riêng. Để máy này kiểm tra được giấy tờ do máy khác của xã cấp, nạp tệp khóa công khai của máy đó.")),
@@ -193,6 +194,7 @@ func newSettings(e *env) *Settings {
 		}
 	}
 	calendar := container.NewBorder(container.NewVBox(
+		adminOnly(u, accounts.PermCalendar),
 		field(tr("Giờ làm việc (các buổi, cách nhau bởi dấu phẩy)"), s.Hours, newFieldErr()), container.NewHBox(s.SaveHours),
 		widget.NewSeparator(),
 		container.NewHBox(bold(tr("Ngày nghỉ, ngày làm bù năm")), s.Year, spacer(), s.ImportHol), s.CalMsg, s.CalDone),
@@ -207,7 +209,7 @@ func newSettings(e *env) *Settings {
 	if !u.Can(accounts.PermCatalog) {
 		s.ImportCat.Disable()
 	}
-	catalog := container.NewVBox(s.CatalogInfo, container.NewHBox(s.ImportCat), s.CatMsg, s.CatDone,
+	catalog := container.NewVBox(adminOnly(u, accounts.PermCatalog), s.CatalogInfo, container.NewHBox(s.ImportCat), s.CatMsg, s.CatDone,
 		note(tr("Tệp được kiểm tra trước: nếu có lỗi, danh mục đang dùng được giữ nguyên và lỗi được chỉ rõ.")))
 
 	// Users.
@@ -275,6 +277,15 @@ func newSettings(e *env) *Settings {
 	s.Tabs.SetTabLocation(container.TabLocationLeading)
 	s.content = s.Tabs
 	return s
+}
+
+// adminOnly is a line saying that only an administrator changes a section,
+// shown to those who may not (nothing otherwise).
+func adminOnly(u *accounts.User, p accounts.Perm) fyne.CanvasObject {
+	if u.Can(p) {
+		return container.NewVBox()
+	}
+	return note(tr("Chỉ quản trị hệ thống được thay đổi mục này."))
 }
 
 // Content is the screen's root object.
