@@ -17,6 +17,9 @@ import (
 type Keys struct {
 	global, screen map[string]func()
 	activity       func()
+	// suspended: the lock screen is up, the frame's keys must not reach
+	// what it hides.
+	suspended bool
 }
 
 func newKeys(activity func()) *Keys {
@@ -46,6 +49,9 @@ func (k *Keys) SetScreen(m map[string]func()) {
 }
 
 func (k *Keys) run(name string) bool {
+	if k.suspended {
+		return false
+	}
 	fn, ok := k.screen[name]
 	if !ok {
 		fn, ok = k.global[name]

@@ -99,6 +99,13 @@ func TestSignInLockAndSwitch(t *testing.T) {
 	if !m.Locked() {
 		t.Fatal("not locked after 11 idle minutes")
 	}
+	t.Run("KeysWhileLocked", func(t *testing.T) {
+		key(s.win, fyne.KeyF3)
+		ctrl(s.win, fyne.KeyReturn)
+		if !m.Locked() || m.Frame.Current() != ui.ScreenIntake || m.Frame.Intake.Last != nil {
+			t.Fatal("the frame's keys must not work behind the lock screen")
+		}
+	})
 	t.Run("ErrUnlock", func(t *testing.T) {
 		test.Type(m.Lock.Password, "sai")
 		enter(m.Lock.Password)

@@ -120,6 +120,7 @@ func (m *Main) show(content fyne.CanvasObject, focus fyne.Focusable) {
 }
 
 func (m *Main) showSignIn(username string) {
+	m.keys.suspended = false
 	m.keys.SetScreen(nil)
 	m.keys.global = map[string]func(){}
 	m.SignIn = NewSignIn(m.win, m.svc, m.acc, m.keys, username, m.signedIn)
@@ -134,6 +135,7 @@ func (m *Main) signedIn(u *accounts.User) {
 	m.mu.Lock()
 	m.locked = false
 	m.mu.Unlock()
+	m.keys.suspended = false
 	if m.Frame != nil && m.User != nil && m.User.Username == u.Username {
 		m.User = u
 		m.Frame.user = u
@@ -180,6 +182,7 @@ func (m *Main) LockNow() {
 	m.mu.Lock()
 	m.locked = true
 	m.mu.Unlock()
+	m.keys.suspended = true
 	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, m.signedIn, m.SignOut)
 	m.win.SetContent(m.Lock.Content())
 	m.win.Canvas().Focus(m.Lock.Password)
