@@ -55,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.catalog(args)
 	case "audit":
 		err = c.audit(args)
+	case "user":
+		err = c.user(args)
+	case "screenshots":
+		err = c.screenshots(args)
 	case "province":
 		err = c.provinceCmd(args)
 	case "sync":
@@ -111,6 +115,8 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
   qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
   provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
+  user add NAME --name "Họ tên" --role officer|leader|admin   (mật khẩu tạm: dòng đầu của stdin)
+  user passwd NAME | user list [--json]
   version
 
 Đồng bộ với hệ thống một cửa tỉnh / sync with the province (README, mục «Sync»):
