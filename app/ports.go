@@ -25,6 +25,7 @@ type ListFilter struct {
 	ReceivedFrom time.Time // inclusive
 	ReceivedTo   time.Time // exclusive
 	DueBefore    time.Time // due_at < DueBefore (only active statuses when set with ActiveOnly)
+	DueFrom      time.Time // due_at >= DueFrom (inclusive): with DueBefore, "due today"
 	ActiveOnly   bool
 	Offset       int
 	Limit        int // 0 = store default (100)

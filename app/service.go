@@ -41,6 +41,7 @@ type Service struct {
 	Catalog  *motcua.Catalog
 	Clock    Clock
 	Sync     Syncer // nil until a province is configured and the engine runs
+	Scans    *Scans // nil until the blob store and station key are open (attach.go)
 }
 
 // New returns a service with the system clock.

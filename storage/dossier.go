@@ -513,13 +513,20 @@ func newFilter(f app.ListFilter) filter {
 		q.conds = append(q.conds, dueCond)
 		q.args = append(q.args, ms(f.DueBefore))
 	}
+	if !f.DueFrom.IsZero() {
+		q.conds = append(q.conds, dueFromCond)
+		q.args = append(q.args, ms(f.DueFrom))
+	}
 	return q
 }
 
 // dueCond filters on the due date. A page is read in receipt order instead
 // (unordered: "+d.due_at"), so it stops at the page's end rather than
 // sorting every late dossier; Count uses the (status, due_at) index.
-const dueCond = "d.due_at < ?"
+const (
+	dueCond     = "d.due_at < ?"
+	dueFromCond = "d.due_at >= ?"
+)
 
 // where is the WHERE clause with the statuses as one IN list.
 func (q filter) where() string {
@@ -541,7 +548,7 @@ func (q filter) page(limit, offset int) (string, []any) {
 	const order = ` ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?`
 	conds := slices.Clone(q.conds)
 	for i, c := range conds {
-		if c == dueCond {
+		if c == dueCond || c == dueFromCond {
 			conds[i] = "+" + c
 		}
 	}

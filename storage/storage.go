@@ -233,6 +233,9 @@ var migrations = sync.OnceValue(func() []migration {
 // version in user_version. The version is read again inside the write
 // transaction: another station may have migrated the shared file meanwhile.
 func (s *Store) migrate(ctx context.Context) error {
+	if err := s.backupBeforeMigration(ctx); err != nil {
+		return err
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", s.path, err)
@@ -264,6 +267,34 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+// BackupDirName is where copies taken before a schema migration go,
+// beside the database file.
+const BackupDirName = "backups"
+
+// backupBeforeMigration copies a database made by an earlier release
+// (0 < user_version < the migrations this build knows) to
+// backups/before-migration/ with VACUUM INTO — a consistent copy even while
+// another station's process has it open — before any migration runs. A
+// failed copy stops the upgrade: the database is left as it was.
+func (s *Store) backupBeforeMigration(ctx context.Context) error {
+	var version int64
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read user_version: %w", err)
+	}
+	if version == 0 || version >= int64(len(migrations())) {
+		return nil
+	}
+	dir := filepath.Join(filepath.Dir(s.path), BackupDirName, "before-migration")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("migrate: backup folder: %w", err)
+	}
+	dst := filepath.Join(dir, fmt.Sprintf("motcua-v%d-%s.db", version, time.Now().UTC().Format("20060102T150405Z")))
+	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
+		return fmt.Errorf("migrate: backup to %s before upgrading the schema from version %d: %w", dst, version, err)
 	}
 	return nil
 }

@@ -70,6 +70,11 @@ type Options struct {
 	RefreshInterval time.Duration
 	// PullInterval overrides the configured look-up interval (tests).
 	PullInterval time.Duration
+
+	// Files lists each dossier's attachments (storage.AttachmentFiles),
+	// which the worker uploads (tus) before the dossier that references
+	// them; nil sends dossiers without files.
+	Files outbox.Attachments
 }
 
 // Delivery is one message the province acknowledged.
@@ -198,9 +203,8 @@ func (r *Runner) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// No blob store exists yet: dossiers travel without attachments
-	// (outbox.Config.Files stays nil).
 	r.worker = outbox.New(r.q, r.client, outbox.Config{
+		Files:      r.opts.Files,
 		Profile:    province.Profile{AgencyName: id.AgencyName},
 		Interval:   r.opts.WorkInterval,
 		MinBackoff: r.opts.MinBackoff,

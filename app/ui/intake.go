@@ -2,229 +2,684 @@ package ui
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
+	"motcua/app/forms"
+	"motcua/scanning/qrsign"
 )
 
 // Intake is the counter form: scan the chip-ID QR (or type the fields),
-// pick the procedure, accept. Then the form clears for the next citizen.
+// pick the procedure, tick the documents received, decide. Then the form
+// is clear for the next citizen and the receipt waits to be printed.
 type Intake struct {
-	win fyne.Window
-	svc *app.Service
+	*env
 
-	Scan      *widget.Entry
-	Name      *widget.Entry
-	IDNumber  *widget.Entry
-	DOB       *widget.Entry
-	Gender    *widget.RadioGroup
-	Phone     *widget.Entry
-	Address   *widget.Entry
-	ProcQuery *widget.Entry
+	Scan     *Entry
+	ScanErr  fieldErr
+	ScanInfo *widget.Label
+
+	Name, IDNumber, DOB, Phone, Address *Entry
+	Gender                              *widget.RadioGroup
+
+	ProcQuery *Entry
 	ProcList  *widget.List
-	Accept    *widget.Button
-	Result    *widget.Label
+	ProcInfo  *widget.Label
+	Due       *widget.Label
+
+	AllReceived *Button
+	Reason      *Entry
+	Extra       *Entry
+	Accept      *Button
+	Supplement  *Button
+	Refuse      *Button
+	General     fieldErr
+
+	// The last decision's paper.
+	Last      *motcua.Dossier
+	LastPaper Paper
+	LastTitle *widget.Label
+	LastInfo  *widget.Label
+	LastQR    *canvas.Image
+	Print     *Button
+	Open      *Button
+	ShowLast  *Button
+	lastCard  *fyne.Container
 
 	procs    []motcua.Procedure
+	recent   map[string]bool
 	selected *motcua.Procedure
-	procInfo *widget.Label
-	errs     map[string]*canvas.Text
-	general  *canvas.Text
-	onSaved  func(*motcua.Dossier)
+	comps    []*CompRow
+	compBox  *fyne.Container
+	compHint *widget.Label
+	counts   *fyne.Container
+	scans    *widget.Label
+	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
 
-// NewIntake builds the intake screen; onSaved runs after each accepted dossier.
-func NewIntake(win fyne.Window, svc *app.Service, onSaved func(*motcua.Dossier)) *Intake {
-	s := &Intake{win: win, svc: svc, onSaved: onSaved, errs: map[string]*canvas.Text{}}
-	s.Scan = widget.NewEntry()
-	s.Scan.SetPlaceHolder("Quét mã QR căn cước (máy quét gõ một dòng + Enter)")
+// CompRow is one document of the checklist: received or not, and how many
+// originals, certified copies and plain copies.
+type CompRow struct {
+	spec               motcua.ComponentSpec
+	Check              *widget.Check
+	Orig, Cert, Copies *Entry
+}
+
+func newIntake(e *env) *Intake {
+	s := &Intake{env: e, errs: map[string]fieldErr{}}
+	for _, k := range []string{"cccd", "name", "id_number", "dob", "gender", "phone", "address", "procedure", "components", "reason", "missing"} {
+		s.errs[k] = newFieldErr()
+	}
+	s.ScanErr = s.errs["cccd"]
+	s.General = newFieldErr()
+
+	s.Scan = newEntry(e.keys, nil)
+	s.Scan.SetPlaceHolder(tr("Quét mã QR trên căn cước hoặc giấy tiếp nhận…"))
 	s.Scan.OnSubmitted = s.onScan
-	s.Name = widget.NewEntry()
-	s.IDNumber = widget.NewEntry()
-	s.DOB = widget.NewEntry()
-	s.DOB.SetPlaceHolder("NN/TT/NNNN")
+	s.ScanInfo = note(tr("Máy quét gõ một dòng rồi Enter. QR căn cước: điền người nộp. QR giấy tiếp nhận: mở hồ sơ."))
+
+	s.Name = newVNEntry(e.keys, e.typing)
+	s.IDNumber = newEntry(e.keys, nil)
+	s.DOB = newEntry(e.keys, nil)
+	s.DOB.SetPlaceHolder(tr("NN/TT/NNNN"))
+	s.Phone = newEntry(e.keys, nil)
+	s.Address = newVNEntry(e.keys, e.typing)
+	for _, f := range []*Entry{s.Name, s.IDNumber, s.DOB, s.Phone, s.Address} {
+		f.OnScan = s.onScan
+	}
 	s.Gender = widget.NewRadioGroup([]string{"Nam", "Nữ"}, nil)
 	s.Gender.Horizontal = true
-	s.Phone = widget.NewEntry()
-	s.Address = widget.NewEntry()
-	s.ProcQuery = widget.NewEntry()
-	s.ProcQuery.SetPlaceHolder("Gõ để tìm thủ tục (không cần dấu), ví dụ: khai sinh")
+
+	s.ProcQuery = newEntry(e.keys, nil)
+	s.ProcQuery.SetPlaceHolder(tr("Gõ để tìm (không cần dấu): khai sinh, chung thuc…"))
 	s.ProcQuery.OnChanged = s.filterProcedures
-	s.procInfo = widget.NewLabel("Chưa chọn thủ tục")
-	s.procInfo.Wrapping = fyne.TextWrapWord
+	s.ProcQuery.OnKey = s.procKey
+	s.ProcQuery.OnSubmitted = func(string) { s.pickHighlighted() }
 	s.ProcList = widget.NewList(
 		func() int { return len(s.procs) },
-		func() fyne.CanvasObject { return widget.NewLabel("thủ tục") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("thủ tục")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.procs[i]
-			o.(*widget.Label).SetText(p.Name + " — " + p.Field)
+			t := p.Name
+			if s.recent[p.Code] {
+				t = "★ " + t
+			}
+			o.(*widget.Label).SetText(t)
 		})
 	s.ProcList.OnSelected = func(i widget.ListItemID) {
-		p := s.procs[i]
-		s.selected = &p
-		s.procInfo.SetText(procSummary(p))
-		setErr(s.errOf("procedure"), "")
+		e.main.touch()
+		s.choose(s.procs[i])
 	}
-	s.Accept = widget.NewButton("Tiếp nhận hồ sơ (Ctrl+Enter)", s.onAccept)
-	s.Accept.Importance = widget.HighImportance
-	s.Result = widget.NewLabel("")
-	s.Result.Wrapping = fyne.TextWrapWord
-	s.general = errText()
-	s.filterProcedures("")
+	s.ProcInfo = widget.NewLabel(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
+	s.ProcInfo.Wrapping = fyne.TextWrapWord
+	s.Due = bold("")
+	s.Due.Wrapping = fyne.TextWrapWord
 
-	field := func(label string, w fyne.CanvasObject, key string) fyne.CanvasObject {
-		return container.NewVBox(widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), w, s.errOf(key))
+	s.AllReceived = newButton(e.keys, tr("Đã nhận đủ (Ctrl+K)"), s.tickAll)
+	s.AllReceived.Importance = widget.LowImportance
+	s.compBox = container.NewVBox()
+	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
+	s.scans = note(tr("Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau)."))
+	s.Reason = newVNEntry(e.keys, e.typing)
+	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
+	s.Extra = newVNEntry(e.keys, e.typing)
+	s.Extra.SetPlaceHolder(tr("Cách nhau bởi dấu ;"))
+
+	s.Accept = newButton(e.keys, tr("Tiếp nhận (Ctrl+Enter)"), func() { s.decide(app.DecideAccept) })
+	s.Accept.Importance = widget.HighImportance
+	s.Supplement = newButton(e.keys, tr("Yêu cầu bổ sung (Ctrl+B)"), func() { s.decide(app.DecideSupplement) })
+	s.Supplement.Importance = widget.WarningImportance
+	s.Refuse = newButton(e.keys, tr("Từ chối (Ctrl+R)"), func() { s.decide(app.DecideRefuse) })
+	s.Refuse.Importance = widget.DangerImportance
+	if !e.user().Can(accounts.PermRefuse) {
+		s.Refuse.SetText(tr("Từ chối (lãnh đạo)"))
+		s.Refuse.Disable()
 	}
-	applicant := container.NewVBox(
-		field("Quét CCCD", s.Scan, "cccd"),
-		field("Họ và tên người nộp *", s.Name, "name"),
-		container.NewGridWithColumns(2,
-			field("Số định danh / CCCD *", s.IDNumber, "id_number"),
-			field("Ngày sinh", s.DOB, "dob")),
-		container.NewGridWithColumns(2,
-			field("Giới tính", s.Gender, "gender"),
-			field("Số điện thoại", s.Phone, "phone")),
-		field("Địa chỉ", s.Address, "address"),
-	)
-	procedure := container.NewBorder(
-		container.NewVBox(widget.NewLabelWithStyle("Thủ tục hành chính *", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.ProcQuery, s.errOf("procedure")),
-		container.NewVBox(s.procInfo), nil, nil, s.ProcList)
-	left := container.NewVBox(widget.NewCard("Người nộp hồ sơ", "", applicant), s.general,
-		container.NewHBox(layout.NewSpacer(), s.Accept), s.Result)
-	split := container.NewHSplit(container.NewVScroll(left), widget.NewCard("Thủ tục", "", procedure))
-	split.Offset = 0.55
-	s.content = split
-	win.Canvas().AddShortcut(&desktopShortcutCtrlEnter, func(fyne.Shortcut) { s.onAccept() })
+
+	s.LastTitle = bold("")
+	s.LastInfo = widget.NewLabel("")
+	s.LastInfo.Wrapping = fyne.TextWrapWord
+	s.LastQR = canvas.NewImageFromResource(nil)
+	s.LastQR.FillMode = canvas.ImageFillContain
+	s.LastQR.SetMinSize(fyne.NewSize(84, 84))
+	s.Print = newButton(e.keys, tr("In (Ctrl+P)"), s.printLast)
+	s.Print.Importance = widget.HighImportance
+	s.Open = newButton(e.keys, tr("Xem PDF (Ctrl+O)"), s.openLast)
+	s.ShowLast = newButton(e.keys, tr("Mở hồ sơ"), func() {
+		if s.Last != nil {
+			_ = e.frame.OpenDossier(s.Last.Code)
+		}
+	})
+	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
+		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
+		container.NewVBox(s.LastTitle, s.LastInfo))
+	s.lastCard.Hide()
+
+	s.build()
+	s.filterProcedures("")
 	return s
 }
+
+func (s *Intake) build() {
+	e := s.errs
+	applicant := container.NewVBox(
+		field(tr("Quét mã (F2)"), s.Scan, e["cccd"]), s.ScanInfo,
+		widget.NewSeparator(),
+		field(tr("Họ và tên người nộp *"), s.Name, e["name"]),
+		container.NewGridWithColumns(2,
+			field(tr("Số định danh / CCCD *"), s.IDNumber, e["id_number"]),
+			field(tr("Ngày sinh"), s.DOB, e["dob"])),
+		container.NewGridWithColumns(2,
+			field(tr("Giới tính"), s.Gender, e["gender"]),
+			field(tr("Số điện thoại"), s.Phone, e["phone"])),
+		field(tr("Địa chỉ"), s.Address, e["address"]),
+	)
+	procTop := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"])
+	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.ProcList)
+
+	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
+	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
+	s.counts.Hide()
+	// Only the checklist scrolls: the reason, the other missing documents,
+	// every message and the three decisions stay in view.
+	decision := container.NewVBox(e["components"],
+		container.NewGridWithColumns(2,
+			field(tr("Lý do"), s.Reason, e["reason"]),
+			field(tr("Giấy tờ khác cần bổ sung"), s.Extra, e["missing"])),
+		s.General,
+		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
+	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.scans)))
+
+	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
+	}
+	cols := container.New(&columns{weights: []float32{0.33, 0.29, 0.38}},
+		card(tr("Người nộp hồ sơ"), container.NewVScroll(applicant)),
+		card(tr("Thủ tục"), procedure),
+		card(tr("Giấy tờ và quyết định"), docs))
+	s.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.lastCard), nil, nil, cols)
+}
+
+func colHead(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = "captionText"
+	return container.New(&fixedWidth{w: countWidth}, l)
+}
+
+const countWidth = 54
 
 // Content is the screen's root object.
 func (s *Intake) Content() fyne.CanvasObject { return s.content }
 
-func (s *Intake) errOf(key string) *canvas.Text {
-	if t, ok := s.errs[key]; ok {
-		return t
+func (s *Intake) shown() { s.focus(s.Scan) }
+
+func (s *Intake) bindings() map[string]func() {
+	return map[string]func(){
+		sc(ctrl(fyne.KeyReturn)): func() { s.decide(app.DecideAccept) },
+		sc(ctrl(fyne.KeyEnter)):  func() { s.decide(app.DecideAccept) },
+		sc(ctrl(fyne.KeyB)):      func() { s.decide(app.DecideSupplement) },
+		sc(ctrl(fyne.KeyR)): func() {
+			if !s.Refuse.Disabled() {
+				s.decide(app.DecideRefuse)
+			}
+		},
+		sc(ctrl(fyne.KeyK)): s.tickAll,
+		sc(ctrl(fyne.KeyP)): s.printLast,
+		sc(ctrl(fyne.KeyO)): s.openLast,
+		sc(ctrl(fyne.KeyF)): func() { s.focus(s.ProcQuery) },
+		keyName(fyne.KeyF2): func() { s.focus(s.Scan) },
+		keyName(fyne.KeyEscape): func() {
+			s.focus(s.Scan)
+		},
 	}
-	t := errText()
-	s.errs[key] = t
-	return t
 }
 
-func procSummary(p motcua.Procedure) string {
-	days := "trả trong ngày"
-	if p.ProcessingDays > 0 {
-		days = trimFloat(p.ProcessingDays) + " ngày làm việc"
-	}
-	fee := "miễn phí"
-	if p.Fee > 0 {
-		fee = itoa(int(p.Fee)) + " đồng"
-	}
-	return p.Code + " · " + p.Name + "\nThời hạn: " + days + " · Lệ phí: " + fee + " · " + itoa(len(p.Components)) + " thành phần hồ sơ"
-}
-
-func trimFloat(f float64) string {
-	s := strings.TrimRight(strings.TrimRight(strings.Replace(strconvF(f), ".", ",", 1), "0"), ",")
-	return s
-}
+// recentCodes are the officer's recent procedures, most recent first.
+func (s *Intake) recentCodes() []string { return s.user().Prefs.Recent }
 
 func (s *Intake) filterProcedures(q string) {
+	s.recent = map[string]bool{}
+	for _, c := range s.recentCodes() {
+		s.recent[c] = true
+	}
 	if strings.TrimSpace(q) == "" {
-		s.procs = append([]motcua.Procedure(nil), s.svc.Catalog.Procedures...)
+		var first, rest []motcua.Procedure
+		for _, c := range s.recentCodes() {
+			if p, ok := s.svc.Catalog.Find(c); ok {
+				first = append(first, p)
+			}
+		}
+		for _, p := range s.svc.Catalog.Procedures {
+			if !s.recent[p.Code] {
+				rest = append(rest, p)
+			}
+		}
+		s.procs = append(first, rest...)
 	} else {
-		s.procs = s.svc.Catalog.Search(q)
+		// Recent procedures first among equally good matches.
+		found := s.svc.Catalog.Search(q)
+		var first, rest []motcua.Procedure
+		for _, p := range found {
+			if s.recent[p.Code] {
+				first = append(first, p)
+			} else {
+				rest = append(rest, p)
+			}
+		}
+		s.procs = append(first, rest...)
 	}
 	s.ProcList.UnselectAll()
 	s.ProcList.Refresh()
-	if len(s.procs) == 1 {
-		s.ProcList.Select(0)
+	s.ProcList.ScrollToTop()
+	if len(s.procs) == 0 && strings.TrimSpace(q) != "" {
+		s.errs["procedure"].set(tr("Không có thủ tục nào khớp; thử gõ ít chữ hơn hoặc mã thủ tục"))
+	} else {
+		s.errs["procedure"].set("")
 	}
 }
 
-// onScan handles the scanner's line: a chip-ID QR fills the applicant.
+// procKey moves through the procedures with Up/Down from the search field.
+func (s *Intake) procKey(ev *fyne.KeyEvent) bool {
+	i := s.highlighted()
+	switch ev.Name {
+	case fyne.KeyDown:
+		if i+1 < len(s.procs) {
+			s.ProcList.Select(i + 1)
+			s.ProcList.ScrollTo(i + 1)
+		}
+		return true
+	case fyne.KeyUp:
+		if i > 0 {
+			s.ProcList.Select(i - 1)
+			s.ProcList.ScrollTo(i - 1)
+		}
+		return true
+	}
+	return false
+}
+
+func (s *Intake) highlighted() int {
+	if s.selected == nil {
+		return -1
+	}
+	for i, p := range s.procs {
+		if p.Code == s.selected.Code {
+			return i
+		}
+	}
+	return -1
+}
+
+// pickHighlighted takes the first match when nothing is selected, and goes
+// on to the checklist.
+func (s *Intake) pickHighlighted() {
+	if s.highlighted() < 0 && len(s.procs) > 0 {
+		s.ProcList.Select(0)
+	}
+	if len(s.comps) > 0 {
+		s.focus(s.comps[0].Check)
+	}
+}
+
+func (s *Intake) choose(p motcua.Procedure) {
+	if s.selected != nil && s.selected.Code == p.Code {
+		return
+	}
+	s.selected = &p
+	s.errs["procedure"].set("")
+	days := tr("trả trong ngày")
+	if p.ProcessingDays > 0 {
+		days = strconv.FormatFloat(p.ProcessingDays, 'f', -1, 64) + " " + tr("ngày làm việc")
+	}
+	fee := tr("không thu phí")
+	if p.Fee > 0 {
+		fee = thousands(int(p.Fee)) + " đồng"
+	}
+	s.ProcInfo.SetText(p.Name + "\n" + p.Code + " · " + p.Field + " · " + days + " · " + fee)
+	s.Due.SetText(tr("Hẹn trả nếu tiếp nhận bây giờ:") + " " + fmtDue(s.svc.DueFor(p, motcua.ChannelDirect, s.now())))
+	s.comps = nil
+	s.compBox.Objects = nil
+	s.compHint.Hide()
+	s.counts.Show()
+	for _, c := range p.Components {
+		r := &CompRow{spec: c}
+		name := c.Name
+		if c.Optional {
+			name += " " + tr("(nếu có)")
+		}
+		r.Check = widget.NewCheck(name, func(bool) { s.main.touch() })
+		r.Orig, r.Cert, r.Copies = s.count(c.Original), s.count(c.Certified), s.count(c.Copy)
+		s.comps = append(s.comps, r)
+		label := widget.NewLabel(name)
+		label.Wrapping = fyne.TextWrapWord
+		r.Check.Text = ""
+		row := container.NewBorder(nil, nil, container.NewVBox(r.Check),
+			container.NewVBox(container.NewHBox(narrow(r.Orig), narrow(r.Cert), narrow(r.Copies))), label)
+		s.compBox.Add(row)
+	}
+	s.compBox.Refresh()
+}
+
+// Components are the rows of the checklist of the chosen procedure.
+func (s *Intake) Components() []*CompRow { return s.comps }
+
+// ErrorText is the message shown next to a field ("name", "procedure",
+// "components", "reason", "missing", …).
+func (s *Intake) ErrorText(field string) string { return s.errs[field].Text }
+
+func (s *Intake) count(n int) *Entry {
+	e := newEntry(s.keys, nil)
+	e.SetText(strconv.Itoa(n))
+	return e
+}
+
+func narrow(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(&fixedWidth{w: countWidth}, o)
+}
+
+func (s *Intake) tickAll() {
+	for _, r := range s.comps {
+		if !r.spec.Optional {
+			r.Check.SetChecked(true)
+		}
+	}
+	s.errs["components"].set("")
+}
+
+// onScan handles the scanner's line: a chip-ID QR fills the applicant;
+// one of our QR codes opens its dossier; anything else is said plainly.
 func (s *Intake) onScan(line string) {
-	setErr(s.errOf("cccd"), "")
-	if strings.TrimSpace(line) == "" {
+	s.ScanErr.set("")
+	line = strings.TrimSpace(line)
+	s.Scan.SetText("")
+	if line == "" {
 		return
 	}
-	a, err := app.ApplicantFromCCCD(line)
-	if err != nil {
-		setErr(s.errOf("cccd"), "Không phải mã QR căn cước hợp lệ: "+motcua.ErrorMessage(err))
+	k := classify(line, s.papers.keys)
+	switch k.kind {
+	case scanOurs:
+		if k.result != qrsign.Valid {
+			s.ScanErr.set(qrMessage(k.result))
+			return
+		}
+		if err := s.frame.OpenDossier(k.payload.Code); err != nil {
+			s.ScanErr.set(errMsg(err))
+		}
+		return
+	case scanCode:
+		if err := s.frame.OpenDossier(line); err != nil {
+			s.ScanErr.set(errMsg(err))
+		}
+		return
+	case scanCCCD:
+		a, err := app.ApplicantFromCCCD(line)
+		if err != nil {
+			s.ScanErr.set(tr("Mã QR căn cước không hợp lệ:") + " " + errMsg(err))
+			return
+		}
+		s.fillApplicant(a)
+		s.focus(s.ProcQuery)
 		return
 	}
+	s.ScanErr.set(tr("Không nhận ra mã vừa quét: không phải QR căn cước, cũng không phải mã QR do Một Cửa cấp"))
+}
+
+func (s *Intake) fillApplicant(a motcua.Applicant) {
 	s.Name.SetText(a.Name)
 	s.IDNumber.SetText(a.IDNumber)
-	if a.DOB != "" {
+	s.DOB.SetText("")
+	if len(a.DOB) == 10 {
 		s.DOB.SetText(a.DOB[8:10] + "/" + a.DOB[5:7] + "/" + a.DOB[0:4])
 	}
 	s.Gender.SetSelected(a.Gender)
 	s.Address.SetText(a.Address)
-	s.Scan.SetText("")
-	s.win.Canvas().Focus(s.ProcQuery)
+	for _, k := range []string{"name", "id_number", "dob", "gender", "address"} {
+		s.errs[k].set("")
+	}
 }
 
 func (s *Intake) clearErrors() {
 	for _, t := range s.errs {
-		setErr(t, "")
+		t.set("")
 	}
-	setErr(s.general, "")
+	s.General.set("")
 }
 
-func (s *Intake) onAccept() {
-	s.clearErrors()
+// request collects the form; problems of the checklist are reported here,
+// the rest by the service.
+func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 	req := app.IntakeRequest{
 		Applicant: motcua.Applicant{Name: s.Name.Text, IDNumber: s.IDNumber.Text, Gender: s.Gender.Selected,
 			Phone: s.Phone.Text, Address: s.Address.Text},
-		DOBText: s.DOB.Text,
-		Channel: motcua.ChannelDirect,
-		Officer: "officer",
+		DOBText:  s.DOB.Text,
+		Channel:  motcua.ChannelDirect,
+		Officer:  s.actor(),
+		Decision: dec,
+		Reason:   s.Reason.Text,
 	}
-	if s.selected != nil {
-		req.ProcedureCode = s.selected.Code
+	if s.selected == nil {
+		s.errs["procedure"].set(tr("Chưa chọn thủ tục hành chính: gõ tên thủ tục rồi Enter"))
+		return req, false
 	}
-	d, err := s.svc.Intake(context.Background(), req)
+	req.ProcedureCode = s.selected.Code
+	var missing []string
+	req.Components = []motcua.Component{}
+	for _, r := range s.comps {
+		var n [3]int
+		for i, e := range []*Entry{r.Orig, r.Cert, r.Copies} {
+			v, err := strconv.Atoi(strings.TrimSpace(e.Text))
+			if strings.TrimSpace(e.Text) == "" {
+				v, err = 0, nil
+			}
+			if err != nil || v < 0 || v > 99 {
+				s.errs["components"].set(tr("Số bản phải là số từ 0 đến 99:") + " «" + r.spec.Name + "»")
+				s.focus(e)
+				return req, false
+			}
+			n[i] = v
+		}
+		if r.Check.Checked {
+			req.Components = append(req.Components, motcua.Component{Name: r.spec.Name, Original: n[0], Certified: n[1], Copy: n[2]})
+		} else if !r.spec.Optional {
+			missing = append(missing, r.spec.Name)
+		}
+	}
+	for _, x := range strings.Split(s.Extra.Text, ";") {
+		if x = motcua.Clean(x); x != "" {
+			missing = append(missing, x)
+		}
+	}
+	switch dec {
+	case app.DecideAccept:
+		if len(missing) > 0 {
+			s.errs["components"].set(tr("Còn thiếu:") + " " + strings.Join(missing, "; ") + ". " +
+				tr("Đánh dấu đã nhận (Ctrl+K: đủ tất cả) hoặc chọn Yêu cầu bổ sung (Ctrl+B)."))
+			return req, false
+		}
+	case app.DecideSupplement:
+		if len(missing) == 0 {
+			s.errs["missing"].set(tr("Bỏ đánh dấu giấy tờ còn thiếu hoặc ghi thêm ở đây: phải nêu đủ, một lần"))
+			s.focus(s.Extra)
+			return req, false
+		}
+		req.Missing = missing
+	case app.DecideRefuse:
+		if err := accounts.Allow(s.user(), accounts.PermRefuse); err != nil {
+			s.errs["reason"].set(errMsg(err))
+			return req, false
+		}
+	}
+	if dec != app.DecideAccept && motcua.Clean(s.Reason.Text) == "" {
+		s.errs["reason"].set(tr("Phải ghi rõ lý do"))
+		s.focus(s.Reason)
+		return req, false
+	}
+	return req, true
+}
+
+// decide records the decision, makes its paper and clears the form.
+func (s *Intake) decide(dec app.Decision) {
+	s.clearErrors()
+	req, ok := s.request(dec)
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	d, err := s.svc.Intake(ctx, req)
 	if err != nil {
 		s.showError(err)
 		return
 	}
-	s.Result.SetText("Đã tiếp nhận hồ sơ " + d.Code + "\n" + d.Applicant.Name + " — " + d.Procedure.Name +
-		"\nHẹn trả kết quả: " + fmtTime(d.DueAt))
+	if recent, err := s.acc.UseProcedure(ctx, s.actor(), d.Procedure.Code); err == nil {
+		s.user().Prefs.Recent = recent
+	}
+	kind, title := forms.KindReceipt, tr("Đã tiếp nhận hồ sơ")
+	switch dec {
+	case app.DecideSupplement:
+		kind, title = forms.KindSupplement, tr("Đã lập phiếu yêu cầu bổ sung")
+	case app.DecideRefuse:
+		kind, title = forms.KindRefusal, tr("Đã lập phiếu từ chối")
+	}
+	s.Last = d
+	s.LastTitle.SetText(title + " " + d.Code)
+	info := d.Applicant.Name + " · " + d.Procedure.Name
+	if dec == app.DecideAccept {
+		info += "\n" + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
+	}
+	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
+	s.LastPaper = paper
+	if perr != nil {
+		info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(perr)
+		s.LastQR.Resource = nil
+	} else {
+		if png, err := QRImage(paper.QRText, 256); err == nil {
+			s.LastQR.Resource = fyne.NewStaticResource("qr.png", png)
+		}
+		if s.user().Prefs.AutoPrint {
+			if err := s.papers.Print(paper.Path); err != nil {
+				info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err)
+			} else {
+				info += " · " + tr("đã gửi in")
+			}
+		}
+	}
+	s.LastQR.Refresh()
+	s.LastInfo.SetText(info)
+	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
+	s.lastCard.Show()
 	s.reset()
-	if s.onSaved != nil {
-		s.onSaved(d)
+	s.frame.changed()
+}
+
+func shortForm(k forms.Kind) string {
+	switch k {
+	case forms.KindSupplement:
+		return tr("phiếu bổ sung")
+	case forms.KindRefusal:
+		return tr("phiếu từ chối")
+	case forms.KindApology:
+		return tr("thư xin lỗi")
+	case forms.KindStop:
+		return tr("thông báo dừng")
+	}
+	return tr("giấy tiếp nhận")
+}
+
+func (s *Intake) printLast() {
+	if s.LastPaper.Path == "" {
+		return
+	}
+	if err := s.papers.Print(s.LastPaper.Path); err != nil {
+		s.General.set(errMsg(err))
+	}
+}
+
+func (s *Intake) openLast() {
+	if s.LastPaper.Path == "" {
+		return
+	}
+	if err := s.papers.Open(s.LastPaper.Path); err != nil {
+		s.General.set(errMsg(err))
 	}
 }
 
 // showError puts the message next to the field it names.
 func (s *Intake) showError(err error) {
-	field := ""
-	if e, ok := motcua.AsError(err); ok {
-		field = e.Field
-		if strings.HasPrefix(field, "cccd") {
-			field = "cccd"
-		}
-		if t, ok := s.errs[field]; ok {
-			setErr(t, e.Msg)
-			return
-		}
+	f := errField(err)
+	if strings.HasPrefix(f, "cccd") {
+		f = "cccd"
 	}
-	setErr(s.general, motcua.ErrorMessage(err))
+	if t, ok := s.errs[f]; ok {
+		t.set(errMsg(err))
+		switch f {
+		case "name":
+			s.focus(s.Name)
+		case "id_number":
+			s.focus(s.IDNumber)
+		case "dob":
+			s.focus(s.DOB)
+		case "phone":
+			s.focus(s.Phone)
+		}
+		return
+	}
+	s.General.set(errMsg(err))
 }
 
 // reset clears the form for the next citizen.
 func (s *Intake) reset() {
-	for _, e := range []*widget.Entry{s.Name, s.IDNumber, s.DOB, s.Phone, s.Address, s.ProcQuery} {
+	for _, e := range []*Entry{s.Name, s.IDNumber, s.DOB, s.Phone, s.Address, s.Reason, s.Extra} {
 		e.SetText("")
 	}
 	s.Gender.SetSelected("")
 	s.selected = nil
-	s.procInfo.SetText("Chưa chọn thủ tục")
-	s.win.Canvas().Focus(s.Scan)
+	s.comps = nil
+	s.compBox.Objects = nil
+	s.compBox.Refresh()
+	s.compHint.Show()
+	s.counts.Hide()
+	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
+	s.Due.SetText("")
+	s.ProcQuery.SetText("")
+	s.filterProcedures("")
+	s.focus(s.Scan)
+}
+
+// columns lays its children side by side with the given width weights.
+type columns struct{ weights []float32 }
+
+func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objs {
+		m := o.MinSize()
+		w += m.Width + 8
+		h = max(h, m.Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	const gap = 12
+	avail := size.Width - gap*float32(len(objs)-1)
+	x := float32(0)
+	for i, o := range objs {
+		w := avail * c.weights[i]
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + gap
+	}
 }

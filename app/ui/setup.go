@@ -9,59 +9,159 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
 )
 
 // Setup is the first-run screen: the agency identifier, its name and the
-// station number of this PC.
+// station number of this PC, then the first administrator's account. A
+// station already initialised (by `motcua init`) only asks for the account.
 type Setup struct {
-	win      fyne.Window
-	svc      *app.Service
-	AgencyID *widget.Entry
-	Name     *widget.Entry
-	Station  *widget.Entry
-	Save     *widget.Button
-	Err      *widget.Label
-	done     func()
-	content  fyne.CanvasObject
+	win  fyne.Window
+	svc  *app.Service
+	acc  *accounts.Service
+	keys *Keys
+
+	AgencyID, Name, Station *Entry
+	Username, FullName      *Entry
+	Password, Confirm       *Entry
+	Save                    *Button
+	Err                     *widget.Label
+	errs                    map[string]fieldErr
+	stationDone             bool
+	done                    func(*accounts.User)
+	content                 fyne.CanvasObject
+	first                   fyne.Focusable
 }
 
-// NewSetup builds the setup screen; done runs once the station is saved.
-func NewSetup(win fyne.Window, svc *app.Service, done func()) *Setup {
-	s := &Setup{win: win, svc: svc, done: done}
-	s.AgencyID = widget.NewEntry()
+// NewSetup builds the set-up screen; done runs with the new administrator,
+// signed in.
+func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Keys, typing *Typing, stationDone bool, done func(*accounts.User)) *Setup {
+	s := &Setup{win: win, svc: svc, acc: acc, keys: keys, stationDone: stationDone, done: done, errs: map[string]fieldErr{}}
+	for _, k := range []string{"agency_id", "agency_name", "station", "username", "full_name", "password", "confirm"} {
+		s.errs[k] = newFieldErr()
+	}
+	s.AgencyID = newEntry(keys, nil)
 	s.AgencyID.SetPlaceHolder("000.00.06.H56")
-	s.Name = widget.NewEntry()
-	s.Name.SetPlaceHolder("UBND xã …")
-	s.Station = widget.NewEntry()
+	s.Name = newVNEntry(keys, typing)
+	s.Name.SetPlaceHolder(tr("UBND xã …"))
+	s.Station = newEntry(keys, nil)
 	s.Station.SetText("1/1")
+	s.Username = newEntry(keys, nil)
+	s.Username.SetPlaceHolder("admin")
+	s.FullName = newVNEntry(keys, typing)
+	s.Password = newPasswordEntry(keys)
+	s.Confirm = newPasswordEntry(keys)
+	s.Confirm.OnSubmitted = func(string) { s.onSave() }
 	s.Err = widget.NewLabel("")
 	s.Err.Importance = widget.DangerImportance
 	s.Err.Wrapping = fyne.TextWrapWord
-	s.Save = widget.NewButton("Lưu và bắt đầu", s.onSave)
+	s.Save = newButton(keys, tr("Lưu và bắt đầu (Enter)"), s.onSave)
 	s.Save.Importance = widget.HighImportance
-	form := widget.NewForm(
-		widget.NewFormItem("Mã định danh cơ quan", s.AgencyID),
-		widget.NewFormItem("Tên cơ quan", s.Name),
-		widget.NewFormItem("Số máy (K/N)", s.Station),
+
+	account := container.NewVBox(
+		note(tr("Tài khoản quản trị đầu tiên: dùng để thêm cán bộ, sửa lịch làm việc và cấu hình máy. Mật khẩu ít nhất 8 ký tự.")),
+		container.NewGridWithColumns(2,
+			field(tr("Tên đăng nhập"), s.Username, s.errs["username"]),
+			field(tr("Họ và tên"), s.FullName, s.errs["full_name"])),
+		container.NewGridWithColumns(2,
+			field(tr("Mật khẩu"), s.Password, s.errs["password"]),
+			field(tr("Nhập lại mật khẩu"), s.Confirm, s.errs["confirm"])),
 	)
-	intro := widget.NewLabel("Máy này chưa được khởi tạo. Nhập mã định danh của xã (theo QCVN 102, do tỉnh cấp), tên cơ quan và số thứ tự của máy trong các máy quầy của xã (ví dụ 1/2: máy 1 trong 2 máy). Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và lưu, sẽ gửi khi có kết nối.")
-	intro.Wrapping = fyne.TextWrapWord
-	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 420),
-		widget.NewCard("Khởi tạo máy quầy Một Cửa", "", container.NewVBox(intro, form, s.Err, s.Save))))
+	var body *fyne.Container
+	if stationDone {
+		id, _ := svc.Identity(context.Background())
+		body = container.NewVBox(
+			heading(tr("Tạo tài khoản quản trị")),
+			note(tr("Máy đã được khởi tạo cho")+" "+id.AgencyName+" ("+id.AgencyID+", "+tr("máy")+" "+id.Station.String()+")."),
+			account)
+		s.first = s.Username
+	} else {
+		intro := note(tr("Máy này chưa được khởi tạo. Nhập mã định danh của xã (theo QCVN 102, do tỉnh cấp), tên cơ quan và số thứ tự của máy trong các máy quầy của xã (ví dụ 1/2: máy 1 trong 2 máy). Chưa cấu hình máy chủ tỉnh thì hồ sơ vẫn được tiếp nhận, lưu trên máy và gửi khi có kết nối."))
+		body = container.NewVBox(
+			heading(tr("1. Cơ quan và máy quầy")), intro,
+			container.NewGridWithColumns(2,
+				field(tr("Mã định danh cơ quan"), s.AgencyID, s.errs["agency_id"]),
+				field(tr("Số máy (K/N)"), s.Station, s.errs["station"])),
+			field(tr("Tên cơ quan"), s.Name, s.errs["agency_name"]),
+			widget.NewSeparator(),
+			heading(tr("2. Tài khoản quản trị")),
+			account)
+		s.first = s.AgencyID
+	}
+	// The form scrolls on a small screen; the message and the button stay.
+	card := widget.NewCard(tr("Khởi tạo máy quầy Một Cửa"), "", body)
+	bottom := container.NewCenter(container.New(&fixedWidth{w: 760},
+		container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, s.Save, s.Err))))
+	s.content = container.NewBorder(nil, bottom, nil, nil,
+		container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 760}, card))))
 	return s
 }
 
 // Content is the screen's root object.
 func (s *Setup) Content() fyne.CanvasObject { return s.content }
 
-func (s *Setup) onSave() {
-	st, err := motcua.ParseStation(s.Station.Text)
-	if err == nil {
-		err = s.svc.Init(context.Background(), app.Station{AgencyID: s.AgencyID.Text, AgencyName: s.Name.Text, Station: st}, "officer")
+// Focus is the field the screen starts in.
+func (s *Setup) Focus() fyne.Focusable { return s.first }
+
+func (s *Setup) clear() {
+	for _, e := range s.errs {
+		e.set("")
 	}
-	if err != nil {
-		s.Err.SetText(motcua.ErrorMessage(err))
+	s.Err.SetText("")
+}
+
+func (s *Setup) fail(err error) {
+	if e, ok := s.errs[errField(err)]; ok {
+		e.set(errMsg(err))
 		return
 	}
-	s.done()
+	s.Err.SetText(errMsg(err))
+}
+
+func (s *Setup) onSave() {
+	s.clear()
+	ctx := context.Background()
+	if s.Password.Text != s.Confirm.Text {
+		s.errs["confirm"].set(tr("Hai lần nhập mật khẩu không giống nhau"))
+		return
+	}
+	if !s.stationDone {
+		st, err := motcua.ParseStation(s.Station.Text)
+		if err != nil {
+			s.errs["station"].set(errMsg(err))
+			return
+		}
+		// Check the account before writing the station, so that a bad
+		// password does not leave a half-done set-up.
+		if err := accounts.CheckPassword(accounts.NormUsername(s.Username.Text), s.Password.Text, "password"); err != nil {
+			s.fail(err)
+			return
+		}
+		if err := s.svc.Init(ctx, app.Station{AgencyID: s.AgencyID.Text, AgencyName: s.Name.Text, Station: st}, accounts.NormUsername(s.Username.Text)); err != nil {
+			s.fail(err)
+			return
+		}
+		s.stationDone = true
+	}
+	u, err := s.acc.CreateFirstAdmin(ctx, s.Username.Text, s.FullName.Text, s.Password.Text)
+	if err != nil {
+		s.fail(err)
+		return
+	}
+	s.done(u)
+}
+
+// fixedWidth lays its one child out at width w (or less, on a small window).
+type fixedWidth struct{ w float32 }
+
+func (f *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := objs[0].MinSize()
+	return fyne.NewSize(max(f.w, m.Width), m.Height)
+}
+
+func (f *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
 }

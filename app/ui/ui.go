@@ -1,88 +1,239 @@
 // Package ui is the Fyne window of the counter. One struct per screen, each
-// taking its services and the window; background work reaches widgets only
-// through fyne.Do. It never imports storage/ or sync/.
+// taking the services it needs (app.Service, accounts.Service, the station
+// keys) and the window; background work reaches widgets only through
+// fyne.Do. It never imports storage/ or sync/.
+//
+// The window is keyboard-first: F2 intake, F3 dossiers, F4 return, F5 sync,
+// F6 settings, Ctrl+L lock; every text field passes these keys on (see
+// Keys), and the scan field of intake and return is where the focus comes
+// back after each action, ready for the USB scanner.
 package ui
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 
-	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
+	"motcua/app/forms"
 )
 
-// Main is the counter window: the first-run setup when the station is not
-// initialised, then the intake form and the dossier list.
+// Options are what the window needs besides the counter service.
+type Options struct {
+	Accounts *accounts.Service
+	// Keys sign the QR of every form and verify scanned receipts; nil: no
+	// form can be printed and receipts cannot be checked (the window says so).
+	Keys *app.Keys
+	// PapersDir is where the PDF forms are written; default: a "papers"
+	// folder in the working directory.
+	PapersDir string
+	// Open and Print hand a PDF to the system (default forms.Open, forms.Print).
+	Open, Print func(path string) error
+	// IdleLock locks the window after this long without keyboard or mouse
+	// action; 0 means 10 minutes, negative never.
+	IdleLock time.Duration
+}
+
+// Main is the counter window: first-run set-up, sign-in, then the frame
+// with its screens; the lock screen after an idle period.
 type Main struct {
 	win    fyne.Window
 	svc    *app.Service
-	Intake *Intake
-	List   *DossierList
+	acc    *accounts.Service
+	opt    Options
+	keys   *Keys
+	typing *Typing
+	papers *Papers
+
+	// User is the signed-in officer (nil before sign-in).
+	User *accounts.User
+
 	Setup  *Setup
-	tabs   *container.AppTabs
-	status *widget.Label
+	SignIn *SignIn
+	Lock   *LockScreen
+	Frame  *Frame
+
+	mu         sync.Mutex
+	lastActive time.Time
+	locked     bool
+	stopIdle   chan struct{}
 }
 
-// NewMain builds the window's content for svc.
-func NewMain(win fyne.Window, svc *app.Service) *Main {
-	m := &Main{win: win, svc: svc, status: widget.NewLabel("")}
-	if _, err := svc.Identity(context.Background()); err != nil {
-		m.Setup = NewSetup(win, svc, m.showCounter)
-		win.SetContent(m.Setup.Content())
-		return m
+// NewMain builds the window's content: set-up on a new station, else the
+// sign-in screen.
+func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
+	if opt.Accounts == nil {
+		panic("ui: Options.Accounts is required")
 	}
-	m.showCounter()
+	if opt.PapersDir == "" {
+		opt.PapersDir = "papers"
+	}
+	if opt.Open == nil {
+		opt.Open = forms.Open
+	}
+	if opt.Print == nil {
+		opt.Print = forms.Print
+	}
+	if opt.IdleLock == 0 {
+		opt.IdleLock = 10 * time.Minute
+	}
+	m := &Main{win: win, svc: svc, acc: opt.Accounts, opt: opt, typing: &Typing{}}
+	m.keys = newKeys(m.touch)
+	m.keys.install(win.Canvas())
+	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print}
+	fyne.CurrentApp().Settings().SetTheme(newTheme(1))
+	m.lastActive = m.now()
+	m.start()
 	return m
 }
 
-func (m *Main) showCounter() {
-	m.List = NewDossierList(m.win, m.svc)
-	m.Intake = NewIntake(m.win, m.svc, func(d *motcua.Dossier) {
-		m.List.Refresh()
-		m.refreshStatus()
-	})
-	m.tabs = container.NewAppTabs(
-		container.NewTabItem("Tiếp nhận hồ sơ (F2)", m.Intake.Content()),
-		container.NewTabItem("Danh sách hồ sơ (F3)", m.List.Content()),
-	)
-	m.tabs.OnSelected = func(t *container.TabItem) {
-		if t.Content == m.List.Content() {
-			m.List.Refresh()
-		}
-	}
-	m.refreshStatus()
-	m.win.SetContent(container.NewBorder(nil, m.status, nil, nil, m.tabs))
-	m.win.Canvas().SetOnTypedKey(m.onKey)
-	m.win.Canvas().Focus(m.Intake.Scan)
+func (m *Main) now() time.Time { return m.svc.Clock.Now() }
+
+// touch records keyboard or mouse activity for the idle lock.
+func (m *Main) touch() {
+	m.mu.Lock()
+	m.lastActive = m.now()
+	m.mu.Unlock()
 }
 
-func (m *Main) onKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyF2:
-		m.tabs.SelectIndex(0)
-		m.win.Canvas().Focus(m.Intake.Scan)
-	case fyne.KeyF3:
-		m.tabs.SelectIndex(1)
-		m.win.Canvas().Focus(m.List.SearchBox)
-	}
-}
-
-// refreshStatus fills the status bar: agency, station, connectivity and
-// today's count.
-func (m *Main) refreshStatus() {
+// start shows the first screen the station's state calls for.
+func (m *Main) start() {
 	ctx := context.Background()
-	id, err := m.svc.Identity(ctx)
-	if err != nil {
-		m.status.SetText(motcua.ErrorMessage(err))
+	_, idErr := m.svc.Identity(ctx)
+	has, err := m.acc.HasUsers(ctx)
+	if idErr != nil || (err == nil && !has) {
+		m.Setup = NewSetup(m.win, m.svc, m.acc, m.keys, m.typing, idErr == nil, m.signedIn)
+		m.show(m.Setup.Content(), m.Setup.Focus())
 		return
 	}
-	now := m.svc.Clock.Now()
-	y, mo, d := now.Date()
-	start := timeDate(y, mo, d)
-	n, _ := m.svc.Store.Count(ctx, app.ListFilter{ReceivedFrom: start, ReceivedTo: start.AddDate(0, 0, 1)})
-	m.status.SetText(id.AgencyName + " · " + id.AgencyID + " · máy " + id.Station.String() +
-		" · Ngoại tuyến: chưa cấu hình máy chủ tỉnh, hồ sơ được lưu và xếp hàng chờ gửi · Hôm nay: " + itoa(n) + " hồ sơ")
+	m.showSignIn("")
+}
+
+func (m *Main) show(content fyne.CanvasObject, focus fyne.Focusable) {
+	m.win.SetContent(content)
+	if focus != nil {
+		m.win.Canvas().Focus(focus)
+	}
+}
+
+func (m *Main) showSignIn(username string) {
+	m.keys.suspended = false
+	m.keys.SetScreen(nil)
+	m.keys.global = map[string]func(){}
+	m.SignIn = NewSignIn(m.win, m.svc, m.acc, m.keys, username, m.signedIn)
+	m.show(m.SignIn.Content(), m.SignIn.Focus())
+}
+
+// signedIn opens the frame for u, or gives the frame back to the same user
+// after the lock.
+func (m *Main) signedIn(u *accounts.User) {
+	m.touch()
+	m.applyPrefs(u.Prefs)
+	m.mu.Lock()
+	m.locked = false
+	m.mu.Unlock()
+	m.keys.suspended = false
+	if m.Frame != nil && m.User != nil && m.User.Username == u.Username {
+		m.User = u
+		m.Frame.user = u
+		m.win.SetContent(m.Frame.Content())
+		m.Frame.refocus()
+		return
+	}
+	m.User = u
+	if m.Frame != nil {
+		m.Frame.close()
+	}
+	m.Frame = newFrame(m)
+	m.win.SetContent(m.Frame.Content())
+	m.Frame.Go(ScreenIntake)
+	m.watchIdle()
+}
+
+// applyPrefs sets the language, text size and typing mode of the user.
+func (m *Main) applyPrefs(p accounts.Prefs) {
+	SetLanguage(p.Lang)
+	scale := p.TextScale
+	if scale == 0 {
+		scale = 1
+	}
+	fyne.CurrentApp().Settings().SetTheme(newTheme(scale))
+	m.typing.Mode = TypingMode(p.Typing)
+}
+
+// SignOut closes the frame and shows the sign-in screen.
+func (m *Main) SignOut() {
+	if m.Frame != nil {
+		m.Frame.close()
+		m.Frame = nil
+	}
+	m.User = nil
+	m.showSignIn("")
+}
+
+// LockNow shows the lock screen over the frame; what was typed stays.
+func (m *Main) LockNow() {
+	if m.User == nil || m.Frame == nil {
+		return
+	}
+	m.mu.Lock()
+	m.locked = true
+	m.mu.Unlock()
+	m.keys.suspended = true
+	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, m.signedIn, m.SignOut)
+	m.win.SetContent(m.Lock.Content())
+	m.win.Canvas().Focus(m.Lock.Password)
+}
+
+// Locked reports whether the lock screen is showing.
+func (m *Main) Locked() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.locked
+}
+
+// CheckIdle locks the window if nothing happened for the idle period.
+func (m *Main) CheckIdle() {
+	if m.opt.IdleLock < 0 || m.User == nil || m.Locked() {
+		return
+	}
+	m.mu.Lock()
+	idle := m.now().Sub(m.lastActive)
+	m.mu.Unlock()
+	if idle >= m.opt.IdleLock {
+		m.LockNow()
+	}
+}
+
+func (m *Main) watchIdle() {
+	if m.stopIdle != nil || m.opt.IdleLock < 0 {
+		return
+	}
+	m.stopIdle = make(chan struct{})
+	go func(stop chan struct{}) {
+		t := time.NewTicker(15 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fyne.Do(m.CheckIdle)
+			}
+		}
+	}(m.stopIdle)
+}
+
+// Close stops the background work of the window.
+func (m *Main) Close() {
+	if m.stopIdle != nil {
+		close(m.stopIdle)
+		m.stopIdle = nil
+	}
+	if m.Frame != nil {
+		m.Frame.close()
+	}
 }

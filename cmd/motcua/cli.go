@@ -42,6 +42,11 @@ func (c *cli) report(err error) int {
 	if err == nil {
 		return 0
 	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		fmt.Fprintln(c.errOut, ee.msg)
+		return ee.code
+	}
 	if e, ok := motcua.AsError(err); ok {
 		msg := e.Msg
 		if e.MsgEN != "" {

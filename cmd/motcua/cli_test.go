@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"motcua/scanning/pdfrender"
 )
 
 // TestMain lets the test binary act as the motcua command, so tests run the
 // real CLI in a child process: `MOTCUA_AS_MAIN=1 <test binary> ARGS`.
 func TestMain(m *testing.M) {
+	pdfrender.ServeWorker()
 	if os.Getenv("MOTCUA_AS_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}

@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"motcua/scanning/pdfrender"
 )
 
 func main() {
+	pdfrender.ServeWorker() // a render worker child process answers and exits here
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -52,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.catalog(args)
 	case "audit":
 		err = c.audit(args)
+	case "user":
+		err = c.user(args)
+	case "screenshots":
+		err = c.screenshots(args)
 	case "province":
 		err = c.provinceCmd(args)
 	case "sync":
@@ -60,6 +67,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.outboxCmd(args)
 	case "bundle":
 		err = c.bundleCmd(args)
+	case "attach":
+		err = c.attach(args)
+	case "attachments":
+		err = c.attachments(args)
+	case "qr":
+		err = c.qrCmd(args)
+	case "receipt":
+		err = c.receipt(args)
+	case "form":
+		err = c.form(args)
+	case "ledger":
+		err = c.ledger(args)
 	case "provision":
 		err = c.provision(args)
 	case "incident":
@@ -113,8 +132,15 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   due --from RFC3339 (--days N | --hours N)
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
+  receipt CODE -o FILE.pdf [--open] [--print] [--profile tt03-2025|tt01-2018|FILE.json]
+  form NN CODE -o FILE.pdf [--reason TEXT] [--open] [--print]      (Mẫu 01–07 của bộ biểu mẫu)
+  ledger --from YYYY-MM-DD --to YYYY-MM-DD -o FILE.pdf [--book N] [--first N]
   audit verify
+  attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
+  qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
   provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
+  user add NAME --name "Họ tên" --role officer|leader|admin   (mật khẩu tạm: dòng đầu của stdin)
+  user passwd NAME | user list [--json]
   version
 
 Đồng bộ với hệ thống một cửa tỉnh / sync with the province (README, mục «Sync»):
@@ -126,5 +152,5 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--json] | bundle trust --station K/N --key KEY
 
 DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
-Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure.
+Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure, 3 QR not valid.
 `

@@ -38,11 +38,7 @@ lần trước, hoặc province.pub nằm cạnh tệp hồ sơ.
 
 // Where apply puts the station's secrets, under the data directory: files,
 // not the database, so that backups of the database carry no signing key.
-const (
-	keysDir        = "keys"
-	stationKeyFile = "station.key"  // qrsign.EncodePrivateKey
-	keyringFile    = "keyring.json" // qrsign.Keyring
-)
+const ()
 
 // Settings written by apply.
 const (
@@ -407,22 +403,19 @@ func (c *cli) provisionApply(args []string) error {
 		}
 	}
 
-	dir := filepath.Join(c.data, keysDir)
+	// The station key goes where the app signs with it (app.LoadKeys), the
+	// commune keyring into the settings where receipts are verified.
 	ring, err := json.MarshalIndent(p.Keyring, "", "  ")
 	if err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name string
-		data []byte
-		perm os.FileMode
-	}{
-		{stationKeyFile, []byte(qrsign.EncodePrivateKey(priv) + "\n"), 0o600},
-		{keyringFile, append(ring, '\n'), 0o644},
-	} {
-		if err := writeFile(filepath.Join(dir, f.name), f.data, f.perm); err != nil {
-			return fmt.Errorf("ghi %s: %w", f.name, err)
-		}
+	if err := writeFile(filepath.Join(c.data, app.KeyFileName), []byte(qrsign.EncodePrivateKey(priv)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("ghi %s: %w", app.KeyFileName, err)
+	}
+	ra := app.AuditEntry{At: time.Now().In(motcua.Location), Actor: actor, Action: "keyring.provision", Subject: p.AgencyID,
+		Detail: fmt.Sprintf("%d khóa trạm", len(p.Keyring.Keys))}
+	if err := svc.Store.SetSetting(ctx, app.KeyKeyring, string(ring), ra); err != nil {
+		return err
 	}
 
 	// The province connection goes where the sync engine reads it (the same

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -12,8 +13,10 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app"
 	"motcua/packaging/provision"
 	"motcua/scanning/qrsign"
+	"motcua/storage"
 )
 
 // provinceBatch makes a province key and the profiles of two communes:
@@ -100,7 +103,7 @@ func TestProvisionApply(t *testing.T) {
 		if v.Code != "000.00.06.H56-261120-0001" {
 			t.Errorf("first code %s", v.Code)
 		}
-		seed, err := os.ReadFile(filepath.Join(dir, "keys", "station.key"))
+		seed, err := os.ReadFile(filepath.Join(dir, app.KeyFileName))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,12 +111,16 @@ func TestProvisionApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open(filepath.Join(dir, "keys", "keyring.json"))
+		st, err := storage.Open(filepath.Join(dir, "motcua.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer f.Close()
-		ring, err := qrsign.LoadKeyring(f)
+		rawRing, _, err := st.Setting(context.Background(), app.KeyKeyring)
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ring, err := qrsign.LoadKeyring(strings.NewReader(rawRing))
 		if err != nil {
 			t.Fatal(err)
 		}

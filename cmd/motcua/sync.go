@@ -28,6 +28,9 @@ func (c *cli) runner(opts syncing.Options) (*syncing.Runner, error) {
 		return nil, err
 	}
 	opts.DataDir = c.data
+	if f := c.attachmentFiles(); f != nil && opts.Files == nil {
+		opts.Files = f
+	}
 	if opts.Actor == "" {
 		opts.Actor = currentUser()
 	}

@@ -1,0 +1,572 @@
+// Package accounts is who may use the counter: officers, leaders and
+// administrators, their argon2id password hashes, sign-in with a lockout
+// after repeated failures, and what each role may do. Every change is
+// written with an audit entry naming the actor.
+package accounts
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"motcua"
+	"motcua/app"
+)
+
+// Role decides what a user may do.
+type Role string
+
+const (
+	RoleOfficer Role = "officer" // cán bộ một cửa: receives, hands off, returns
+	RoleLeader  Role = "leader"  // lãnh đạo: also refuses, extends, stops
+	RoleAdmin   Role = "admin"   // quản trị: everything, incl. settings and users
+)
+
+// Roles lists the roles, least powerful first.
+func Roles() []Role { return []Role{RoleOfficer, RoleLeader, RoleAdmin} }
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
+
+// Name is the Vietnamese name of the role.
+func (r Role) Name() string {
+	switch r {
+	case RoleOfficer:
+		return "Cán bộ một cửa"
+	case RoleLeader:
+		return "Lãnh đạo"
+	case RoleAdmin:
+		return "Quản trị hệ thống"
+	}
+	return string(r)
+}
+
+// NameEN is the English name of the role.
+func (r Role) NameEN() string {
+	switch r {
+	case RoleOfficer:
+		return "Counter officer"
+	case RoleLeader:
+		return "Leader"
+	case RoleAdmin:
+		return "Administrator"
+	}
+	return string(r)
+}
+
+// Perm is one thing a role may be allowed to do.
+type Perm string
+
+const (
+	PermIntake   Perm = "intake"   // receive, request supplement
+	PermAdvance  Perm = "advance"  // hand-off, result, supplement done, withdrawal
+	PermReturn   Perm = "return"   // hand the result back
+	PermRefuse   Perm = "refuse"   // refuse a dossier (Mẫu 03)
+	PermExtend   Perm = "extend"   // extend with an apology (Mẫu 04)
+	PermStop     Perm = "stop"     // stop processing (Mẫu 05)
+	PermCalendar Perm = "calendar" // office hours and holidays
+	PermCatalog  Perm = "catalog"  // import the procedure catalogue
+	PermStation  Perm = "station"  // agency, station, keys
+	PermUsers    Perm = "users"    // create, reset, disable users
+	PermSync     Perm = "sync"     // USB bundle export/import, retry quarantined messages
+)
+
+var grants = map[Role][]Perm{
+	RoleOfficer: {PermIntake, PermAdvance, PermReturn},
+	RoleLeader:  {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync},
+	RoleAdmin: {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync,
+		PermCalendar, PermCatalog, PermStation, PermUsers},
+}
+
+// Can reports whether role r holds permission p.
+func (r Role) Can(p Perm) bool { return slices.Contains(grants[r], p) }
+
+// Prefs are a user's own display preferences and recent procedures.
+type Prefs struct {
+	Lang      string   `json:"lang,omitempty"`       // "vi" (default) or "en"
+	TextScale float32  `json:"text_scale,omitempty"` // 1 = normal
+	Typing    string   `json:"typing,omitempty"`     // "" (system input method), "telex", "vni"
+	Recent    []string `json:"recent,omitempty"`     // procedure codes, most recent first
+	AutoPrint bool     `json:"auto_print,omitempty"` // print each decision's form at once
+}
+
+// MaxRecent is how many recent procedures are remembered.
+const MaxRecent = 8
+
+// User is one account. PasswordHash is never shown.
+type User struct {
+	Username     string
+	FullName     string
+	Role         Role
+	PasswordHash string
+	MustChange   bool // set by an administrator's reset: the user picks a new one
+	Disabled     bool
+	Failed       int       // consecutive failed sign-ins
+	LockedUntil  time.Time // zero when not locked
+	LastLogin    time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Prefs        Prefs
+}
+
+// Can reports whether the user holds permission p.
+func (u *User) Can(p Perm) bool { return u != nil && !u.Disabled && u.Role.Can(p) }
+
+// Store keeps the accounts. Writes append the audit entry in the same
+// transaction.
+type Store interface {
+	// CreateUser stores a new user. Errors: KindConflict ErrDuplicate.
+	CreateUser(ctx context.Context, u *User, a app.AuditEntry) error
+	// GetUser returns the user. Errors: KindNotFound ErrNotFound.
+	GetUser(ctx context.Context, username string) (*User, error)
+	// UpdateUser saves everything but the username and the creation time.
+	// A zero AuditEntry.Action writes no audit entry (failed-attempt
+	// counters, preferences). Errors: KindNotFound.
+	UpdateUser(ctx context.Context, u *User, a app.AuditEntry) error
+	ListUsers(ctx context.Context) ([]*User, error)
+	Audit(ctx context.Context, a app.AuditEntry) error
+}
+
+// Service carries out the account use cases.
+type Service struct {
+	Store  Store
+	Clock  app.Clock
+	Params Params
+	// MaxFailures consecutive wrong passwords lock the account for
+	// LockFor; each further failure extends the lock.
+	MaxFailures int
+	LockFor     time.Duration
+}
+
+// New returns the service with the default hashing cost and lockout.
+func New(st Store) *Service {
+	return &Service{Store: st, Clock: app.SystemClock{}, Params: DefaultParams, MaxFailures: 5, LockFor: time.Minute}
+}
+
+// Stable error codes of this package.
+const (
+	ErrBadCredentials = "ERR_BAD_CREDENTIALS"
+	ErrLocked         = "ERR_ACCOUNT_LOCKED"
+	ErrDisabled       = "ERR_ACCOUNT_DISABLED"
+	ErrForbidden      = "ERR_FORBIDDEN"
+	ErrWeakPassword   = "ERR_WEAK_PASSWORD"
+	ErrLastAdmin      = "ERR_LAST_ADMIN"
+)
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+
+// NormUsername folds a typed username: trimmed, lower case.
+func NormUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func validUsername(u string) error {
+	if u == "" {
+		return motcua.Invalid(motcua.ErrRequired, "username", "Chưa nhập tên đăng nhập", "the username is missing")
+	}
+	if !usernameRE.MatchString(u) {
+		return motcua.Invalid(motcua.ErrBadValue, "username",
+			"Tên đăng nhập «%s» không hợp lệ: 3–32 ký tự, chữ thường không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới (ví dụ: lan.nt)",
+			"username %q is invalid: 3–32 characters, lower-case letters without diacritics, digits, '.', '-' or '_' (e.g. lan.nt)", u)
+	}
+	return nil
+}
+
+// MinPassword is the shortest password accepted.
+const MinPassword = 8
+
+// CheckPassword reports why a new password is not acceptable.
+func CheckPassword(username, password, field string) error {
+	p := norm.NFC.String(password)
+	switch {
+	case strings.TrimSpace(p) == "":
+		return motcua.Invalid(motcua.ErrRequired, field, "Chưa nhập mật khẩu", "the password is missing")
+	case len([]rune(p)) < MinPassword:
+		return motcua.Invalid(ErrWeakPassword, field, "Mật khẩu phải có ít nhất %d ký tự", "the password must have at least %d characters", MinPassword)
+	case strings.EqualFold(strings.TrimSpace(p), username):
+		return motcua.Invalid(ErrWeakPassword, field, "Mật khẩu không được trùng tên đăng nhập", "the password must differ from the username")
+	}
+	return nil
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().In(motcua.Location) }
+
+// NewUser is what an administrator fills in.
+type NewUser struct {
+	Username string
+	FullName string
+	Role     Role
+	Password string
+}
+
+func (s *Service) validate(nu *NewUser) error {
+	nu.Username = NormUsername(nu.Username)
+	nu.FullName = motcua.Clean(nu.FullName)
+	if err := validUsername(nu.Username); err != nil {
+		return err
+	}
+	if nu.FullName == "" {
+		return motcua.Invalid(motcua.ErrRequired, "full_name", "Chưa nhập họ tên cán bộ", "the full name is missing")
+	}
+	if !nu.Role.Valid() {
+		return motcua.Invalid(motcua.ErrBadValue, "role", "Vai trò «%s» không hợp lệ: officer, leader hoặc admin",
+			"role %q is invalid: officer, leader or admin", nu.Role)
+	}
+	return CheckPassword(nu.Username, nu.Password, "password")
+}
+
+func (s *Service) create(ctx context.Context, actor string, nu NewUser, mustChange bool) (*User, error) {
+	if err := s.validate(&nu); err != nil {
+		return nil, err
+	}
+	h, err := Hash(nu.Password, s.Params)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u := &User{Username: nu.Username, FullName: nu.FullName, Role: nu.Role, PasswordHash: h, MustChange: mustChange,
+		CreatedAt: now, UpdatedAt: now}
+	a := app.AuditEntry{At: now, Actor: actor, Action: "user.create", Subject: u.Username, Detail: string(u.Role)}
+	if err := s.Store.CreateUser(ctx, u, a); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// HasUsers reports whether any account exists (the first run creates the
+// administrator).
+func (s *Service) HasUsers(ctx context.Context) (bool, error) {
+	us, err := s.Store.ListUsers(ctx)
+	return len(us) > 0, err
+}
+
+// CreateFirstAdmin creates the first administrator; it is refused once any
+// account exists. Errors: KindInvalid for a bad field, KindConflict when
+// accounts already exist.
+func (s *Service) CreateFirstAdmin(ctx context.Context, username, fullName, password string) (*User, error) {
+	has, err := s.HasUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if has {
+		return nil, motcua.Errorf(motcua.KindConflict, ErrForbidden, "username",
+			"Máy đã có tài khoản: đăng nhập bằng tài khoản quản trị để thêm người dùng",
+			"accounts already exist: sign in as an administrator to add users")
+	}
+	return s.create(ctx, NormUsername(username), NewUser{Username: username, FullName: fullName, Role: RoleAdmin, Password: password}, false)
+}
+
+func forbidden(actor *User, p Perm) error {
+	if actor.Can(p) {
+		return nil
+	}
+	role := Role("")
+	if actor != nil {
+		role = actor.Role
+	}
+	return motcua.Errorf(motcua.KindInvalid, ErrForbidden, "role",
+		"Tài khoản %s (%s) không có quyền này; cần tài khoản có quyền «%s»",
+		"account %s (%s) may not do this; it needs the %q permission", actorName(actor), role.Name(), PermName(p))
+}
+
+func actorName(u *User) string {
+	if u == nil {
+		return "(chưa đăng nhập)"
+	}
+	return u.Username
+}
+
+// PermName is the Vietnamese name of a permission.
+func PermName(p Perm) string {
+	return map[Perm]string{
+		PermIntake: "tiếp nhận hồ sơ", PermAdvance: "chuyển xử lý, cập nhật kết quả", PermReturn: "trả kết quả",
+		PermRefuse: "từ chối hồ sơ", PermExtend: "gia hạn, xin lỗi", PermStop: "dừng xử lý",
+		PermCalendar: "sửa lịch làm việc", PermCatalog: "nhập danh mục thủ tục", PermStation: "cấu hình cơ quan, máy",
+		PermUsers: "quản lý người dùng", PermSync: "đồng bộ thủ công",
+	}[p]
+}
+
+// Allow returns nil when actor holds p, else the coded error to show.
+func Allow(actor *User, p Perm) error { return forbidden(actor, p) }
+
+// Create adds an account. The actor must be an administrator. The new user
+// picks their own password at first sign-in.
+func (s *Service) Create(ctx context.Context, actor *User, nu NewUser) (*User, error) {
+	if err := forbidden(actor, PermUsers); err != nil {
+		return nil, err
+	}
+	return s.create(ctx, actor.Username, nu, true)
+}
+
+// List returns every account, by username.
+func (s *Service) List(ctx context.Context) ([]*User, error) {
+	us, err := s.Store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(us, func(a, b *User) int { return strings.Compare(a.Username, b.Username) })
+	return us, nil
+}
+
+func badCredentials() error {
+	return motcua.Invalid(ErrBadCredentials, "password", "Sai tên đăng nhập hoặc mật khẩu", "wrong username or password")
+}
+
+// SignIn checks the password and returns the user. Unknown users and wrong
+// passwords give the same message; after MaxFailures wrong passwords in a
+// row the account is locked for LockFor. Errors: KindInvalid
+// ErrBadCredentials, ErrLocked, ErrDisabled.
+func (s *Service) SignIn(ctx context.Context, username, password string) (*User, error) {
+	username = NormUsername(username)
+	if username == "" {
+		return nil, motcua.Invalid(motcua.ErrRequired, "username", "Chưa nhập tên đăng nhập", "the username is missing")
+	}
+	if password == "" {
+		return nil, motcua.Invalid(motcua.ErrRequired, "password", "Chưa nhập mật khẩu", "the password is missing")
+	}
+	u, err := s.Store.GetUser(ctx, username)
+	if motcua.ErrorKind(err) == motcua.KindNotFound {
+		// Spend the same time as a real check, so a guesser cannot tell
+		// which usernames exist.
+		_, _, _ = Check(dummyHash(s.Params), password, s.Params)
+		_ = s.Store.Audit(ctx, app.AuditEntry{At: s.now(), Actor: username, Action: "auth.fail", Subject: username, Detail: "unknown user"})
+		return nil, badCredentials()
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if u.Disabled {
+		return nil, motcua.Invalid(ErrDisabled, "username", "Tài khoản %s đã bị khóa bởi quản trị; liên hệ quản trị hệ thống",
+			"account %s is disabled; ask the administrator", u.Username)
+	}
+	if now.Before(u.LockedUntil) {
+		return nil, lockedErr(u.LockedUntil.Sub(now))
+	}
+	ok, stale, err := Check(u.PasswordHash, password, s.Params)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		u.Failed++
+		if s.MaxFailures > 0 && u.Failed >= s.MaxFailures {
+			u.LockedUntil = now.Add(s.LockFor)
+		}
+		u.UpdatedAt = now
+		a := app.AuditEntry{At: now, Actor: u.Username, Action: "auth.fail", Subject: u.Username}
+		if err := s.Store.UpdateUser(ctx, u, a); err != nil {
+			return nil, err
+		}
+		if !u.LockedUntil.IsZero() && now.Before(u.LockedUntil) {
+			return nil, lockedErr(s.LockFor)
+		}
+		return nil, badCredentials()
+	}
+	if stale {
+		if h, err := Hash(password, s.Params); err == nil {
+			u.PasswordHash = h
+		}
+	}
+	u.Failed, u.LockedUntil, u.LastLogin, u.UpdatedAt = 0, time.Time{}, now, now
+	if err := s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: u.Username, Action: "auth.signin", Subject: u.Username}); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func lockedErr(wait time.Duration) error {
+	secs := int(wait.Round(time.Second).Seconds())
+	return motcua.Invalid(ErrLocked, "password", "Nhập sai mật khẩu nhiều lần: thử lại sau %d giây",
+		"too many wrong passwords: try again in %d seconds", secs)
+}
+
+var dummy struct {
+	sync.Mutex
+	p Params
+	h string
+}
+
+func dummyHash(p Params) string {
+	dummy.Lock()
+	defer dummy.Unlock()
+	if dummy.h == "" || dummy.p != p {
+		dummy.h, _ = Hash("motcua-no-such-user", p)
+		dummy.p = p
+	}
+	return dummy.h
+}
+
+// ChangePassword lets a signed-in user replace their own password.
+func (s *Service) ChangePassword(ctx context.Context, username, old, nw string) (*User, error) {
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return nil, err
+	}
+	ok, _, err := Check(u.PasswordHash, old, s.Params)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, motcua.Invalid(ErrBadCredentials, "old_password", "Mật khẩu hiện tại không đúng", "the current password is wrong")
+	}
+	if err := CheckPassword(u.Username, nw, "new_password"); err != nil {
+		return nil, err
+	}
+	if nw == old {
+		return nil, motcua.Invalid(ErrWeakPassword, "new_password", "Mật khẩu mới phải khác mật khẩu cũ", "the new password must differ from the old one")
+	}
+	if u.PasswordHash, err = Hash(nw, s.Params); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u.MustChange, u.UpdatedAt = false, now
+	return u, s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: u.Username, Action: "user.passwd", Subject: u.Username})
+}
+
+// ResetPassword sets a temporary password that the user must change at
+// the next sign-in, and unlocks the account.
+func (s *Service) ResetPassword(ctx context.Context, actor *User, username, temp string) error {
+	if err := forbidden(actor, PermUsers); err != nil {
+		return err
+	}
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(u.Username, temp, "password"); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = Hash(temp, s.Params); err != nil {
+		return err
+	}
+	now := s.now()
+	u.MustChange, u.Failed, u.LockedUntil, u.UpdatedAt = true, 0, time.Time{}, now
+	return s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: actor.Username, Action: "user.reset", Subject: u.Username})
+}
+
+// Update changes a user's full name, role and whether the account is
+// disabled. The last active administrator can neither be demoted nor
+// disabled, and nobody disables their own account.
+func (s *Service) Update(ctx context.Context, actor *User, username, fullName string, role Role, disabled bool) (*User, error) {
+	if err := forbidden(actor, PermUsers); err != nil {
+		return nil, err
+	}
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return nil, err
+	}
+	fullName = motcua.Clean(fullName)
+	if fullName == "" {
+		return nil, motcua.Invalid(motcua.ErrRequired, "full_name", "Chưa nhập họ tên cán bộ", "the full name is missing")
+	}
+	if !role.Valid() {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "role", "Vai trò «%s» không hợp lệ", "role %q is invalid", role)
+	}
+	if disabled && u.Username == actor.Username {
+		return nil, motcua.Invalid(ErrLastAdmin, "disabled", "Không tự khóa tài khoản của chính mình", "you cannot disable your own account")
+	}
+	if u.Role == RoleAdmin && !u.Disabled && (role != RoleAdmin || disabled) {
+		us, err := s.Store.ListUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		admins := 0
+		for _, o := range us {
+			if o.Role == RoleAdmin && !o.Disabled {
+				admins++
+			}
+		}
+		if admins <= 1 {
+			return nil, motcua.Invalid(ErrLastAdmin, "role", "%s là quản trị duy nhất: tạo quản trị khác trước",
+				"%s is the only administrator: create another one first", u.Username)
+		}
+	}
+	detail, _ := json.Marshal(map[string]any{"full_name": fullName, "role": role, "disabled": disabled})
+	now := s.now()
+	u.FullName, u.Role, u.Disabled, u.UpdatedAt = fullName, role, disabled, now
+	if !disabled {
+		u.Failed, u.LockedUntil = 0, time.Time{}
+	}
+	return u, s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: actor.Username, Action: "user.update", Subject: u.Username, Detail: string(detail)})
+}
+
+// SavePrefs stores the user's display preferences (no audit entry: they
+// change nothing anybody else sees).
+func (s *Service) SavePrefs(ctx context.Context, username string, p Prefs) error {
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return err
+	}
+	u.Prefs = p
+	return s.Store.UpdateUser(ctx, u, app.AuditEntry{})
+}
+
+// UseProcedure puts a procedure first in the user's recent list.
+func (s *Service) UseProcedure(ctx context.Context, username, code string) ([]string, error) {
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return nil, err
+	}
+	r := []string{code}
+	for _, c := range u.Prefs.Recent {
+		if c != code && len(r) < MaxRecent {
+			r = append(r, c)
+		}
+	}
+	u.Prefs.Recent = r
+	return r, s.Store.UpdateUser(ctx, u, app.AuditEntry{})
+}
+
+// ChangePasswordAfterReset sets the new password of a user who has just
+// signed in with the temporary password an administrator gave them.
+func (s *Service) ChangePasswordAfterReset(ctx context.Context, u *User, nw string) (*User, error) {
+	if u == nil || !u.MustChange {
+		return nil, motcua.Invalid(ErrForbidden, "new_password", "Tài khoản không ở trạng thái phải đổi mật khẩu", "the account is not waiting for a new password")
+	}
+	cur, err := s.Store.GetUser(ctx, u.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(cur.Username, nw, "new_password"); err != nil {
+		return nil, err
+	}
+	if same, _, _ := Check(cur.PasswordHash, nw, s.Params); same {
+		return nil, motcua.Invalid(ErrWeakPassword, "new_password", "Mật khẩu mới phải khác mật khẩu tạm", "the new password must differ from the temporary one")
+	}
+	if cur.PasswordHash, err = Hash(nw, s.Params); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cur.MustChange, cur.UpdatedAt = false, now
+	return cur, s.Store.UpdateUser(ctx, cur, app.AuditEntry{At: now, Actor: cur.Username, Action: "user.passwd", Subject: cur.Username})
+}
+
+// Provision creates an account from the command line, which runs with the
+// authority of whoever can write the data directory (the installer, the
+// support technician): no signed-in administrator is needed. The user
+// chooses their own password at the first sign-in.
+func (s *Service) Provision(ctx context.Context, actor string, nu NewUser) (*User, error) {
+	return s.create(ctx, actor, nu, true)
+}
+
+// ProvisionReset sets a temporary password from the command line (a
+// forgotten administrator password) and unlocks the account.
+func (s *Service) ProvisionReset(ctx context.Context, actor, username, temp string) error {
+	u, err := s.Store.GetUser(ctx, NormUsername(username))
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(u.Username, temp, "password"); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = Hash(temp, s.Params); err != nil {
+		return err
+	}
+	now := s.now()
+	u.MustChange, u.Failed, u.LockedUntil, u.Disabled, u.UpdatedAt = true, 0, time.Time{}, false, now
+	return s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: actor, Action: "user.reset", Subject: u.Username})
+}

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"motcua"
+	"motcua/scanning/pdfdoc"
+	"motcua/scanning/qrsign"
+	"motcua/storage/blob"
+)
+
+// Attachment is one digitised document of a dossier: the stamped PDF of one
+// component, kept in the blob store under its SHA-256.
+type Attachment struct {
+	ID             int64     `json:"id"`
+	Dossier        string    `json:"dossier"`
+	ComponentIndex int       `json:"component_index"` // 0-based index into Dossier.Components
+	Component      string    `json:"component"`       // its name, as at the time of attaching
+	FileName       string    `json:"file_name"`
+	SHA256         string    `json:"sha256"` // hex; the blob address
+	Size           int64     `json:"size"`
+	Pages          int       `json:"pages"`
+	Stamped        bool      `json:"stamped"` // carries the Decree 137/2024 conversion mark
+	AddedAt        time.Time `json:"added_at"`
+	AddedBy        string    `json:"added_by"`
+	Deleted        bool      `json:"deleted,omitempty"`
+}
+
+// AttachmentStore records digitised documents.
+type AttachmentStore interface {
+	// AddAttachment stores a (ID, AddedAt set on success) with the audit
+	// entry and an outbox message re-sending the dossier, in one
+	// transaction. Errors: KindNotFound when the dossier does not exist.
+	AddAttachment(ctx context.Context, a *Attachment, audit AuditEntry) error
+	// ListAttachments returns a dossier's attachments in the order added.
+	ListAttachments(ctx context.Context, code string) ([]Attachment, error)
+}
+
+// BlobStore keeps file content by its SHA-256 (storage/blob.Store).
+type BlobStore interface {
+	PutBytes(b []byte) (blob.Address, error)
+}
+
+// QRSigner signs QR payloads with the station key (*Keys).
+type QRSigner interface {
+	Sign(p qrsign.Payload) (string, error)
+}
+
+// Scans is what digitisation needs besides the dossier store. Service.Scans
+// is nil until the data directory's blob store and station key are open.
+type Scans struct {
+	Attachments AttachmentStore
+	Blobs       BlobStore
+	Signer      QRSigner
+	Limits      pdfdoc.Limits // zero value: pdfdoc.DefaultLimits
+	System      string        // system field of the QR; default "MotCua"
+}
+
+// Error codes of Attach besides pdfdoc's.
+const (
+	ErrFileRead     = "ERR_FILE_READ"
+	ErrNoComponent  = "ERR_NO_COMPONENT"
+	ErrNoDigitising = "ERR_NO_DIGITISING"
+)
+
+// Attach digitises files as the document of component componentIndex
+// (0-based) of dossier code: every file is checked (type, size, resolution,
+// encryption; the error names the file), images are merged into one PDF
+// (PDFs are kept page for page), every page is stamped with the conversion
+// mark (agency name from the settings, actor as the officer's full name,
+// the time now, a QR signed with the station key), and the result is stored
+// in the blob store and recorded with the dossier. On any error the dossier
+// and its other documents are unchanged.
+func (s *Service) Attach(ctx context.Context, code string, componentIndex int, files []string, actor string) (*Attachment, error) {
+	sc := s.Scans
+	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
+		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
+			"Chức năng số hóa chưa sẵn sàng (chưa mở kho tệp hoặc khóa ký của máy)",
+			"digitisation is not set up (blob store or station key not open)")
+	}
+	actor = motcua.Clean(actor)
+	if actor == "" {
+		return nil, motcua.Invalid(motcua.ErrRequired, "officer", "Chưa có họ tên người thực hiện chuyển đổi",
+			"the converting officer's full name is missing")
+	}
+	if len(files) == 0 {
+		return nil, motcua.Invalid(pdfdoc.ErrNothingToMerge, "file", "Chưa có tệp nào để số hóa", "no file to digitise")
+	}
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Store.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if componentIndex < 0 || componentIndex >= len(d.Components) {
+		return nil, motcua.Invalid(ErrNoComponent, "component",
+			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
+			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
+	}
+	comp := d.Components[componentIndex]
+	inputs := make([]pdfdoc.Input, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			vi := "Không đọc được tệp «%s»: %v"
+			if errors.Is(err, fs.ErrNotExist) {
+				vi = "Không tìm thấy tệp «%s» (%v)"
+			}
+			return nil, motcua.Invalid(ErrFileRead, "file", vi, "cannot read file %q: %v", f, err)
+		}
+		inputs[i] = pdfdoc.Input{Name: filepath.Base(f), Data: b}
+	}
+	lim := sc.Limits
+	if lim.MaxFileSize == 0 && len(lim.Allowed) == 0 {
+		lim = pdfdoc.DefaultLimits()
+	}
+	system := sc.System
+	if system == "" {
+		system = "MotCua"
+	}
+	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: comp.Name}
+	if m.QR, err = sc.Signer.Sign(m.Payload(d.Procedure.Code, d.Applicant.IDNumber, system)); err != nil {
+		return nil, fmt.Errorf("ký mã QR của dấu chuyển đổi: %w", err)
+	}
+	doc, err := pdfdoc.Digitise(inputs, m, lim)
+	if err != nil {
+		return nil, err
+	}
+	addr, err := sc.Blobs.PutBytes(doc.PDF)
+	if err != nil {
+		return nil, motcua.Errorf(motcua.KindInternal, "ERR_BLOB", "file", "Không lưu được tệp số hóa: %v", "cannot store the digitised file: %v", err)
+	}
+	if addr != blob.Address(doc.SHA256) {
+		return nil, motcua.Errorf(motcua.KindInternal, "ERR_BLOB", "file", "Kho tệp trả về địa chỉ sai", "the blob store returned a wrong address")
+	}
+	a := &Attachment{
+		Dossier:        d.Code,
+		ComponentIndex: componentIndex,
+		Component:      comp.Name,
+		FileName:       attachmentName(d.Code, componentIndex, inputs),
+		SHA256:         hex.EncodeToString(doc.SHA256[:]),
+		Size:           int64(len(doc.PDF)),
+		Pages:          doc.Pages,
+		Stamped:        true,
+		AddedAt:        m.At,
+		AddedBy:        actor,
+	}
+	names := make([]string, len(inputs))
+	for i, in := range inputs {
+		names[i] = in.Name
+	}
+	audit := AuditEntry{At: m.At, Actor: actor, Action: "dossier.attach", Subject: d.Code,
+		Detail: fmt.Sprintf("thành phần %d «%s»: %s; %d trang; sha256 %s", componentIndex+1, comp.Name,
+			strings.Join(names, ", "), doc.Pages, a.SHA256)}
+	if err := sc.Attachments.AddAttachment(ctx, a, audit); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Attachments lists a dossier's digitised documents.
+func (s *Service) Attachments(ctx context.Context, code string) ([]Attachment, error) {
+	if s.Scans == nil || s.Scans.Attachments == nil {
+		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
+			"Chức năng số hóa chưa sẵn sàng", "digitisation is not set up")
+	}
+	if _, err := s.Store.Get(ctx, code); err != nil {
+		return nil, err
+	}
+	return s.Scans.Attachments.ListAttachments(ctx, code)
+}
+
+// attachmentName is the stored file's name: a single PDF keeps its name,
+// anything merged is named after the dossier and component.
+func attachmentName(code string, idx int, in []pdfdoc.Input) string {
+	if len(in) == 1 && strings.EqualFold(filepath.Ext(in[0].Name), ".pdf") {
+		return in[0].Name
+	}
+	return fmt.Sprintf("%s_TP%02d.pdf", code, idx+1)
+}

@@ -1,0 +1,178 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"motcua"
+	"motcua/app/forms"
+	"motcua/app/ui"
+	"motcua/scanning/qrsign"
+)
+
+func errText(in *ui.Intake, field string) string { return in.ErrorText(field) }
+
+func TestIntakeErrors(t *testing.T) {
+	s, m := officer(t)
+	w := s.win
+	in := m.Frame.Intake
+
+	t.Run("ScanNotRecognised", func(t *testing.T) {
+		scan(w, "WIFI:S:quan-ca-phe;T:WPA;P:12345678;;")
+		if !strings.Contains(in.ScanErr.Text, "Không nhận ra mã vừa quét") {
+			t.Fatalf("unknown scan: %q", in.ScanErr.Text)
+		}
+	})
+	t.Run("ScanBadCCCD", func(t *testing.T) {
+		// Digit 4 is 0: a man born in the 1900s, but the card says Nữ.
+		scan(w, "001090123456|012345678|Nguyễn Thị Ánh Tuyết|01011990|Nữ|Thôn 2|15042021")
+		if in.Name.Text != "" || !strings.Contains(in.ScanErr.Text, "Mã QR căn cước không hợp lệ") {
+			t.Fatalf("inconsistent chip-ID: name %q, err %q", in.Name.Text, in.ScanErr.Text)
+		}
+	})
+	t.Run("ScanTamperedReceipt", func(t *testing.T) {
+		p := qrsign.Payload{Doc: qrsign.DocReceipt, Code: "000.00.06.H56-261120-0007", Procedure: "1.001193", Applicant: "001190123456",
+			System: "MOTCUA", Issued: monday}
+		text, err := s.keys.Sign(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Canvas().Focus(in.Scan)
+		scan(w, strings.Replace(text, "261120-0007", "261120-0008", 1))
+		if !strings.Contains(in.ScanErr.Text, "đã bị sửa đổi") {
+			t.Fatalf("tampered receipt: %q", in.ScanErr.Text)
+		}
+		w.Canvas().Focus(in.Scan)
+		scan(w, text)
+		if !strings.Contains(in.ScanErr.Text, "Không tìm thấy hồ sơ") {
+			t.Fatalf("valid receipt of a dossier not on this PC: %q", in.ScanErr.Text)
+		}
+	})
+	t.Run("ScanIntoNameField", func(t *testing.T) {
+		in.Name.SetText("")
+		w.Canvas().Focus(in.Name)
+		typeKeys(in.Name, "Lê ")
+		scan(w, cccdLine)
+		if in.Name.Text != "Nguyễn Thị Ánh Tuyết" || in.IDNumber.Text != "001190123456" {
+			t.Fatalf("a scan into the name field: %q %q", in.Name.Text, in.IDNumber.Text)
+		}
+	})
+	t.Run("ErrNoProcedure", func(t *testing.T) {
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil {
+			t.Fatal("accepted without a procedure")
+		}
+		if !strings.Contains(errText(in, "procedure"), "Chưa chọn thủ tục") {
+			t.Fatal("no message next to the procedure")
+		}
+	})
+	t.Run("ErrNoMatch", func(t *testing.T) {
+		typeKeys(in.ProcQuery, "xyzxyz")
+		if in.ProcList.Length() != 0 || !strings.Contains(errText(in, "procedure"), "Không có thủ tục nào khớp") {
+			t.Fatal("a search that matches nothing must say so")
+		}
+		in.ProcQuery.SetText("")
+	})
+	// Arrow keys move through the procedures from the search field.
+	typeKeys(in.ProcQuery, "khai sinh")
+	key(w, fyne.KeyDown)
+	key(w, fyne.KeyDown)
+	first := in.ProcList.Length()
+	if first < 2 {
+		t.Fatalf("khai sinh: %d procedures", first)
+	}
+	in.ProcQuery.SetText("")
+	typeKeys(in.ProcQuery, "1.001193")
+	enter(in.ProcQuery)
+	if !strings.Contains(in.ProcInfo.Text, "1.001193") {
+		t.Fatalf("by code: %q", in.ProcInfo.Text)
+	}
+	t.Run("ErrMissingDocuments", func(t *testing.T) {
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil || !strings.Contains(errText(in, "components"), "Còn thiếu") {
+			t.Fatalf("accepted with documents missing: %q", errText(in, "components"))
+		}
+	})
+	t.Run("ErrBadCount", func(t *testing.T) {
+		ctrl(w, fyne.KeyK)
+		in.ProcQuery.SetText("")
+		comps := in.Components()
+		comps[0].Orig.SetText("hai")
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil || !strings.Contains(errText(in, "components"), "Số bản phải là số") {
+			t.Fatalf("a count that is not a number: %q", errText(in, "components"))
+		}
+		comps[0].Orig.SetText("1")
+	})
+	t.Run("ErrBadID", func(t *testing.T) {
+		in.IDNumber.SetText("12345")
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil || !strings.Contains(errText(in, "id_number"), "không hợp lệ") {
+			t.Fatalf("bad ID: %q / %q", errText(in, "id_number"), in.General.Text)
+		}
+		if w.Canvas().Focused() != in.IDNumber {
+			t.Fatal("the focus must go to the field in error")
+		}
+		in.IDNumber.SetText("001190123456")
+	})
+	t.Run("ErrSupplementWithoutReason", func(t *testing.T) {
+		comps := in.Components()
+		comps[1].Check.SetChecked(false)
+		ctrl(w, fyne.KeyB)
+		if in.Last != nil || !strings.Contains(errText(in, "reason"), "Phải ghi rõ lý do") {
+			t.Fatalf("supplement without a reason: %q", errText(in, "reason"))
+		}
+	})
+	t.Run("RefuseNeedsLeader", func(t *testing.T) {
+		if !in.Refuse.Disabled() {
+			t.Fatal("an officer's refuse button must be disabled")
+		}
+		ctrl(w, fyne.KeyR)
+		if in.Last != nil {
+			t.Fatal("an officer refused a dossier")
+		}
+	})
+	// Supplement: the unticked document and an extra one, with a reason.
+	typeKeys(in.Reason, "Thiếu giấy tờ theo quy định")
+	typeKeys(in.Extra, "Giấy xác nhận cư trú")
+	ctrl(w, fyne.KeyB)
+	if in.Last == nil || in.Last.Status != motcua.StatusSupplement {
+		t.Fatalf("supplement: %q %q", in.General.Text, errText(in, "missing"))
+	}
+	var missing []string
+	for _, c := range in.Last.Components {
+		if c.Missing {
+			missing = append(missing, c.Name)
+		}
+	}
+	if len(missing) != 2 || missing[1] != "Giấy xác nhận cư trú" {
+		t.Fatalf("missing items: %v", missing)
+	}
+	if in.LastPaper.Kind != forms.KindSupplement || !strings.Contains(in.LastTitle.Text, "yêu cầu bổ sung") {
+		t.Fatalf("paper: %+v %q", in.LastPaper, in.LastTitle.Text)
+	}
+}
+
+func TestLeaderRefusesAtIntake(t *testing.T) {
+	s, m := leader(t)
+	w := s.win
+	in := m.Frame.Intake
+	scan(w, cccdLine)
+	typeKeys(in.ProcQuery, "dang ky ket hon")
+	enter(in.ProcQuery)
+	ctrl(w, fyne.KeyR)
+	if in.Last != nil || !strings.Contains(errText(in, "reason"), "lý do") {
+		t.Fatal("refused without a reason")
+	}
+	test.Type(in.Reason, "Không thuộc thẩm quyền của UBND xã")
+	ctrl(w, fyne.KeyR)
+	if in.Last == nil || in.Last.Status != motcua.StatusRefused || in.LastPaper.Kind != forms.KindRefusal {
+		t.Fatalf("refusal: %q %q", in.General.Text, errText(in, "reason"))
+	}
+	if in.Last.History[0].Actor != "binh.tv" {
+		t.Fatalf("refusal recorded as %q", in.Last.History[0].Actor)
+	}
+}
