@@ -18,6 +18,7 @@ import (
 	"motcua/app"
 	"motcua/app/continuity"
 	"motcua/storage"
+	"motcua/storage/blob"
 )
 
 // station is a data folder with an initialised database, attachment files
@@ -534,3 +535,79 @@ func TestCheckDatabaseHeader(t *testing.T) {
 		t.Fatalf("missing file: %+v", h)
 	}
 }
+
+// The PC is lost: on a new PC, with the station's exported key, a backup
+// brings back the database, the attachment rows and the encrypted scans
+// together with the blob key that opens them.
+func TestRestoreOnNewPC(t *testing.T) {
+	st := newStation(t, agency, 0)
+	os.Remove(filepath.Join(st.data, "blob.key")) // the real blob store makes its own
+	blobs, err := storage.OpenBlobs(st.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := st.accept(t, 1, day)[0]
+	scans := map[string][]byte{}
+	for i := range 3 {
+		b := bytes.Repeat([]byte(fmt.Sprintf("%%PDF-1.7 bản quét %d ", i)), 5000)
+		addr, err := blobs.PutBytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scans[addr.String()] = b
+		a := &app.Attachment{Dossier: d, ComponentIndex: 0, Component: "Tờ khai", FileName: fmt.Sprintf("to-khai-%d.pdf", i),
+			SHA256: addr.String(), Size: int64(len(b)), Pages: 1, Stamped: true, AddedBy: "canbo"}
+		if err := st.s.AddAttachment(ctx, a, auditOf("canbo")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := st.b.Backup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := filepath.Join(t.TempDir(), "khoa-sao-luu.txt")
+	raw, _ := os.ReadFile(storage.IdentityPath(st.data))
+	os.WriteFile(exported, raw, 0o600)
+
+	newPC := t.TempDir()
+	b, err := storage.NewBackupper(newPC, "test") // a new station key, which cannot open the backup
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Config.Dest = st.dest
+	if _, err := storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID}); !continuity.IsKeyError(err) {
+		t.Fatalf("restore without the exported key: %v", err)
+	}
+	if b.Identities, err = storage.ParseIdentityFiles([]string{exported}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files.Restored != 3 || rep.Dossiers != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	s, err := storage.Open(filepath.Join(newPC, "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	atts, err := s.ListAttachments(ctx, d)
+	if err != nil || len(atts) != 3 {
+		t.Fatalf("attachments %+v %v", atts, err)
+	}
+	restored, err := storage.OpenBlobs(newPC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range atts {
+		addr, _ := blobParse(a.SHA256)
+		got, err := restored.Get(addr)
+		if err != nil || !bytes.Equal(got, scans[a.SHA256]) {
+			t.Fatalf("scan %s after restore: %v", a.FileName, err)
+		}
+	}
+}
+
+func blobParse(s string) (blob.Address, error) { return blob.ParseAddress(s) }
