@@ -2,7 +2,11 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -92,4 +96,53 @@ func (s *Store) ClosedBefore(ctx context.Context, t time.Time, limit int) ([]con
 		out = append(out, it)
 	}
 	return out, rows.Err()
+}
+
+// BlobPurger deletes the scans of dossiers past their retention period from
+// the data folder's blob store. The attachment rows stay (what was attached,
+// its hash, when, by whom); the file content goes. A file is deleted only
+// when every dossier referencing it is closed and past the cutoff.
+type BlobPurger struct {
+	S       *Store
+	DataDir string
+}
+
+var _ continuity.AttachmentPurger = BlobPurger{}
+
+// PurgeAttachments implements continuity.AttachmentPurger.
+func (p BlobPurger) PurgeAttachments(ctx context.Context, code string, closedBefore time.Time) (int, error) {
+	rows, err := p.S.r.QueryContext(ctx, `SELECT DISTINCT a.sha256 FROM attachments a WHERE a.dossier_code = ?
+		AND NOT EXISTS (SELECT 1 FROM attachments b JOIN dossiers d ON d.code = b.dossier_code
+			WHERE b.sha256 = a.sha256 AND (d.status NOT IN (3, 7, 8, 10) OR d.updated_at >= ?))`, code, ms(closedBefore))
+	if err != nil {
+		return 0, fmt.Errorf("purge %s: %w", code, err)
+	}
+	var sums []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		sums = append(sums, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sum := range sums {
+		if len(sum) != 64 {
+			continue
+		}
+		// The blob store's layout: DIR/ab/abcdef… (storage/blob).
+		err := os.Remove(filepath.Join(p.DataDir, BlobDir, sum[:2], sum))
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, fs.ErrNotExist):
+			return n, fmt.Errorf("purge %s: %w", code, err)
+		}
+	}
+	return n, nil
 }

@@ -53,10 +53,11 @@ type RetentionItem struct {
 	ClosedAt time.Time `json:"closed_at"`
 }
 
-// AttachmentPurger deletes a dossier's attachment files (the blob store
-// implements it); it returns how many files went.
+// AttachmentPurger deletes a dossier's attachment files (storage implements
+// it over the blob store); a file another dossier still needs — not closed
+// before closedBefore — is kept. It returns how many files went.
 type AttachmentPurger interface {
-	PurgeAttachments(ctx context.Context, code string) (int, error)
+	PurgeAttachments(ctx context.Context, code string, closedBefore time.Time) (int, error)
 }
 
 // Settings keys of the personal data duties.
@@ -185,13 +186,13 @@ func (s *Service) PurgeAttachments(ctx context.Context, purger AttachmentPurger,
 	}
 	rep.Items = append(rep.Items, items...)
 	if purger == nil {
-		rep.Pending = "Chưa có kho tệp đính kèm để xoá: chỉ liệt kê"
+		rep.Pending = "Không có kho tệp đính kèm để xoá: chỉ liệt kê"
 	}
 	if rep.DryRun {
 		return rep, nil
 	}
 	for _, it := range items {
-		n, err := purger.PurgeAttachments(ctx, it.Code)
+		n, err := purger.PurgeAttachments(ctx, it.Code, rep.Before)
 		if err != nil {
 			return rep, err
 		}

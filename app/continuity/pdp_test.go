@@ -12,7 +12,7 @@ import (
 
 type purger struct{ codes []string }
 
-func (p *purger) PurgeAttachments(_ context.Context, code string) (int, error) {
+func (p *purger) PurgeAttachments(_ context.Context, code string, _ time.Time) (int, error) {
 	p.codes = append(p.codes, code)
 	return 2, nil
 }

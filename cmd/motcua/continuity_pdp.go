@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"motcua"
+	"motcua/storage"
 )
 
 // pdp: motcua pdp log CODE | export --id-number N [--out FILE] |
@@ -23,7 +24,7 @@ func (c *cli) pdp(args []string) error {
 	out := fs.String("out", "", "")
 	years := fs.Int("years", -1, "")
 	asJSON := fs.Bool("json", false, "")
-	fs.Bool("dry-run", true, "")
+	apply := fs.Bool("apply", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -78,9 +79,8 @@ func (c *cli) pdp(args []string) error {
 		fmt.Fprintf(c.out, "Thời hạn lưu giữ tệp đính kèm sau khi hồ sơ kết thúc: %d năm (0: không xoá)\n", y)
 		return nil
 	case "purge":
-		// No attachment store is wired in yet: the purge lists what it
-		// would delete.
-		rep, err := s.PurgeAttachments(ctx, nil, true, currentUser())
+		// Lists what is past the retention; deletes the scans only with --apply.
+		rep, err := s.PurgeAttachments(ctx, storage.BlobPurger{S: c.store, DataDir: c.dataDir()}, !*apply, currentUser())
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,8 @@ func (c *cli) pdp(args []string) error {
 		for _, it := range rep.Items {
 			fmt.Fprintf(&b, "  %s  trạng thái %d, kết thúc %s\n", it.Code, it.Status, motcua.FormatTime(it.ClosedAt))
 		}
-		fmt.Fprintf(c.out, "%d hồ sơ đã quá thời hạn lưu giữ %d năm. %s\n%s", len(rep.Items), rep.Years, rep.Pending, b.String())
+		fmt.Fprintf(c.out, "%d hồ sơ đã quá thời hạn lưu giữ %d năm; %d tệp đã xoá%s. %s\n%s", len(rep.Items), rep.Years, rep.Files,
+			map[bool]string{true: " (chạy thử: thêm --apply để xoá)", false: ""}[rep.DryRun], rep.Pending, b.String())
 		return nil
 	}
 	return usageErr("pdp", "Lệnh con «%s» không tồn tại", "unknown subcommand %q", sub)
