@@ -244,6 +244,8 @@ func (s *Docs) Attach(i int, files []string) {
 	s.done = done
 	s.enable()
 	s.say(tr("Đang số hóa…"), true)
+	s.Msg.Importance = widget.MediumImportance
+	s.Msg.Refresh()
 	go func() {
 		defer close(done)
 		a, err := s.d.svc.Attach(context.Background(), code, i, files, actor)
