@@ -100,6 +100,7 @@ type Detail struct {
 	Comps    *widget.Label
 	Timeline *fyne.Container
 	Papers   *fyne.Container
+	Docs     *Docs
 	Actions  []*Button
 	ActNote  *widget.Label
 	actBox   *fyne.Container
@@ -151,11 +152,13 @@ func newDetail(e *env, list *Dossiers) *Detail {
 	s.Done.Hide()
 	s.Panel = container.NewVBox()
 	s.Panel.Hide()
+	s.Docs = newDocs(s)
+	e.win.SetOnDropped(s.Docs.Dropped)
 
 	head := container.NewHBox(s.Back, s.Code, container.NewCenter(s.Status), container.NewCenter(s.Days))
 	left := container.NewVBox(bold(tr("Người nộp và thủ tục")), s.Info, widget.NewSeparator(),
 		bold(tr("Thành phần hồ sơ")), s.Comps, widget.NewSeparator(),
-		bold(tr("Tài liệu số hóa")), note(tr("Chưa có: chức năng số hóa giấy tờ chưa có trong bản này.")))
+		bold(tr("Tài liệu số hóa")), s.Docs.Content())
 	right := container.NewVBox(bold(tr("Thao tác")), s.actBox, s.ActNote, s.Panel, s.Done, widget.NewSeparator(),
 		bold(tr("Phiếu đã lập")), s.Papers, widget.NewSeparator(),
 		bold(tr("Quá trình xử lý")), s.Timeline)
@@ -295,6 +298,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 		}
 	}
 	s.fillPapers()
+	s.Docs.show()
 }
 
 func statusColour(st motcua.Status) color.Color {

@@ -132,7 +132,7 @@ func newIntake(e *env) *Intake {
 	s.AllReceived.Importance = widget.LowImportance
 	s.compBox = container.NewVBox()
 	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
-	s.scans = note(tr("Tài liệu số hóa: chưa có trong bản này (quét giấy tờ sẽ được tích hợp sau)."))
+	s.scans = note(tr("Bản quét giấy tờ được đính kèm sau khi tiếp nhận: F3 → mở hồ sơ → «Đính kèm bản quét…» ở mục Tài liệu số hóa."))
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
 	"motcua/app/ui"
@@ -18,6 +20,7 @@ func (c *cli) gui(args []string) error {
 	if err != nil {
 		return err
 	}
+	c.wireScans(svc)
 	opt, err := c.uiOptions(context.Background(), svc)
 	if err != nil {
 		return err
@@ -49,4 +52,19 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
 	}, nil
+}
+
+// wireScans gives the window digitisation (the data directory's blob store
+// and the station key). A station not yet set up, or a blob store that
+// cannot be opened, leaves it off: the window says so where it is used.
+func (c *cli) wireScans(svc *app.Service) {
+	if svc.Scans != nil {
+		return
+	}
+	if _, err := svc.Identity(context.Background()); err != nil {
+		return // first run: set-up comes first
+	}
+	if _, err := c.scans("system"); err != nil {
+		fmt.Fprintln(c.errOut, "chức năng số hóa không mở được:", motcua.ErrorMessage(err))
+	}
 }

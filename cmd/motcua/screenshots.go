@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"os/exec"
@@ -263,6 +266,14 @@ func (t *tour) run() error {
 	if err := t.seed(); err != nil {
 		return err
 	}
+	// Digitisation, as the window wires it once the station is set up.
+	if _, err := t.c.scans("system"); err != nil {
+		return err
+	}
+	scanFile := filepath.Join(t.c.data, "tour-scan.jpg")
+	if err := tourScan(scanFile); err != nil {
+		return err
+	}
 	// 2. Sign-in as the counter officer, first with a wrong password.
 	step("02-signin-error", func() {
 		m.SignOut()
@@ -320,11 +331,15 @@ func (t *tour) run() error {
 		ctrlKey(w, fyne.Key1)
 		typeInto(f.Dossiers.Search, "nguyen thi")
 	})
-	step("12-detail", func() {
+	t.do(func() {
 		f.Dossiers.Search.SetText("")
 		ctrlKey(w, fyne.Key5)
 		enterKey(f.Dossiers.Search)
+		// One scanned document, as the file dialog hands it over.
+		f.Dossiers.Detail.Docs.Attach(0, []string{scanFile})
 	})
+	f.Dossiers.Detail.Docs.Wait()
+	step("12-detail", nil)
 	step("13-detail-action", func() {
 		for _, b := range f.Dossiers.Detail.Actions {
 			if strings.HasPrefix(b.Text, "Yêu cầu bổ sung") {
@@ -598,4 +613,29 @@ func residentKB() int {
 		}
 	}
 	return 0
+}
+
+// tourScan writes an A5 page "scanned" at 200 dpi: a JPEG with the JFIF
+// density a scanner writes (Go's encoder writes none).
+func tourScan(path string) error {
+	img := image.NewGray(image.Rect(0, 0, 1169, 1654))
+	for i := range img.Pix {
+		img.Pix[i] = 250
+	}
+	for y := 200; y < 1400; y += 60 { // lines of "text"
+		for x := 150; x < 1000; x++ {
+			for k := range 12 {
+				img.SetGray(x, y+k, color.Gray{Y: 40})
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 60}); err != nil {
+		return err
+	}
+	j := b.Bytes()
+	const dpi = 200
+	app0 := []byte{0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 2, 1, 0, dpi, 0, dpi, 0, 0}
+	out := append(append(append([]byte{}, j[:2]...), app0...), j[2:]...)
+	return os.WriteFile(path, out, 0o644)
 }
