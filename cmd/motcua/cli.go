@@ -24,11 +24,12 @@ import (
 )
 
 type cli struct {
-	data   string
-	out    io.Writer
-	errOut io.Writer
-	store  *storage.Store
-	svc    *app.Service
+	noWindow bool // tests: report a damaged database without opening a window
+	data     string
+	out      io.Writer
+	errOut   io.Writer
+	store    *storage.Store
+	svc      *app.Service
 }
 
 func (c *cli) close() {

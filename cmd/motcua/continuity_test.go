@@ -142,6 +142,9 @@ func TestCLIBackupRestore(t *testing.T) {
 	}
 	f.Close()
 	wantExit(t, runCLI(t, dir, "check"), 1, "motcua restore")
+	// The window's startup check refuses the damaged file and says how to restore.
+	t.Setenv("MOTCUA_NO_WINDOW", "1")
+	wantExit(t, runCLI(t, dir, "gui"), 2, "motcua restore ID")
 	out = mustOK(t, runCLI(t, dir, "restore", list[0].ID))
 	if !strings.Contains(out, "Đã khôi phục") || !strings.Contains(out, "000.00.06.H56-") {
 		t.Fatalf("restore: %s", out)

@@ -16,6 +16,9 @@ import (
 
 // gui opens the counter window and blocks until it is closed.
 func (c *cli) gui(args []string) error {
+	if err := c.startupCheck(); err != nil {
+		return err
+	}
 	svc, err := c.open()
 	if err != nil {
 		return err
@@ -27,6 +30,8 @@ func (c *cli) gui(args []string) error {
 	}
 	stopSync := c.startSync(svc)
 	defer stopSync()
+	stopContinuity := c.startContinuity(svc)
+	defer stopContinuity()
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))

@@ -29,7 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	c := &cli{data: dataDir, out: stdout, errOut: stderr}
+	c := &cli{data: dataDir, out: stdout, errOut: stderr, noWindow: os.Getenv("MOTCUA_NO_WINDOW") == "1"}
 	defer c.close()
 	var err error
 	switch cmd {
@@ -136,6 +136,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   form NN CODE -o FILE.pdf [--reason TEXT] [--open] [--print]      (Mẫu 01–07 của bộ biểu mẫu)
   ledger --from YYYY-MM-DD --to YYYY-MM-DD -o FILE.pdf [--book N] [--first N]
   audit verify
+  continuity     kế hoạch ứng phó sự cố / continuity plan: incident, runbook, drill, paper, backup, restore, check, pdp
   attach CODE --component N FILE... [--officer NAME] [--json]   attachments CODE [--json]
   qr decode FILE... [--json]   qr verify (TEXT | --payload TEXT | --file FILE) [--json]  (exit 3: not valid)
   provision keygen|create|apply|show     (hồ sơ cấu hình trạm do tỉnh ký / signed station profiles: docs/INSTALL.vi.md)
