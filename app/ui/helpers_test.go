@@ -57,6 +57,8 @@ type station struct {
 	mu      sync.Mutex
 	opened  []string
 	printed []string
+	// incident is what the continuity plan reports in progress ("" none).
+	incident string
 }
 
 // Monday 23/11/2026 09:00: a working day.
@@ -105,8 +107,9 @@ func newStation(t *testing.T, initialised bool) *station {
 func (s *station) open() *ui.Main {
 	s.m = ui.NewMain(s.win, s.svc, ui.Options{
 		Accounts: s.acc, Keys: s.keys, PapersDir: filepath.Join(s.dir, "papers"),
-		Open:  func(p string) error { s.mu.Lock(); s.opened = append(s.opened, p); s.mu.Unlock(); return nil },
-		Print: func(p string) error { s.mu.Lock(); s.printed = append(s.printed, p); s.mu.Unlock(); return nil },
+		Open:     func(p string) error { s.mu.Lock(); s.opened = append(s.opened, p); s.mu.Unlock(); return nil },
+		Print:    func(p string) error { s.mu.Lock(); s.printed = append(s.printed, p); s.mu.Unlock(); return nil },
+		Incident: func() string { s.mu.Lock(); defer s.mu.Unlock(); return s.incident },
 	})
 	s.t.Cleanup(s.m.Close)
 	return s.m

@@ -31,6 +31,7 @@ type StatusBar struct {
 	e *env
 
 	Agency, Officer, Conn, Today, Typing *widget.Label
+	Incident                             *widget.Label // shown only while an incident is open
 	dot                                  *canvas.Circle
 	sync                                 *app.SyncStatus
 	content                              fyne.CanvasObject
@@ -44,6 +45,10 @@ func newStatusBar(e *env) *StatusBar {
 	s.Conn.TextStyle.Bold = true
 	s.Today = widget.NewLabel("")
 	s.Typing = widget.NewLabel("")
+	s.Incident = widget.NewLabel("")
+	s.Incident.Importance = widget.DangerImportance
+	s.Incident.TextStyle.Bold = true
+	s.Incident.Hide()
 	s.Conn.Truncation = fyne.TextTruncateEllipsis
 	s.dot = canvas.NewCircle(colNeutral)
 	dot := container.New(&dotLayout{}, s.dot)
@@ -52,7 +57,7 @@ func newStatusBar(e *env) *StatusBar {
 	// shortened, never pushed off the screen.
 	s.content = container.NewBorder(nil, nil,
 		container.NewHBox(s.Agency, sep(), s.Officer, sep(), dot),
-		container.NewHBox(sep(), s.Today, sep(), s.Typing),
+		container.NewHBox(s.Incident, sep(), s.Today, sep(), s.Typing),
 		s.Conn)
 	if e.svc.Sync != nil {
 		st := e.svc.Sync.Status()
@@ -129,6 +134,14 @@ func (s *StatusBar) Refresh() {
 	s.Conn.SetText(text)
 	s.dot.FillColor = col
 	s.dot.Refresh()
+	if f := s.e.main.opt.Incident; f != nil {
+		if t := f(); t != "" {
+			s.Incident.SetText(t)
+			s.Incident.Show()
+		} else {
+			s.Incident.Hide()
+		}
+	}
 	c := todayCounts(ctx, svc, s.e.now())
 	s.Today.SetText(tr("Hôm nay:") + " " + itoa(c.received) + " " + tr("nhận") + " · " +
 		itoa(c.dueToday) + " " + tr("đến hạn") + " · " + itoa(c.late) + " " + tr("quá hạn"))

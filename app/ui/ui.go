@@ -35,6 +35,9 @@ type Options struct {
 	// IdleLock locks the window after this long without keyboard or mouse
 	// action; 0 means 10 minutes, negative never.
 	IdleLock time.Duration
+	// Incident returns a one-line summary of the incident in progress (the
+	// continuity plan), or "" when there is none; nil: not available.
+	Incident func() string
 }
 
 // Main is the counter window: first-run set-up, sign-in, then the frame

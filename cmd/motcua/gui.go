@@ -30,8 +30,11 @@ func (c *cli) gui(args []string) error {
 	}
 	stopSync := c.startSync(svc)
 	defer stopSync()
-	stopContinuity := c.startContinuity(svc)
+	stopContinuity, cs := c.startContinuity(svc)
 	defer stopContinuity()
+	if cs != nil {
+		opt.Incident = incidentLine(cs)
+	}
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))

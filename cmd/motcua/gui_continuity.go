@@ -44,7 +44,7 @@ func (c *cli) startupCheck() error {
 // startContinuity runs the continuity plan beside the window: automatic
 // incidents from the link to the province, and the scheduled, verified
 // backups when a backup destination is configured.
-func (c *cli) startContinuity(svc *app.Service) (stop func()) {
+func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stops []func()
 	done := func() {
@@ -56,7 +56,7 @@ func (c *cli) startContinuity(svc *app.Service) (stop func()) {
 	cs, err := continuity.New(ctx, svc, c.store)
 	if err != nil {
 		fmt.Fprintln(c.errOut, "kế hoạch ứng phó sự cố không chạy:", motcua.ErrorMessage(err))
-		return done
+		return done, nil
 	}
 	if svc.Sync != nil {
 		w := cs.NewWatcher(continuity.WatchConfig{Threshold: 10 * time.Minute})
@@ -70,5 +70,21 @@ func (c *cli) startContinuity(svc *app.Service) (stop func()) {
 		bs.Start(ctx)
 		stops = append(stops, bs.Stop)
 	}
-	return done
+	return done, cs
+}
+
+// incidentLine is the status bar's notice of the incident in progress.
+func incidentLine(cs *continuity.Service) func() string {
+	return func() string {
+		open, err := cs.OpenIncidents(context.Background())
+		if err != nil || len(open) == 0 {
+			return ""
+		}
+		inc := open[0]
+		line := "Sự cố: " + inc.Scenario.Name() + " từ " + inc.StartedAt.In(motcua.Location).Format("15:04 02/01")
+		if len(open) > 1 {
+			line += fmt.Sprintf(" (+%d)", len(open)-1)
+		}
+		return line
+	}
 }
