@@ -336,7 +336,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		return nil, err
 	}
 	a := AuditEntry{At: now, Actor: req.Officer, Action: "dossier." + action,
-		Detail: fmt.Sprintf("%s; %s; %s", p.Code, app.Name, app.IDNumber)}
+		Detail: fmt.Sprintf("%s; giấy tờ %s", p.Code, MaskID(app.IDNumber))}
 	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
 		return nil, err
 	}
@@ -451,4 +451,15 @@ func (s *Service) Return(ctx context.Context, code, actor, note string) (*motcua
 		d.History[len(d.History)-1].Note = motcua.Clean(note)
 		return nil
 	})
+}
+
+// MaskID hides an ID number for logs and lists: only the last three
+// characters stay (Personal Data Protection Law 91/2025: no ID numbers in
+// clear in logs).
+func MaskID(id string) string {
+	r := []rune(id)
+	if len(r) <= 3 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-3) + string(r[len(r)-3:])
 }
