@@ -389,6 +389,17 @@ func (c *cli) provisionApply(args []string) error {
 	}
 	actor := "provision:" + p.Serial
 	// Init refuses another agency or station on a PC that holds dossiers.
+	// The province connection is checked before anything is written. A
+	// profile with an address but no account sets nothing: the installer
+	// adds the account later with `motcua province set`.
+	connect := p.Province.URL != "" && p.Province.Username != ""
+	if connect {
+		probe := syncing.Config{URL: p.Province.URL, User: p.Province.Username, Password: p.Province.Password,
+			CAPEM: []byte(p.Province.CAPEM), Interval: 5 * time.Minute}
+		if err := probe.Validate(); err != nil {
+			return err
+		}
+	}
 	if err := svc.Init(ctx, app.Station{AgencyID: p.AgencyID, AgencyName: p.AgencyName, Station: p.StationID()}, actor); err != nil {
 		return err
 	}
@@ -420,7 +431,7 @@ func (c *cli) provisionApply(args []string) error {
 
 	// The province connection goes where the sync engine reads it (the same
 	// place `motcua province set` writes), so a provisioned station syncs.
-	if p.Province.URL != "" {
+	if connect {
 		ch := syncing.Change{URL: &p.Province.URL, User: &p.Province.Username, Password: &p.Province.Password}
 		if p.Province.CAPEM != "" {
 			ca := []byte(p.Province.CAPEM)
@@ -448,8 +459,11 @@ func (c *cli) provisionApply(args []string) error {
 		}
 	}
 	province := p.Province.URL
-	if province == "" {
+	switch {
+	case province == "":
 		province = "chưa cấu hình (làm việc ngoại tuyến)"
+	case !connect:
+		province += " (hồ sơ không có tài khoản: đặt bằng «motcua province set»; tới lúc đó làm việc ngoại tuyến)"
 	}
 	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh: %s; khóa tỉnh %s; dữ liệu: %s\n",
 		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), province, provision.Fingerprint(key), c.data)
