@@ -78,7 +78,7 @@ func intakeOne(t *testing.T, dir string) string {
 // back and verifies offline; a bad file changes nothing.
 func TestCLIAttach(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) is not installed")
+		t.Fatal("pdftotext is missing: run `make test` (it installs poppler-utils)")
 	}
 	dir := initStation(t)
 	code := intakeOne(t, dir)

@@ -73,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.attachments(args)
 	case "qr":
 		err = c.qrCmd(args)
+	case "scan-limits":
+		err = c.scanLimitsCmd(args)
 	case "receipt":
 		err = c.receipt(args)
 	case "form":
@@ -132,6 +134,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   due --from RFC3339 (--days N | --hours N)
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
+  scan-limits [--max-mb N] [--min-dpi N]     giới hạn tệp số hóa / digitisation limits (mặc định 20 MB, 200 dpi)
   receipt CODE -o FILE.pdf [--open] [--print] [--profile tt03-2025|tt01-2018|FILE.json]
   form NN CODE -o FILE.pdf [--reason TEXT] [--open] [--print]      (Mẫu 01–07 của bộ biểu mẫu)
   ledger --from YYYY-MM-DD --to YYYY-MM-DD -o FILE.pdf [--book N] [--first N]
