@@ -23,11 +23,7 @@ func (c *cli) runbook(args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("runbook "+sub, flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
+	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -123,11 +119,7 @@ func (c *cli) contacts(args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("contacts "+sub, flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
+	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -186,11 +178,7 @@ func (c *cli) plan(args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("plan "+sub, flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
+	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
 		return err
 	}

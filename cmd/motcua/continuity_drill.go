@@ -32,11 +32,7 @@ func (c *cli) drill(args []string) error {
 	undo := fs.Bool("undo", false, "")
 	asJSON := fs.Bool("json", false, "")
 	by := fs.String("by", currentUser(), "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
+	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,7 @@ func (c *cli) pdp(args []string) error {
 	years := fs.Int("years", -1, "")
 	asJSON := fs.Bool("json", false, "")
 	apply := fs.Bool("apply", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
+	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
 		return err
 	}

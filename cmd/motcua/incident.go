@@ -94,6 +94,28 @@ func (c *cli) incidentOpen(args []string) error {
 
 // incidentID reads the incident number, or takes the only open incident
 // when none is given.
+// continuityArgs parses a continuity subcommand's flags and opens the
+// continuity service; it returns the positional arguments.
+func (c *cli) continuityArgs(fs *flag.FlagSet, args []string) (*continuity.Service, []string, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := c.continuity()
+	return s, pos, err
+}
+
+// incidentArgs is continuityArgs for commands on one incident: the first
+// positional argument (or the one open incident) names it.
+func (c *cli) incidentArgs(fs *flag.FlagSet, args []string) (*continuity.Service, int64, []string, error) {
+	s, pos, err := c.continuityArgs(fs, args)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	id, rest, err := c.incidentID(s, pos)
+	return s, id, rest, err
+}
+
 func (c *cli) incidentID(s *continuity.Service, pos []string) (int64, []string, error) {
 	if len(pos) > 0 {
 		if id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64); err == nil {
@@ -124,15 +146,7 @@ func (c *cli) incidentRecord(kind string, args []string) error {
 	channel := fs.String("channel", "", "")
 	at := fs.String("at", "", "")
 	by := fs.String("by", currentUser(), "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
-	if err != nil {
-		return err
-	}
-	id, rest, err := c.incidentID(s, pos)
+	s, id, rest, err := c.incidentArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -156,15 +170,7 @@ func (c *cli) incidentStep(args []string) error {
 	fs := flag.NewFlagSet("incident step", flag.ContinueOnError)
 	undo := fs.Bool("undo", false, "")
 	by := fs.String("by", currentUser(), "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
-	if err != nil {
-		return err
-	}
-	id, rest, err := c.incidentID(s, pos)
+	s, id, rest, err := c.incidentArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -195,15 +201,7 @@ func (c *cli) incidentClose(args []string) error {
 	ended := fs.String("ended", "", "")
 	by := fs.String("by", currentUser(), "")
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
-	if err != nil {
-		return err
-	}
-	id, rest, err := c.incidentID(s, pos)
+	s, id, rest, err := c.incidentArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -263,15 +261,7 @@ func (c *cli) incidentList(args []string) error {
 func (c *cli) incidentShow(args []string) error {
 	fs := flag.NewFlagSet("incident show", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
-	if err != nil {
-		return err
-	}
-	id, _, err := c.incidentID(s, pos)
+	s, id, _, err := c.incidentArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -316,15 +306,7 @@ func (c *cli) incidentReport(args []string) error {
 	pdfPath := fs.String("pdf", "", "")
 	jsonPath := fs.String("json", "", "")
 	recPath := fs.String("reconciliation", "", "")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	s, err := c.continuity()
-	if err != nil {
-		return err
-	}
-	id, _, err := c.incidentID(s, pos)
+	s, id, _, err := c.incidentArgs(fs, args)
 	if err != nil {
 		return err
 	}
