@@ -6,6 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,10 +20,7 @@ func startXvfb(t *testing.T) string {
 		t.Fatal("Xvfb is missing: run `make test` (it installs xvfb) or apt-get install xvfb")
 	}
 	for n := 90; n < 140; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+		if displayBusy(n) {
 			continue
 		}
 		disp := fmt.Sprintf(":%d", n)
@@ -28,7 +28,8 @@ func startXvfb(t *testing.T) string {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		// SIGTERM lets Xvfb remove its lock file and socket.
+		t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
 		for i := 0; i < 50; i++ {
 			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
 				return disp
@@ -39,6 +40,20 @@ func startXvfb(t *testing.T) string {
 	}
 	t.Fatal("no free X display")
 	return ""
+}
+
+// displayBusy reports whether a live X server holds display n. A lock file
+// left by a server that died is stale: Xvfb replaces it itself.
+func displayBusy(n int) bool {
+	raw, err := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+	if err != nil || pid <= 0 {
+		return true // unreadable: leave it alone
+	}
+	return syscall.Kill(pid, 0) == nil
 }
 
 // testOut is where screenshots are kept for a person to look at.
