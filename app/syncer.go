@@ -24,6 +24,13 @@ type SyncStatus struct {
 	LastError   string    // the last delivery or probe error, in Vietnamese when known
 	LastSync    time.Time // last successful exchange
 	Since       time.Time // when State began
+	// Paused: delivery and pull-back are paused on purpose (`motcua sync
+	// pause`, or a drill): State says offline, but nothing is wrong with
+	// the link, so no automatic incident is opened for it.
+	Paused bool
+	// Simulated: the pause is a drill's simulated outage (the drill has its
+	// own incident). Implies Paused.
+	Simulated bool
 }
 
 // OutboxItem is one message of the delivery queue, for the Sync screen.

@@ -129,6 +129,7 @@ type Runner struct {
 	deliverErr error
 	pullErr    error
 	lastSync   time.Time
+	pause      *Pause // as last read from the settings; nil: not paused
 	subs       map[int]func(app.SyncStatus)
 	nextSub    int
 	cancel     context.CancelFunc
@@ -203,7 +204,7 @@ func (r *Runner) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r.worker = outbox.New(r.q, r.client, outbox.Config{
+	r.worker = outbox.New(pausable{r.q, r}, r.client, outbox.Config{
 		Files:      r.opts.Files,
 		Profile:    province.Profile{AgencyName: id.AgencyName},
 		Interval:   r.opts.WorkInterval,
@@ -216,7 +217,7 @@ func (r *Runner) build(ctx context.Context) error {
 	if r.opts.PullInterval > 0 {
 		interval = r.opts.PullInterval
 	}
-	r.puller = pullback.New(r.client, r.st, pullback.Config{Interval: interval, OnStep: r.onPull, Logger: r.log})
+	r.puller = pullback.New(pausedFeed{r.client, r}, r.st, pullback.Config{Interval: interval, OnStep: r.onPull, Logger: r.log})
 	r.mon = netwatch.New(&netwatch.HTTPProber{Client: r.client.HTTPClient(), URL: r.client.HealthURL(), Timeout: r.opts.Timeout},
 		netwatch.Config{Interval: r.opts.ProbeInterval, OfflineInterval: r.opts.OfflineInterval})
 	return nil
@@ -335,7 +336,7 @@ func (r *Runner) Notify() {
 }
 
 // SendNow is the officer's "Gửi ngay": forget the backoff, probe, send and
-// pull at once.
+// pull at once. It does not lift a pause: a paused queue stays queued.
 func (r *Runner) SendNow() {
 	if r.Configured() {
 		r.mon.Recheck()
@@ -372,6 +373,11 @@ func (r *Runner) Subscribe(fn func(app.SyncStatus)) (cancel func()) {
 // it changed. Only the engine goroutine (or a caller that has not started
 // it) calls it, so subscribers see changes in order.
 func (r *Runner) refresh(ctx context.Context) error {
+	// Another process may have paused or resumed: readPause acts on it
+	// (and pokes, which lands here again: cheap, nothing changed then).
+	if _, err := r.readPause(ctx); err != nil {
+		return err
+	}
 	counts, err := r.q.Counts(ctx)
 	if err != nil {
 		return err
@@ -380,7 +386,7 @@ func (r *Runner) refresh(ctx context.Context) error {
 	s := r.compute(counts)
 	prev := r.status
 	s.Since = prev.Since
-	if s.State != prev.State || s.Since.IsZero() {
+	if s.State != prev.State || s.Paused != prev.Paused || s.Since.IsZero() {
 		s.Since = time.Now()
 	}
 	r.status = s
@@ -390,7 +396,7 @@ func (r *Runner) refresh(ctx context.Context) error {
 		r.worker.Notify()
 	}
 	// Before the first probe the state is a guess: keep it to Status().
-	publish := (r.probed || !r.Configured()) && (!r.published || s.State != prev.State || s.Pending != prev.Pending ||
+	publish := (r.probed || !r.Configured() || s.Paused) && (!r.published || s.State != prev.State || s.Paused != prev.Paused || s.Pending != prev.Pending ||
 		s.Quarantined != prev.Quarantined || s.LastError != prev.LastError || !s.LastSync.Equal(prev.LastSync))
 	var subs []func(app.SyncStatus)
 	if publish {
@@ -413,11 +419,17 @@ func (r *Runner) compute(counts map[outbox.State]int) app.SyncStatus {
 	if s.Pending == 0 {
 		r.deliverErr = nil // what was failing is delivered or quarantined now
 	}
+	if r.pause != nil {
+		s.Paused, s.Simulated = true, r.pause.Drill
+	}
 	switch {
 	case !r.cfg.Configured():
 		s.State = app.ConnUnconfigured
 	case r.cfgErr != nil:
 		s.State, s.LastError = app.ConnUnconfigured, describe(r.cfgErr)
+	case r.pause != nil:
+		// What a real outage looks like to the status bar, with the reason.
+		s.State, s.LastError = app.ConnOffline, r.pause.Text()
 	case !r.probed:
 		s.State, s.LastError = app.ConnOffline, "Đang kiểm tra kết nối tới hệ thống tỉnh…"
 	default:
@@ -479,7 +491,7 @@ func (r *Runner) onDeliver(sum outbox.Summary) {
 func (r *Runner) onPull(sum pullback.Summary) {
 	r.mu.Lock()
 	r.pullErr = sum.Err
-	if sum.Err == nil {
+	if sum.Err == nil && r.pause == nil { // a paused pull exchanged nothing
 		r.lastSync = time.Now()
 	}
 	r.mu.Unlock()
@@ -536,7 +548,8 @@ func (e *UnreachableError) Error() string {
 
 // SyncOnce probes the province, delivers everything that can go, and
 // pulls the status changes: the CLI's `motcua sync`. It must not be
-// called while the runner is started. Errors: ErrUnconfigured; an
+// called while the runner is started. Errors: ErrUnconfigured; KindConflict
+// ErrPaused while delivery is paused (nothing is sent or pulled); an
 // *UnreachableError when the probe fails; the delivery's or the pull's
 // failure otherwise (the report says what was done before it).
 func (r *Runner) SyncOnce(ctx context.Context) (Report, error) {
@@ -547,6 +560,16 @@ func (r *Runner) SyncOnce(ctx context.Context) (Report, error) {
 			return rep, r.cfgErr
 		}
 		return rep, ErrUnconfigured
+	}
+	if p, err := r.readPause(ctx); err != nil {
+		return rep, err
+	} else if p != nil {
+		if err := r.refresh(ctx); err != nil {
+			return rep, err
+		}
+		rep.Status = r.Status()
+		rep.State, rep.Detail = rep.Status.State, rep.Status.LastError
+		return rep, pausedErr(p)
 	}
 	e, _ := r.mon.Check(ctx)
 	st := r.mon.State()
