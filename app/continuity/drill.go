@@ -258,7 +258,9 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 	}
 	checkDelivery := d.Simulate || r.Province != nil
 	res.DeliveryChecked = checkDelivery
-	from := d.StartedAt
+	// Receipt times are kept to the second: a dossier taken in the drill's
+	// first second is the drill's.
+	from := d.StartedAt.Truncate(time.Second)
 	var rec *Reconciliation
 	timeout, poll := r.DrainTimeout, r.Poll
 	if timeout <= 0 {

@@ -28,7 +28,9 @@ type WatchConfig struct {
 // Watcher opens an incident when the province has been unreachable longer
 // than the threshold — dated from when it became unreachable, so the
 // register shows how long the commune worked offline — and closes it when
-// the link is back and the backlog has drained. It consumes any feed of
+// the link is back and the backlog has drained. A paused engine
+// (SyncStatus.Paused: a drill's simulated outage, an officer's pause) is
+// not an outage: it opens nothing. It consumes any feed of
 // app.SyncStatus (app.Syncer.Subscribe, or a test's fake).
 //
 // Observe may be called from any goroutine; Check does the work. Start runs
@@ -177,6 +179,16 @@ func (w *Watcher) Check(ctx context.Context) error {
 			w.linkAt = time.Time{}
 			w.suppressed = unreachable(st.State)
 		}
+	}
+	if st.Paused {
+		// Delivery paused on purpose (a drill's simulated outage, which has
+		// its own incident, or an officer's pause): not an outage of the
+		// link. Nothing opens, and the threshold counts afresh after it.
+		if w.current.Load() == 0 {
+			w.since = time.Time{}
+		}
+		w.state = st.State
+		return nil
 	}
 	if unreachable(st.State) {
 		return w.down(ctx, st, now)
