@@ -151,6 +151,10 @@ type StartRequest struct {
 	ID       int64
 	Scenario Scenario
 	Simulate bool // put the engine into a simulated outage (needs Outage)
+	// Tabletop runs the drill without a simulated outage even if it was
+	// scheduled with one: no province is configured, so there is no
+	// delivery to pause (the caller says so to the officer).
+	Tabletop bool
 	By       string
 	Outage   Outage
 }
@@ -178,6 +182,9 @@ func (s *Service) StartDrill(ctx context.Context, r StartRequest) (*Drill, error
 			return nil, err
 		}
 		d = &Drill{Scenario: r.Scenario, Status: DrillScheduled, Simulate: r.Simulate, ScheduledFor: now}
+	}
+	if r.Tabletop {
+		d.Simulate = false
 	}
 	if d.Simulate && r.Outage == nil {
 		return nil, motcua.Invalid(ErrDrillState, "simulate", "Không có bộ đồng bộ đang chạy để mô phỏng mất kết nối; diễn tập không mô phỏng (bỏ --simulate) hoặc chạy trong cửa sổ ứng dụng",

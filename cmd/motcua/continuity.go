@@ -258,8 +258,11 @@ const continuityUsage = `motcua — phương án bảo đảm hoạt động li�
   runbook list | show KEY [--json] | pdf KEY FILE | import FILE
   contacts list [--json] | import FILE | export FILE
   plan show [--json] | pdf FILE | import FILE
-  drill schedule KEY --at RFC3339 | run KEY|ID [--pdf FILE] | start KEY|ID | step ID STEP
-  drill finish ID [--pdf FILE] [--notes T] | cancel ID | list [--json] | report ID [--pdf FILE]
+  drill schedule KEY --at RFC3339 [--simulate] | start KEY|ID [--simulate] | step ID STEP
+  drill run KEY|ID [--simulate] [--drain-timeout 2m] [--pdf FILE]     (start + the steps, Enter each + finish)
+  drill finish ID [--drain-timeout 2m] [--pdf FILE] [--notes T] | cancel ID | list [--json] | report ID [--pdf FILE]
+      --simulate: mô phỏng mất kết nối — tạm dừng gửi lên tỉnh tới khi kết thúc, rồi gửi hết và tra cứu tại tỉnh
+                  (simulated outage: delivery paused until finish, then drained and checked at the province)
   reserve --count N [--pdf FILE]     (= paper reserve)
   paper list [--json] | pdf BLOCK [FILE]
   paper enter (--code CODE | --seq N) --at RFC3339 --procedure CODE (--cccd LINE | --name N --id-number ID) [--officer O]

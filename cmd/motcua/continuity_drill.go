@@ -7,13 +7,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"motcua"
 	"motcua/app/continuity"
+	"motcua/app/syncing"
 )
 
 // drillIn is where `drill run` reads the officer's answers; tests replace it.
@@ -31,6 +34,8 @@ func (c *cli) drill(args []string) error {
 	notes := fs.String("notes", "", "")
 	undo := fs.Bool("undo", false, "")
 	asJSON := fs.Bool("json", false, "")
+	simulate := fs.Bool("simulate", false, "")
+	drain := fs.Duration("drain-timeout", 2*time.Minute, "")
 	by := fs.String("by", currentUser(), "")
 	s, pos, err := c.continuityArgs(fs, args)
 	if err != nil {
@@ -50,25 +55,32 @@ func (c *cli) drill(args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := s.ScheduleDrill(ctx, sc, t, false, *by)
+		d, err := s.ScheduleDrill(ctx, sc, t, *simulate, *by)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, d.Line())
 		return nil
 	case "start", "run":
-		d, err := c.drillStart(ctx, s, pos, *by)
+		if *drain <= 0 {
+			return usageErr("drain-timeout", "Thời gian chờ gửi hết hàng đợi phải dương (ví dụ 2m)", "the drain timeout must be positive (e.g. 2m)")
+		}
+		d, err := c.drillStart(ctx, s, pos, *simulate, *by)
 		if err != nil {
 			return err
 		}
+		fmt.Fprintln(c.out, d.Line())
+		if d.Simulate {
+			fmt.Fprintln(c.out, "Mô phỏng mất kết nối: việc gửi lên hệ thống tỉnh tạm dừng (cả cửa sổ ứng dụng trên máy này); vẫn tiếp nhận hồ sơ bình thường.")
+		}
 		if sub == "start" {
-			fmt.Fprintf(c.out, "%s\nĐánh dấu bước: motcua drill step %d BƯỚC; kết thúc: motcua drill finish %d\n", d.Line(), d.ID, d.ID)
+			fmt.Fprintf(c.out, "Đánh dấu bước: motcua drill step %d BƯỚC; kết thúc: motcua drill finish %d\n", d.ID, d.ID)
 			return nil
 		}
 		if err := c.drillInteractive(ctx, s, d, *by); err != nil {
 			return err
 		}
-		return c.drillFinish(ctx, s, d.ID, *by, *notes, *pdfPath)
+		return c.drillFinish(ctx, s, d.ID, *by, *notes, *pdfPath, *drain)
 	case "step":
 		if len(pos) != 2 {
 			return usageErr("drill", "Cần «drill step SỐ_DIỄN_TẬP BƯỚC»", "use 'drill step DRILL STEP'")
@@ -89,11 +101,14 @@ func (c *cli) drill(args []string) error {
 		if len(pos) != 1 {
 			return usageErr("drill", "Cần «drill finish SỐ_DIỄN_TẬP»", "use 'drill finish DRILL'")
 		}
+		if *drain <= 0 {
+			return usageErr("drain-timeout", "Thời gian chờ gửi hết hàng đợi phải dương (ví dụ 2m)", "the drain timeout must be positive (e.g. 2m)")
+		}
 		d, err := drillByArg(ctx, s, pos[0])
 		if err != nil {
 			return err
 		}
-		return c.drillFinish(ctx, s, d.ID, *by, *notes, *pdfPath)
+		return c.drillFinish(ctx, s, d.ID, *by, *notes, *pdfPath, *drain)
 	case "cancel":
 		if len(pos) != 1 {
 			return usageErr("drill", "Cần «drill cancel SỐ_DIỄN_TẬP»", "use 'drill cancel DRILL'")
@@ -102,7 +117,15 @@ func (c *cli) drill(args []string) error {
 		if err != nil {
 			return err
 		}
-		if d, err = s.CancelDrill(ctx, d.ID, *by, nil); err != nil {
+		var outage continuity.Outage
+		if d.Simulate && d.Status == continuity.DrillRunning {
+			r, err := c.runner(syncing.Options{})
+			if err != nil {
+				return err
+			}
+			outage = r.DrillOutage() // the pause ends with the drill
+		}
+		if d, err = s.CancelDrill(ctx, d.ID, *by, outage); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, d.Line())
@@ -145,18 +168,45 @@ func drillByArg(ctx context.Context, s *continuity.Service, arg string) (*contin
 }
 
 // drillStart starts a scheduled drill (by number) or a new one (by scenario).
-// The command line has no running sync engine, so it never simulates an
-// outage: the window does that (see app/continuity/doc.go).
-func (c *cli) drillStart(ctx context.Context, s *continuity.Service, pos []string, by string) (*continuity.Drill, error) {
+// A simulated outage (--simulate, or scheduled with it) pauses delivery in
+// the station's database (syncing.DrillOutage), which the window's engine
+// honours too; with no province configured there is nothing to pause, and
+// the drill runs as a tabletop exercise — the officer is told so.
+func (c *cli) drillStart(ctx context.Context, s *continuity.Service, pos []string, simulate bool, by string) (*continuity.Drill, error) {
 	if len(pos) != 1 {
 		return nil, usageErr("drill", "Cần một tình huống (ví dụ network) hoặc số diễn tập đã lên lịch", "give a scenario (e.g. network) or a scheduled drill's number")
 	}
-	req := continuity.StartRequest{By: by}
+	req := continuity.StartRequest{By: by, Simulate: simulate}
 	if id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64); err == nil {
 		req.ID = id
+		d, err := s.Store.Drill(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		simulate = simulate || d.Simulate
 	} else {
 		if req.Scenario, err = continuity.ParseScenario(pos[0]); err != nil {
 			return nil, err
+		}
+	}
+	if simulate {
+		r, err := c.runner(syncing.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if r.Configured() {
+			req.Outage = r.DrillOutage()
+			if p := r.Paused(); p != nil {
+				fmt.Fprintf(c.errOut, "Lưu ý: việc gửi lên tỉnh đang tạm dừng (%s); diễn tập tiếp quản lần tạm dừng này, và việc gửi tiếp tục khi diễn tập kết thúc.\n", p.Text())
+			}
+		} else {
+			why := "chưa cấu hình hệ thống một cửa tỉnh"
+			if err := r.ConfigErr(); err != nil {
+				why = "cấu hình hệ thống tỉnh không dùng được (" + motcua.ErrorMessage(err) + ")"
+			}
+			fmt.Fprintf(c.errOut, "Lưu ý: %s nên không mô phỏng mất kết nối được; diễn tập theo kịch bản, báo cáo chỉ kiểm tra hàng đợi trên máy.\n"+
+				"  (no province configured: no outage to simulate; a tabletop drill that checks the local queue only)\n", why)
+			req.Simulate, req.Tabletop = false, true
 		}
 	}
 	return s.StartDrill(ctx, req)
@@ -190,12 +240,55 @@ func (c *cli) drillInteractive(ctx context.Context, s *continuity.Service, d *co
 	return nil
 }
 
-func (c *cli) drillFinish(ctx context.Context, s *continuity.Service, id int64, by, notes, pdfPath string) error {
-	d, err := s.FinishDrill(ctx, id, continuity.FinishRequest{By: by, Notes: notes})
+// drillFinish ends a drill. For a simulated outage it runs the sync engine
+// here while the service ends the outage and waits (up to drain) for the
+// dossiers of the drill to reach the province, then asks the province
+// (TraCuuHoSo) for each: the report then says whether anything was lost.
+func (c *cli) drillFinish(ctx context.Context, s *continuity.Service, id int64, by, notes, pdfPath string, drain time.Duration) error {
+	d, err := s.Store.Drill(ctx, id)
+	if err != nil {
+		return err
+	}
+	req := continuity.FinishRequest{By: by, Notes: notes, DrainTimeout: drain, Poll: 100 * time.Millisecond}
+	if d.Simulate && d.Status == continuity.DrillRunning {
+		r, err := c.runner(syncing.Options{Logger: slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelError}))})
+		if err != nil {
+			return err
+		}
+		req.Outage = r.DrillOutage()
+		if r.Configured() {
+			req.Province = r.ProvinceCheck()
+			fmt.Fprintf(c.out, "Kết thúc mô phỏng mất kết nối; đang gửi hàng đợi lên %s (chờ tối đa %s)…\n", r.Config().URL, drain)
+			r.Start(ctx)
+			defer r.Stop()
+		} else {
+			// The province was cleared during the drill: nothing can drain.
+			fmt.Fprintln(c.errOut, "Lưu ý: chưa cấu hình hệ thống một cửa tỉnh nên không gửi được hàng đợi; báo cáo ghi các hồ sơ còn chờ.\n"+
+				"  (no province configured: the queue cannot drain; the report lists what is still pending)")
+			req.DrainTimeout = time.Millisecond
+		}
+	}
+	d, err = s.FinishDrill(ctx, id, req)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(c.out, "\n"+d.Line())
+	if res := d.Result; res.DeliveryChecked {
+		lost := "không mất hồ sơ nào"
+		if len(res.Missing) > 0 {
+			lost = fmt.Sprintf("KHÔNG TÌM THẤY %d hồ sơ", len(res.Missing))
+		}
+		drained := fmt.Sprintf("gửi hết hàng đợi sau %.1f giây", res.DrainSeconds)
+		if res.DrainedAt.IsZero() {
+			drained = fmt.Sprintf("sau %s vẫn còn %d hồ sơ chờ gửi", drain, res.Pending)
+		}
+		where := "theo hàng đợi trên máy"
+		if req.Province != nil {
+			where = "đã tra cứu từng hồ sơ tại tỉnh"
+		}
+		fmt.Fprintf(c.out, "  %d hồ sơ tiếp nhận trong lúc diễn tập, %d đã lên tỉnh (%s); %s; %s.\n",
+			res.Received, res.Delivered, where, drained, lost)
+	}
 	for _, f := range d.Result.Findings {
 		fmt.Fprintln(c.out, "  –", f)
 	}

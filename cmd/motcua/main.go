@@ -152,6 +152,8 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   province show [--json]       province clear        (chưa cấu hình = ngoại tuyến, hồ sơ xếp hàng)
   sync [--json]                gửi + nhận một lần; thoát 1 nếu không tới được tỉnh / one pass; exit 1 if unreachable
   sync --watch                 chạy tới khi Ctrl+C / run until interrupted
+  sync pause [--reason TEXT]   tạm dừng gửi/nhận với tỉnh, cả cửa sổ ứng dụng; vẫn tiếp nhận / pause delivery (the window too)
+  sync resume                  gửi tiếp hàng đợi / resume delivery
   outbox [--state pending,sending,quarantined,acked|all] [--json]      outbox retry ID
   bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--json] | bundle trust --station K/N --key KEY
 

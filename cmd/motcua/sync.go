@@ -245,8 +245,16 @@ func (c *cli) provinceShow(asJSON bool) error {
 	return tw.Flush()
 }
 
-// syncCmd: sync [--json] | sync --watch.
+// syncCmd: sync [--json] | sync --watch | sync pause [--reason T] | sync resume.
 func (c *cli) syncCmd(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "pause":
+			return c.syncPause(args[1:])
+		case "resume":
+			return c.syncResume(args[1:])
+		}
+	}
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	watch := fs.Bool("watch", false, "")
 	asJSON := fs.Bool("json", false, "")
@@ -277,6 +285,10 @@ func (c *cli) syncCmd(args []string) error {
 }
 
 func (c *cli) printReport(rep syncing.Report, url string) {
+	if rep.Status.Paused { // the error that follows says why and how to resume
+		fmt.Fprintf(c.out, "Hàng đợi: %d chờ gửi, %d bị cách ly.\n", rep.Status.Pending, rep.Status.Quarantined)
+		return
+	}
 	fmt.Fprintf(c.out, "Hệ thống tỉnh %s: %s\n", url, stateName(rep.State))
 	byDossier := map[string][]string{}
 	var order []string
@@ -333,6 +345,69 @@ func stateName(s app.ConnState) string {
 		return "chưa cấu hình"
 	}
 	return string(s)
+}
+
+// syncPause: sync pause [--reason TEXT]. The pause is kept in the station's
+// database, so the window's engine honours it too.
+func (c *cli) syncPause(args []string) error {
+	fs := flag.NewFlagSet("sync pause", flag.ContinueOnError)
+	reason := fs.String("reason", "", "")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("sync", "Tham số thừa «%s» (dùng --reason \"…\")", "unexpected argument %q (use --reason \"…\")", pos[0])
+	}
+	if _, err := c.open(); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if err := syncing.SetPause(ctx, c.store, syncing.Pause{By: currentUser(), Reason: *reason}); err != nil {
+		return err
+	}
+	p, err := syncing.LoadPause(ctx, c.store)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.out, "Đã tạm dừng gửi hồ sơ lên hệ thống tỉnh (cả cửa sổ ứng dụng trên máy này, trong vài giây).")
+	fmt.Fprintln(c.out, p.Text())
+	return nil
+}
+
+// syncResume: sync resume. A running window sends the backlog within a few
+// seconds; `motcua sync` sends it now.
+func (c *cli) syncResume(args []string) error {
+	pos, err := parseFlags(flag.NewFlagSet("sync resume", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr("sync", "Tham số thừa «%s»", "unexpected argument %q", pos[0])
+	}
+	if _, err := c.open(); err != nil {
+		return err
+	}
+	p, err := syncing.ClearPause(context.Background(), c.store, currentUser())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "Đã tiếp tục gửi lên hệ thống tỉnh (tạm dừng từ %s, %s). Cửa sổ ứng dụng gửi hàng đợi trong vài giây; gửi ngay: motcua sync\n",
+		motcua.FormatTime(p.Since), p.By)
+	if p.Drill {
+		fmt.Fprintln(c.out, "Lưu ý: đây là mô phỏng mất kết nối của một cuộc diễn tập; diễn tập vẫn chạy cho tới «motcua drill finish SỐ».")
+	}
+	return nil
+}
+
+// printPause says, before a queue listing, that delivery is paused.
+func (c *cli) printPause() error {
+	p, err := syncing.LoadPause(context.Background(), c.store)
+	if err != nil || p == nil {
+		return err
+	}
+	fmt.Fprintln(c.out, p.Text())
+	return nil
 }
 
 // syncWatch runs the engine until SIGINT/SIGTERM, printing status changes
@@ -457,6 +532,9 @@ func (c *cli) outboxCmd(args []string) error {
 			vs = append(vs, itemView{it.ID, it.DossierCode, it.Kind, it.State, it.Attempts, it.LastError, motcua.FormatTime(it.CreatedAt)})
 		}
 		return c.printJSON(vs)
+	}
+	if err := c.printPause(); err != nil {
+		return err
 	}
 	tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTRẠNG THÁI\tHỒ SƠ\tLẦN GỬI\tLÚC TẠO\tGHI CHÚ")
