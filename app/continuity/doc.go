@@ -68,9 +68,10 @@
 //	cs.TickStep(ctx, d.IncidentID, stepID, officer, true)
 //	d, err = cs.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: officer, Outage: outage, Province: check})
 //	cs.DrillReportPDF(ctx, w, d.ID)
-//	// Outage and ProvinceCheck are ports the sync engine should implement
-//	// (pause delivery + report offline; TraCuuHoSo per code). Without them a
-//	// drill is a tabletop exercise that checks the local queue only.
+//	// outage, check := runner.DrillOutage(), runner.ProvinceCheck() (app/syncing):
+//	// a pause kept in the database, so every engine on the file honours it;
+//	// the status says offline with Simulated set, which the Watcher ignores.
+//	// Without them a drill is a tabletop exercise that checks the local queue only.
 //
 // Paper fallback:
 //
