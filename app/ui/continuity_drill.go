@@ -129,7 +129,7 @@ func parseLocal(text string) (time.Time, bool) {
 
 func (s *ContDrills) reload() {
 	if s.At.Text == "" {
-		s.At.SetText(s.c.now().Add(24 * time.Hour).Format("02/01/2006") + " 14:00")
+		s.At.SetText(s.c.now().Add(24*time.Hour).Format("02/01/2006") + " 14:00")
 	}
 	list, err := s.c.cs.Drills(bgctx(), 100)
 	if err != nil {

@@ -69,10 +69,10 @@ type Frame struct {
 	env
 	user *accounts.User
 
-	Intake   *Intake
-	Dossiers *Dossiers
-	Return   *Return
-	Sync     *SyncScreen
+	Intake     *Intake
+	Dossiers   *Dossiers
+	Return     *Return
+	Sync       *SyncScreen
 	Settings   *Settings
 	Continuity *Continuity
 	Status     *StatusBar
