@@ -37,7 +37,7 @@ func leaderOnly(u *accounts.User, what string) fyne.CanvasObject {
 	if canLead(u) {
 		return container.NewVBox()
 	}
-	return note(tr(what))
+	return note(what)
 }
 
 // Continuity is the F7 screen: the continuity plan at the counter — the

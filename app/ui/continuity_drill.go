@@ -98,7 +98,7 @@ func newContDrills(c *Continuity) *ContDrills {
 		}
 	}
 	form := container.NewVBox(heading(tr("Lên lịch diễn tập")),
-		leaderOnly(u, "Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước."),
+		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.")),
 		container.NewGridWithColumns(2, field(tr("Tình huống"), s.Scenario, newFieldErr()), field(tr("Thời điểm"), s.At, s.AtErr)),
 		s.Simulate, s.FormMsg, container.NewHBox(s.Schedule, s.StartNew),
 		widget.NewSeparator(), bold(tr("Các lần diễn tập (mới nhất trước)")))

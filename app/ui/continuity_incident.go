@@ -61,8 +61,6 @@ type ContIncidents struct {
 	content  fyne.CanvasObject
 }
 
-var severityLabels = []string{"1 · Thấp", "2 · Trung bình", "3 · Cao", "4 · Nghiêm trọng"}
-
 func newContIncidents(c *Continuity) *ContIncidents {
 	s := &ContIncidents{c: c, ErrField: map[string]fieldErr{}}
 	k, u := c.keys, c.user()
@@ -71,11 +69,7 @@ func newContIncidents(c *Continuity) *ContIncidents {
 	}
 	s.Scenario = widget.NewSelect(scenarioLabels(), nil)
 	s.Scenario.SetSelectedIndex(0)
-	var sev []string
-	for _, l := range severityLabels {
-		sev = append(sev, tr(l))
-	}
-	s.Severity = widget.NewSelect(append([]string{tr("Theo kịch bản")}, sev...), nil)
+	s.Severity = widget.NewSelect([]string{tr("Theo kịch bản"), tr("1 · Thấp"), tr("2 · Trung bình"), tr("3 · Cao"), tr("4 · Nghiêm trọng")}, nil)
 	s.Severity.SetSelectedIndex(0)
 	s.Note = newVNEntry(k, c.typing)
 	s.Note.SetPlaceHolder(tr("Đã xảy ra gì, từ lúc nào (không bắt buộc)"))
@@ -142,7 +136,7 @@ func newContIncidents(c *Continuity) *ContIncidents {
 		widget.NewSeparator(), bold(tr("Sổ theo dõi sự cố (mới nhất trước; đỏ: đang mở)")))
 	left := container.NewBorder(declare, nil, nil, nil, s.List)
 
-	closeBox := container.NewVBox(bold(tr("Đóng sự cố")), leaderOnly(u, "Chỉ lãnh đạo hoặc quản trị được đóng sự cố: báo cáo đối chiếu gửi cấp trên mang tên người đóng."),
+	closeBox := container.NewVBox(bold(tr("Đóng sự cố")), leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được đóng sự cố: báo cáo đối chiếu gửi cấp trên mang tên người đóng.")),
 		container.NewBorder(nil, nil, nil, s.Close, s.Summary), s.ErrField["summary"])
 	s.detail = container.NewVBox(
 		s.Title, s.Info, s.Msg, s.Done,

@@ -136,7 +136,7 @@ func newContPaper(c *Continuity) *ContPaper {
 	e := s.Errs
 	left := container.NewBorder(container.NewVBox(heading(tr("Tập biên nhận giấy dự phòng")),
 		note(tr("Giữ trước các số cao nhất của máy này và in thành biên nhận trắng (2 liên mỗi tờ) để dùng khi máy tính hỏng hoặc mất điện.")),
-		leaderOnly(u, "Chỉ lãnh đạo hoặc quản trị được giữ số và in tập biên nhận mới."),
+		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được giữ số và in tập biên nhận mới.")),
 		container.NewBorder(nil, nil, bold(tr("Số biên nhận")), s.Reserve, s.Count), e["count"],
 		s.BlockMsg, s.BlockOK, widget.NewSeparator(),
 		container.NewBorder(nil, nil, bold(tr("Các tập đã in")), s.Reprint)), nil, nil, nil, s.Blocks)
