@@ -56,9 +56,12 @@ type ContIncidents struct {
 	Done     *widget.Label
 
 	contacts []continuity.Contact
-	detail   *fyne.Container
-	empty    *widget.Label
-	content  fyne.CanvasObject
+	// The detail's sections: an open incident puts the work first, a
+	// closed one its reconciliation and reports.
+	head, work, recon, log *fyne.Container
+	detail                 *fyne.Container
+	empty                  *widget.Label
+	content                fyne.CanvasObject
 }
 
 func newContIncidents(c *Continuity) *ContIncidents {
@@ -138,17 +141,18 @@ func newContIncidents(c *Continuity) *ContIncidents {
 
 	closeBox := container.NewVBox(bold(tr("Đóng sự cố")), leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được đóng sự cố: báo cáo đối chiếu gửi cấp trên mang tên người đóng.")),
 		container.NewBorder(nil, nil, nil, s.Close, s.Summary), s.ErrField["summary"])
-	s.detail = container.NewVBox(
-		s.Title, s.Info, s.Msg, s.Done,
+	s.head = container.NewVBox(s.Title, s.Info, s.Msg, s.Done)
+	s.work = container.NewVBox(
 		widget.NewSeparator(), bold(tr("Kịch bản ứng phó: đánh dấu bước đã làm (ghi giờ và người làm)")), s.Steps.content(),
 		widget.NewSeparator(), bold(tr("Liên hệ theo kịch bản")), s.Contacts,
 		container.NewBorder(nil, nil, nil, container.NewHBox(container.New(&fixedWidth{w: 140}, s.Channel), s.Notify), s.Contact), s.ErrField["contact"],
 		widget.NewSeparator(), bold(tr("Ghi việc đã làm")),
 		container.NewBorder(nil, nil, nil, s.LogIt, s.Action), s.ErrField["text"],
-		widget.NewSeparator(), closeBox,
-		widget.NewSeparator(), bold(tr("Đối chiếu hồ sơ tiếp nhận trong thời gian sự cố")), s.Recon,
-		container.NewHBox(s.ReportPDF, s.ReportJSON, s.ReconPDF),
-		widget.NewSeparator(), bold(tr("Nhật ký sự cố")), s.Timeline)
+		widget.NewSeparator(), closeBox)
+	s.recon = container.NewVBox(widget.NewSeparator(), bold(tr("Đối chiếu hồ sơ tiếp nhận trong thời gian sự cố")), s.Recon,
+		container.NewHBox(s.ReportPDF, s.ReportJSON, s.ReconPDF))
+	s.log = container.NewVBox(widget.NewSeparator(), bold(tr("Nhật ký sự cố")), s.Timeline)
+	s.detail = container.NewVBox(s.head, s.work, s.recon, s.log)
 	s.detail.Hide()
 	right := container.NewVScroll(container.NewPadded(container.NewVBox(s.empty, s.detail)))
 	s.content = container.New(&columns{weights: []float32{0.36, 0.64}}, container.NewPadded(left), right)
@@ -217,7 +221,13 @@ func (s *ContIncidents) show(inc *continuity.Incident) {
 		return
 	}
 	s.empty.Hide()
+	if inc.Open() {
+		s.detail.Objects = []fyne.CanvasObject{s.head, s.work, s.recon, s.log}
+	} else {
+		s.detail.Objects = []fyne.CanvasObject{s.head, s.recon, s.work, s.log}
+	}
 	s.detail.Show()
+	s.detail.Refresh()
 	now := s.c.now()
 	s.Title.SetText("#" + itoa(int(inc.ID)) + " · " + inc.Title)
 	state := tr("Đang mở") + " · " + tr("đã") + " " + continuity.FormatDuration(inc.Duration(now))
