@@ -99,7 +99,7 @@ func newContDrills(c *Continuity) *ContDrills {
 	}
 	form := container.NewVBox(heading(tr("Lên lịch diễn tập")),
 		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.")),
-		container.NewGridWithColumns(2, field(tr("Tình huống"), s.Scenario, newFieldErr()), field(tr("Thời điểm"), s.At, s.AtErr)),
+		container.New(&columns{weights: []float32{0.5, 0.5}}, s.Scenario, container.NewBorder(nil, nil, bold(tr("Thời điểm")), nil, s.At)), s.AtErr,
 		s.Simulate, s.FormMsg, container.NewHBox(s.Schedule, s.StartNew),
 		widget.NewSeparator(), bold(tr("Các lần diễn tập (mới nhất trước)")))
 	left := container.NewBorder(form, nil, nil, nil, s.List)

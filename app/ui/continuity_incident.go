@@ -72,7 +72,7 @@ func newContIncidents(c *Continuity) *ContIncidents {
 	}
 	s.Scenario = widget.NewSelect(scenarioLabels(), nil)
 	s.Scenario.SetSelectedIndex(0)
-	s.Severity = widget.NewSelect([]string{tr("Theo kịch bản"), tr("1 · Thấp"), tr("2 · Trung bình"), tr("3 · Cao"), tr("4 · Nghiêm trọng")}, nil)
+	s.Severity = widget.NewSelect([]string{tr("Mức độ theo kịch bản"), tr("1 · Thấp"), tr("2 · Trung bình"), tr("3 · Cao"), tr("4 · Nghiêm trọng")}, nil)
 	s.Severity.SetSelectedIndex(0)
 	s.Note = newVNEntry(k, c.typing)
 	s.Note.SetPlaceHolder(tr("Đã xảy ra gì, từ lúc nào (không bắt buộc)"))
@@ -134,8 +134,8 @@ func newContIncidents(c *Continuity) *ContIncidents {
 	s.empty = note(tr("Chọn một sự cố trong danh sách bên trái, hoặc khai báo sự cố mới."))
 
 	declare := container.NewVBox(heading(tr("Khai báo sự cố mới")),
-		container.NewGridWithColumns(2, field(tr("Tình huống"), s.Scenario, newFieldErr()), field(tr("Mức độ"), s.Severity, newFieldErr())),
-		field(tr("Ghi chú"), s.Note, s.OpenMsg), container.NewHBox(s.Open),
+		container.New(&columns{weights: []float32{0.62, 0.38}}, s.Scenario, s.Severity),
+		container.NewBorder(nil, nil, nil, s.Open, s.Note), s.OpenMsg,
 		widget.NewSeparator(), bold(tr("Sổ theo dõi sự cố (mới nhất trước; đỏ: đang mở)")))
 	left := container.NewBorder(declare, nil, nil, nil, s.List)
 

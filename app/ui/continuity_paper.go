@@ -143,14 +143,17 @@ func newContPaper(c *Continuity) *ContPaper {
 
 	procBox := container.NewBorder(container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"]),
 		s.ProcInfo, nil, nil, s.ProcList)
+	// Two rows of fields, so that the procedure list keeps its room on a
+	// 768-pixel screen; each error sits right under its row.
 	formTop := container.NewVBox(heading(tr("Nhập biên nhận giấy vào máy")),
-		field(tr("Mã hồ sơ ghi trên biên nhận *"), s.Code, e["code"]),
-		container.NewGridWithColumns(2, field(tr("Ngày tiếp nhận *"), s.Date, newFieldErr()), field(tr("Giờ tiếp nhận *"), s.Time, newFieldErr())), e["at"])
+		container.New(&columns{weights: []float32{0.52, 0.26, 0.22}},
+			field(tr("Mã hồ sơ ghi trên biên nhận *"), s.Code, e["code"]),
+			field(tr("Ngày tiếp nhận *"), s.Date, newFieldErr()), field(tr("Giờ tiếp nhận *"), s.Time, e["at"])))
 	formBottom := container.NewVBox(
-		container.NewGridWithColumns(2, field(tr("Họ và tên người nộp *"), s.Name, e["name"]), field(tr("Số định danh / CCCD *"), s.IDNumber, e["id_number"])),
-		e["dob"],
-		field(tr("Cán bộ tiếp nhận"), s.Officer, newFieldErr()),
-		s.General, container.NewHBox(s.Enter, s.Show), s.Result)
+		container.New(&columns{weights: []float32{0.36, 0.28, 0.36}},
+			field(tr("Họ và tên người nộp *"), s.Name, e["name"]), field(tr("Số định danh / CCCD *"), s.IDNumber, e["id_number"]),
+			field(tr("Cán bộ tiếp nhận"), s.Officer, newFieldErr())),
+		e["dob"], s.General, container.NewHBox(s.Enter, s.Show), s.Result)
 	right := container.NewBorder(formTop, formBottom, nil, nil, procBox)
 	s.content = container.New(&columns{weights: []float32{0.40, 0.60}}, container.NewPadded(left), container.NewPadded(right))
 	return s

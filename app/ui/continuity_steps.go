@@ -55,8 +55,9 @@ func (l *StepList) show(inc *continuity.Incident) {
 		ch := widget.NewCheck(itoa(i+1)+". "+st.Title, nil)
 		info := widget.NewLabel(rs.RoleName(st.Role) + target)
 		info.TextStyle.Italic = true
-		info.Wrapping = fyne.TextWrapWord
+		info.Truncation = fyne.TextTruncateEllipsis
 		dl := widget.NewLabel("")
+		dl.Truncation = fyne.TextTruncateEllipsis
 		dl.Importance = widget.SuccessImportance
 		if d, ok := done[st.ID]; ok {
 			ch.SetChecked(true)
@@ -70,7 +71,8 @@ func (l *StepList) show(inc *continuity.Incident) {
 			ch.Disable()
 		}
 		l.Checks, l.Done, l.steps = append(l.Checks, ch), append(l.Done, dl), append(l.steps, st)
-		l.box.Add(container.NewVBox(ch, container.NewPadded(container.NewVBox(info, dl))))
+		// Two lines a step: the tick, then who does it and when it was done.
+		l.box.Add(container.NewVBox(ch, container.New(&columns{weights: []float32{0.58, 0.42}}, info, dl)))
 	}
 	l.painting = false
 	l.box.Refresh()
