@@ -403,7 +403,7 @@ var english = map[string]string{
 	"Báo cáo diễn tập PDF":                   "Drill report PDF",
 	"Nhận xét khi kết thúc (không bắt buộc)": "Remarks at the end (optional)",
 	"Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.": "Only a leader or an administrator schedules, starts and finishes drills; officers tick the steps.",
-	"Thời điểm":  "When",
+	"Thời điểm": "When",
 	"Các lần diễn tập (mới nhất trước)": "Drills (newest first)",
 	"Kịch bản: đánh dấu bước đã làm":    "Runbook: tick the steps done",
 	"Nhận xét": "Remarks",
