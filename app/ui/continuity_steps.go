@@ -48,12 +48,13 @@ func (l *StepList) show(inc *continuity.Incident) {
 	done := inc.Steps()
 	l.painting = true
 	for i, st := range rb.Steps {
-		target := ""
+		// The target first: a long role name is what gets cut.
+		who := rs.RoleName(st.Role)
 		if st.TargetMinutes > 0 {
-			target = " · " + tr("trong") + " " + itoa(st.TargetMinutes) + " " + tr("phút")
+			who = tr("trong") + " " + itoa(st.TargetMinutes) + " " + tr("phút") + " · " + who
 		}
 		ch := widget.NewCheck(itoa(i+1)+". "+st.Title, nil)
-		info := widget.NewLabel(rs.RoleName(st.Role) + target)
+		info := widget.NewLabel(who)
 		info.TextStyle.Italic = true
 		info.Truncation = fyne.TextTruncateEllipsis
 		dl := widget.NewLabel("")
