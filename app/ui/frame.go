@@ -13,6 +13,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/continuity"
 )
 
 // Screen names the frame's screens.
@@ -24,6 +25,7 @@ const (
 	ScreenReturn
 	ScreenSync
 	ScreenSettings
+	ScreenContinuity
 )
 
 // screen is what the frame needs of each screen.
@@ -67,12 +69,15 @@ type Frame struct {
 	env
 	user *accounts.User
 
-	Intake   *Intake
-	Dossiers *Dossiers
-	Return   *Return
-	Sync     *SyncScreen
-	Settings *Settings
-	Status   *StatusBar
+	Intake     *Intake
+	Dossiers   *Dossiers
+	Return     *Return
+	Sync       *SyncScreen
+	Settings   *Settings
+	Continuity *Continuity
+	Status     *StatusBar
+	// Banner is the strip at the top while an incident is open.
+	Banner *IncidentBanner
 
 	current Screen
 	nav     []*Button
@@ -80,6 +85,7 @@ type Frame struct {
 	content fyne.CanvasObject
 	stop    chan struct{}
 	unsub   func()
+	unsubCS func()
 }
 
 func newFrame(m *Main) *Frame {
@@ -92,6 +98,8 @@ func newFrame(m *Main) *Frame {
 	f.Return = newReturn(e)
 	f.Sync = newSyncScreen(e)
 	f.Settings = newSettings(e)
+	f.Continuity = newContinuity(e)
+	f.Banner = newIncidentBanner(m.opt.Continuity)
 
 	items := []struct {
 		s     Screen
@@ -103,6 +111,7 @@ func newFrame(m *Main) *Frame {
 		{ScreenReturn, tr("F4 Trả kết quả"), fyne.KeyF4},
 		{ScreenSync, tr("F5 Đồng bộ"), fyne.KeyF5},
 		{ScreenSettings, tr("F6 Cài đặt"), fyne.KeyF6},
+		{ScreenContinuity, tr("F7 Liên tục"), fyne.KeyF7},
 	}
 	navBox := container.NewHBox()
 	for _, it := range items {
@@ -121,7 +130,7 @@ func newFrame(m *Main) *Frame {
 	who := widget.NewLabelWithStyle(f.user.FullName+" · "+roleName(f.user.Role), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, navBox, container.NewHBox(who, lock, out))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	top := container.NewVBox(container.NewStack(bg, container.NewPadded(bar)), widget.NewSeparator())
+	top := container.NewVBox(container.NewStack(bg, container.NewPadded(bar)), f.Banner.Content(), widget.NewSeparator())
 
 	f.center = container.NewStack()
 	f.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), f.Status.Content()), nil, nil, f.center)
@@ -132,6 +141,12 @@ func newFrame(m *Main) *Frame {
 				f.Status.setSync(st)
 				f.Sync.setStatus(st)
 			})
+		})
+	}
+	if cs := m.opt.Continuity; cs != nil {
+		// Events come on the goroutine that caused them: hop to the UI.
+		f.unsubCS = cs.Subscribe(func(ev continuity.Event) {
+			fyne.Do(func() { f.continuityEvent(ev) })
 		})
 	}
 	go func() {
@@ -147,7 +162,21 @@ func newFrame(m *Main) *Frame {
 		}
 	}()
 	f.Status.Refresh()
+	f.Banner.Refresh()
 	return f
+}
+
+// continuityEvent follows the continuity plan: the banner, the status bar
+// and the F7 screen when it is on show.
+func (f *Frame) continuityEvent(ev continuity.Event) {
+	select {
+	case <-f.stop:
+		return // signed out meanwhile
+	default:
+	}
+	f.Banner.Refresh()
+	f.Status.Refresh()
+	f.Continuity.changed(ev)
 }
 
 func roleName(r accounts.Role) string {
@@ -173,6 +202,8 @@ func (f *Frame) screen(s Screen) screen {
 		return f.Sync
 	case ScreenSettings:
 		return f.Settings
+	case ScreenContinuity:
+		return f.Continuity
 	}
 	return f.Intake
 }
@@ -242,10 +273,15 @@ func (f *Frame) close() {
 		f.unsub()
 		f.unsub = nil
 	}
+	if f.unsubCS != nil {
+		f.unsubCS()
+		f.unsubCS = nil
+	}
 }
 
 // changed is called after any write: the status bar and the list follow.
 func (f *Frame) changed() {
 	f.Status.Refresh()
+	f.Banner.Refresh()
 	f.Dossiers.invalidate()
 }

@@ -4,9 +4,9 @@
 // fyne.Do. It never imports storage/ or sync/.
 //
 // The window is keyboard-first: F2 intake, F3 dossiers, F4 return, F5 sync,
-// F6 settings, Ctrl+L lock; every text field passes these keys on (see
-// Keys), and the scan field of intake and return is where the focus comes
-// back after each action, ready for the USB scanner.
+// F6 settings, F7 continuity plan, Ctrl+L lock; every text field passes
+// these keys on (see Keys), and the scan field of intake and return is
+// where the focus comes back after each action, ready for the USB scanner.
 package ui
 
 import (
@@ -18,6 +18,7 @@ import (
 
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/continuity"
 	"motcua/app/forms"
 )
 
@@ -38,6 +39,17 @@ type Options struct {
 	// Incident returns a one-line summary of the incident in progress (the
 	// continuity plan), or "" when there is none; nil: not available.
 	Incident func() string
+	// Continuity is the continuity plan (incident register, runbooks,
+	// drills, paper fallback); nil: the F7 screen says it is not available.
+	Continuity *continuity.Service
+	// Backups runs "back up now" and lists the backups; nil: not available.
+	Backups *continuity.BackupService
+	// Outage lets a drill simulate the loss of the province (the sync
+	// engine implements it); nil: drills cannot simulate an outage.
+	Outage continuity.Outage
+	// ProvinceCheck confirms at the province that a drill's dossiers
+	// arrived; nil: a drill checks the local queue only.
+	ProvinceCheck continuity.ProvinceCheck
 }
 
 // Main is the counter window: first-run set-up, sign-in, then the frame
@@ -82,6 +94,9 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	}
 	if opt.IdleLock == 0 {
 		opt.IdleLock = 10 * time.Minute
+	}
+	if opt.Incident == nil && opt.Continuity != nil {
+		opt.Incident = openIncidentLine(opt.Continuity)
 	}
 	m := &Main{win: win, svc: svc, acc: opt.Accounts, opt: opt, typing: &Typing{}}
 	m.keys = newKeys(m.touch)

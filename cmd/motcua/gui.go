@@ -30,11 +30,14 @@ func (c *cli) gui(args []string) error {
 	}
 	stopSync := c.startSync(svc)
 	defer stopSync()
-	stopContinuity, cs := c.startContinuity(svc)
+	stopContinuity, cs, bs := c.startContinuity(svc)
 	defer stopContinuity()
 	if cs != nil {
 		opt.Incident = incidentLine(cs)
+		opt.Continuity = cs
 	}
+	opt.Backups = bs
+	// opt.Outage and opt.ProvinceCheck come from the sync runner (syncing.Runner.DrillOutage, ProvinceCheck) once it has them.
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))

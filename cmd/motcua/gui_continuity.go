@@ -43,8 +43,11 @@ func (c *cli) startupCheck() error {
 
 // startContinuity runs the continuity plan beside the window: automatic
 // incidents from the link to the province, and the scheduled, verified
-// backups when a backup destination is configured.
-func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Service) {
+// backups when a backup destination is configured. bs is the backup
+// service the window's "back up now" uses: made whenever the data folder's
+// backup key opens (its screen says when no destination is chosen), its
+// daily schedule started only with a destination.
+func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Service, bs *continuity.BackupService) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stops []func()
 	done := func() {
@@ -56,7 +59,7 @@ func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Ser
 	cs, err := continuity.New(ctx, svc, c.store)
 	if err != nil {
 		fmt.Fprintln(c.errOut, "kế hoạch ứng phó sự cố không chạy:", motcua.ErrorMessage(err))
-		return done, nil
+		return done, nil, nil
 	}
 	if svc.Sync != nil {
 		w := cs.NewWatcher(continuity.WatchConfig{Threshold: 10 * time.Minute})
@@ -65,12 +68,16 @@ func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Ser
 		w.Start(ctx)
 		stops = append(stops, func() { w.Stop(); detach() })
 	}
-	if b, err := c.backupper(nil); err == nil && b.Config.Dest != "" {
-		bs := &continuity.BackupService{Svc: cs, Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: c.dataDir()}
-		bs.Start(ctx)
-		stops = append(stops, bs.Stop)
+	if b, err := c.backupper(nil); err == nil {
+		bs = &continuity.BackupService{Svc: cs, Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: c.dataDir()}
+		if b.Config.Dest != "" {
+			bs.Start(ctx)
+			stops = append(stops, bs.Stop)
+		}
+	} else {
+		fmt.Fprintln(c.errOut, "sao lưu không dùng được từ cửa sổ:", motcua.ErrorMessage(err))
 	}
-	return done, cs
+	return done, cs, bs
 }
 
 // incidentLine is the status bar's notice of the incident in progress.

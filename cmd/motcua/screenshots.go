@@ -25,7 +25,9 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/continuity"
 	"motcua/app/ui"
+	"motcua/storage"
 )
 
 // screenshots runs the real window on sample data and saves a picture of
@@ -69,6 +71,26 @@ func (c *cli) screenshots(args []string) error {
 		return err
 	}
 	opt.Accounts.Clock = clk
+	// The continuity plan as the window wires it, with backups to a
+	// temporary folder standing for the USB drive.
+	cs, err := continuity.New(context.Background(), svc, c.store)
+	if err != nil {
+		return err
+	}
+	opt.Continuity, opt.Incident = cs, incidentLine(cs)
+	usb, err := os.MkdirTemp("", "motcua-tour-usb-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(usb)
+	if err := storage.SaveBackupConfig(c.dataDir(), continuity.BackupConfig{Dest: usb, Hour: -1}); err != nil {
+		return err
+	}
+	bk, err := c.backupper(nil)
+	if err != nil {
+		return err
+	}
+	opt.Backups = &continuity.BackupService{Svc: cs, Engine: bk, Config: bk.Config, Disk: storage.DiskUsage, DataDir: c.dataDir(), Clock: clk}
 	opt.Open = func(string) error { return nil }
 	opt.Print = func(string) error { return nil }
 	opt.IdleLock = -1
@@ -417,6 +439,97 @@ func (t *tour) run() error {
 		m.Frame.Go(ui.ScreenIntake)
 	})
 	step("27-dossiers-english", func() { key(w, fyne.KeyF3) })
+	steps = append(steps, t.continuity())
+	return errors.Join(steps...)
+}
+
+// continuity is the F7 screen, signed in as the administrator (whose
+// window is in Vietnamese): an incident with ticked steps and the banner
+// over another screen, the incident closed with its reconciliation, a
+// drill, the paper fallback with an error at the code, a backup.
+func (t *tour) continuity() error {
+	w, m := t.w, t.m
+	var steps []error
+	step := func(name string, fn func()) {
+		if fn != nil {
+			t.do(fn)
+		}
+		steps = append(steps, t.shot(name))
+	}
+	t.do(func() {
+		m.SignOut()
+		m.SignIn.Username.SetText("admin")
+		typeInto(m.SignIn.Password, "quantri-2026")
+		enterKey(m.SignIn.Password)
+	})
+	if m.Frame == nil {
+		return errors.New("tour: the administrator could not sign in again")
+	}
+	f := m.Frame
+	c := f.Continuity
+	if c.Tabs == nil {
+		return errors.New("tour: the continuity screen is not available")
+	}
+	inc := c.Incidents
+	step("28-continuity-incident", func() {
+		key(w, fyne.KeyF7)
+		inc.Scenario.SetSelectedIndex(2)
+		inc.Severity.SetSelectedIndex(3)
+		typeInto(inc.Note, "Mất điện toàn thôn 2 và trụ sở xã từ 9 giờ")
+		inc.Open.OnTapped()
+		inc.Steps.Checks[0].SetChecked(true)
+		inc.Steps.Checks[1].SetChecked(true)
+		inc.Contact.SetSelectedIndex(0)
+		inc.Notify.OnTapped()
+		typeInto(inc.Action, "Chuyển sang biên nhận giấy, tập số 1")
+		inc.LogIt.OnTapped()
+	})
+	step("29-continuity-banner", func() { key(w, fyne.KeyF2) })
+	step("30-continuity-closed", func() {
+		key(w, fyne.KeyF7)
+		typeInto(inc.Summary, "Có điện lại lúc 09:40; 2 biên nhận giấy đã nhập lại")
+		inc.Close.OnTapped()
+	})
+	dr := c.Drills
+	step("31-continuity-drill", func() {
+		ctrlKey(w, fyne.Key2)
+		dr.Scenario.SetSelectedIndex(1)
+		dr.Schedule.OnTapped()
+		dr.Scenario.SetSelectedIndex(0)
+		dr.StartNew.OnTapped()
+		for i, ch := range dr.Steps.Checks {
+			if i < 3 {
+				ch.SetChecked(true)
+			}
+		}
+	})
+	t.do(func() { dr.Finish.OnTapped() })
+	dr.Wait()
+	p := c.Paper
+	step("32-continuity-paper", func() {
+		ctrlKey(w, fyne.Key3)
+		p.Reserve.OnTapped()
+		day := t.clk.Now()
+		p.Code.SetText("000.00.06.H56-" + day.Format("060102") + "-9998")
+		p.Date.SetText(day.Format("02/01/2006"))
+		p.Time.SetText("08:05")
+		typeInto(p.ProcQuery, "khai sinh")
+		enterKey(p.ProcQuery)
+		typeInto(p.Name, "Phạm Thị Thu Hà")
+		typeInto(p.IDNumber, "038190004567")
+		p.Enter.OnTapped()
+	})
+	b := c.Backup
+	t.do(func() {
+		ctrlKey(w, fyne.Key4)
+		b.RunNow.OnTapped()
+	})
+	b.Wait()
+	step("33-continuity-backup", func() {
+		if b.List.Length() > 0 {
+			b.List.Select(0)
+		}
+	})
 	return errors.Join(steps...)
 }
 

@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"motcua/app/continuity"
+)
+
+// ContBackup is "back up now", the backups at the destination with their
+// verification, the free space of the disks, and how to restore. Restoring
+// replaces the database file, which the window holds open: it is done with
+// the window closed (motcua restore ID), so the screen gives the exact
+// guidance instead of doing it live.
+type ContBackup struct {
+	c  *Continuity
+	bs *continuity.BackupService
+
+	Dest     *widget.Label
+	RunNow   *Button
+	Progress *widget.ProgressBarInfinite
+	Msg      fieldErr
+	Done     *widget.Label
+	Disks    *widget.Label
+	List     *widget.List
+	backups  []continuity.BackupInfo
+	Restore  *widget.Label
+
+	busy    sync.WaitGroup
+	running bool
+	content fyne.CanvasObject
+}
+
+func newContBackup(c *Continuity) *ContBackup {
+	s := &ContBackup{c: c, bs: c.main.opt.Backups, Msg: newFieldErr(), Done: doneLabel()}
+	s.Dest = wrapLabel("")
+	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+S)"), s.runNow)
+	s.RunNow.Importance = widget.HighImportance
+	s.Progress = widget.NewProgressBarInfinite()
+	s.Progress.Stop()
+	s.Progress.Hide()
+	s.Disks = wrapLabel("")
+	s.List = widget.NewList(func() int { return len(s.backups) }, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}, func(i widget.ListItemID, o fyne.CanvasObject) {
+		b := s.backups[i]
+		l := o.(*widget.Label)
+		l.Importance = widget.MediumImportance
+		if !b.Verified.IsZero() && !b.VerifyOK {
+			l.Importance = widget.DangerImportance
+		}
+		l.SetText(backupLine(b))
+	})
+	s.List.OnSelected = func(i widget.ListItemID) {
+		if i < len(s.backups) {
+			s.Restore.SetText(restoreGuide(s.backups[i].ID))
+		}
+	}
+	s.Restore = wrapLabel(restoreGuide(""))
+	if s.bs == nil {
+		s.RunNow.Disable()
+	}
+	top := container.NewVBox(heading(tr("Sao lưu dữ liệu")), s.Dest,
+		container.NewHBox(s.RunNow), s.Progress, s.Msg, s.Done,
+		widget.NewSeparator(), bold(tr("Dung lượng ổ đĩa")), s.Disks,
+		widget.NewSeparator(), bold(tr("Các bản sao lưu (mới nhất trước)")))
+	left := container.NewBorder(top, nil, nil, nil, s.List)
+	right := container.NewVScroll(container.NewVBox(heading(tr("Khôi phục từ bản sao lưu")), s.Restore))
+	s.content = container.New(&columns{weights: []float32{0.58, 0.42}}, container.NewPadded(left), container.NewPadded(right))
+	return s
+}
+
+func backupLine(b continuity.BackupInfo) string {
+	v := tr("chưa kiểm tra")
+	switch {
+	case !b.Verified.IsZero() && b.VerifyOK:
+		v = tr("đã kiểm tra, đạt") + " " + fmtTime(b.Verified)
+	case !b.Verified.IsZero():
+		v = tr("KIỂM TRA KHÔNG ĐẠT") + ": " + b.VerifyNote
+	}
+	return b.ID + " · " + fmtTime(b.Created) + " · " + itoa(b.Dossiers) + " " + tr("hồ sơ") + " · " + itoa(b.Files) + " " + tr("tệp") +
+		" · " + continuity.HumanBytes(uint64(max(b.DBStored, 0))) + " · " + v
+}
+
+// restoreGuide is what restoring a backup takes, step by step.
+func restoreGuide(id string) string {
+	if id == "" {
+		id = "ID"
+	}
+	return strings.Join([]string{
+		tr("Khôi phục thay thế toàn bộ cơ sở dữ liệu của máy này, nên không làm được khi phần mềm đang mở. Quản trị hoặc cán bộ CNTT làm như sau:"),
+		"1. " + tr("Đóng cửa sổ Một Cửa trên máy này."),
+		"2. " + tr("Mở cửa sổ lệnh và chạy:") + " motcua restore " + id,
+		"   " + tr("(bản sao lưu của máy khác cần khóa dự phòng: thêm --identity TỆP-KHÓA)"),
+		"3. " + tr("Tệp cơ sở dữ liệu đang dùng không bị xóa: nó được chuyển vào thư mục damaged/ bên cạnh."),
+		"4. " + tr("Lệnh in ra các hồ sơ tiếp nhận sau thời điểm sao lưu (bị mất khỏi máy): hồ sơ đã gửi lên tỉnh thì lấy lại từ tỉnh; hồ sơ chưa gửi thì nhập lại từ liên 2 của giấy tiếp nhận hoặc bản quét."),
+		"5. " + tr("Nếu bị gián đoạn giữa chừng: chạy «motcua restore --resume». Sau đó mở lại phần mềm; kiểm tra bằng «motcua check»."),
+	}, "\n")
+}
+
+func (s *ContBackup) reload() {
+	if s.bs == nil {
+		s.Dest.SetText(tr("Sao lưu chưa sẵn sàng trên máy này. Quản trị chọn nơi sao lưu (ổ thứ hai hoặc USB) bằng lệnh «motcua backup config --dest THƯ-MỤC», rồi mở lại phần mềm."))
+		s.Disks.SetText("—")
+		return
+	}
+	dest := s.bs.Config.Dest
+	if dest == "" {
+		s.Dest.SetText(tr("Chưa chọn nơi sao lưu. Quản trị chạy «motcua backup config --dest THƯ-MỤC» (ổ thứ hai hoặc USB), rồi mở lại phần mềm."))
+		setEnabled(s.RunNow, false)
+	} else {
+		last, lastErr := s.bs.Last()
+		t := tr("Nơi sao lưu:") + " " + dest + " · " + tr("tự động mỗi ngày") + "\n" + tr("Lần sao lưu thành công gần nhất:") + " " + fmtTime(last)
+		if lastErr != nil {
+			t += "\n" + tr("Lần gần nhất lỗi:") + " " + errMsg(lastErr)
+		}
+		s.Dest.SetText(t)
+		setEnabled(s.RunNow, !s.running)
+	}
+	var disks []string
+	for _, d := range s.bs.CheckDisks() {
+		disks = append(disks, d.Text)
+	}
+	if len(disks) == 0 {
+		disks = append(disks, "—")
+	}
+	s.Disks.SetText(strings.Join(disks, "\n"))
+	s.Disks.Importance = widget.MediumImportance
+	for _, d := range s.bs.CheckDisks() {
+		if d.Level > continuity.LevelInfo {
+			s.Disks.Importance = widget.DangerImportance
+		}
+	}
+	s.Disks.Refresh()
+	if dest == "" {
+		s.backups = nil
+		s.List.Refresh()
+		return
+	}
+	list, err := s.bs.Engine.List(bgctx())
+	if err != nil {
+		s.Msg.set(errMsg(err))
+		return
+	}
+	s.backups = list
+	s.List.UnselectAll()
+	s.List.Refresh()
+}
+
+// runNow backs up in the background: the button waits, a bar moves.
+func (s *ContBackup) runNow() {
+	if s.bs == nil || s.running || s.bs.Config.Dest == "" {
+		return
+	}
+	s.Msg.set("")
+	s.Done.Hide()
+	s.running = true
+	s.RunNow.Disable()
+	s.RunNow.SetText(tr("Đang sao lưu…"))
+	s.Progress.Show()
+	s.Progress.Start()
+	by := s.c.actor()
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		info, rep, err := s.bs.RunNow(bgctx(), by)
+		fyne.DoAndWait(func() {
+			s.running = false
+			s.Progress.Stop()
+			s.Progress.Hide()
+			s.RunNow.SetText(tr("Sao lưu ngay (Ctrl+S)"))
+			s.RunNow.Enable()
+			if err != nil {
+				s.Msg.set(errMsg(err))
+			} else {
+				t := tr("Đã sao lưu") + " " + info.ID + ": " + itoa(info.Dossiers) + " " + tr("hồ sơ") + ", " + itoa(info.Files) + " " + tr("tệp đính kèm")
+				if rep != nil && rep.OK {
+					t += " · " + tr("đã khôi phục thử và kiểm tra: đạt")
+				}
+				say(s.Done, t)
+			}
+			s.reload()
+		})
+	}()
+}
+
+// Wait returns when a backup started from the screen is done.
+func (s *ContBackup) Wait() { s.busy.Wait() }

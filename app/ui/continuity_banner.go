@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"motcua"
+	"motcua/app/continuity"
+)
+
+// IncidentBanner is the coloured strip at the top of the frame while an
+// incident is open: which, since when, and where the plan is (F7). Red for
+// a high or critical incident, orange otherwise, blue for a drill.
+type IncidentBanner struct {
+	cs      *continuity.Service
+	bg      *canvas.Rectangle
+	text    *canvas.Text
+	content *fyne.Container
+	// Text is what the strip says ("" while hidden).
+	Text string
+}
+
+func newIncidentBanner(cs *continuity.Service) *IncidentBanner {
+	b := &IncidentBanner{cs: cs, bg: canvas.NewRectangle(colLate), text: canvas.NewText("", color.White)}
+	b.text.TextStyle.Bold = true
+	b.text.TextSize = theme.TextSize() * 1.05
+	// The strip never widens the window: a long line is cut at its edge.
+	b.content = container.New(&stripLayout{}, b.bg, b.text)
+	b.content.Hide()
+	return b
+}
+
+// Content is the strip.
+func (b *IncidentBanner) Content() fyne.CanvasObject { return b.content }
+
+// Visible reports whether the strip shows.
+func (b *IncidentBanner) Visible() bool { return b.content.Visible() }
+
+// Refresh reads the open incidents again.
+func (b *IncidentBanner) Refresh() {
+	if b.cs == nil {
+		return
+	}
+	open, err := b.cs.OpenIncidents(context.Background())
+	if err != nil || len(open) == 0 {
+		b.Text = ""
+		b.content.Hide()
+		return
+	}
+	inc := open[0]
+	col := color.Color(colToday)
+	switch {
+	case inc.Source == continuity.SourceDrill:
+		col = colInfo
+	case inc.Severity >= continuity.SeverityHigh:
+		col = colLate
+	}
+	label := tr("SỰ CỐ ĐANG MỞ")
+	if inc.Source == continuity.SourceDrill {
+		label = tr("ĐANG DIỄN TẬP")
+	}
+	t := fmt.Sprintf("%s #%d: %s · %s %s", label, inc.ID, inc.Title, tr("từ"), inc.StartedAt.In(motcua.Location).Format("15:04 02/01"))
+	if len(open) > 1 {
+		t += fmt.Sprintf(" (+%d %s)", len(open)-1, tr("sự cố khác"))
+	}
+	t += " · " + tr("F7 để xem kế hoạch")
+	b.Text = t
+	b.text.Text = t
+	b.text.TextSize = theme.TextSize() * 1.05
+	b.bg.FillColor = col
+	b.content.Show()
+	b.bg.Refresh()
+	b.text.Refresh()
+	b.content.Refresh()
+}
+
+// stripLayout fills the background and centres the text vertically; its
+// minimum width is nothing, so a long message never pushes the window wider.
+type stripLayout struct{}
+
+func (stripLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(0, objs[1].MinSize().Height+10)
+}
+
+func (stripLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+	m := objs[1].MinSize()
+	objs[1].Move(fyne.NewPos(theme.Padding()*2, (size.Height-m.Height)/2))
+	objs[1].Resize(fyne.NewSize(size.Width-theme.Padding()*4, m.Height))
+}
+
+// openIncidentLine is the status bar's notice of the incident in progress,
+// read from the continuity service.
+func openIncidentLine(cs *continuity.Service) func() string {
+	return func() string {
+		open, err := cs.OpenIncidents(context.Background())
+		if err != nil || len(open) == 0 {
+			return ""
+		}
+		line := tr("Sự cố:") + " " + open[0].Scenario.Name() + " " + tr("từ") + " " + open[0].StartedAt.In(motcua.Location).Format("15:04 02/01")
+		if len(open) > 1 {
+			line += fmt.Sprintf(" (+%d)", len(open)-1)
+		}
+		return line
+	}
+}
