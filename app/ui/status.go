@@ -84,6 +84,12 @@ func connText(st *app.SyncStatus, pending int, now time.Time) (string, color.Col
 	if st == nil {
 		return tr("Ngoại tuyến (chưa cấu hình máy chủ tỉnh)") + waiting, colNeutral
 	}
+	if st.Simulated {
+		return tr("Diễn tập: mô phỏng mất kết nối tỉnh") + since(st, now) + waiting, colToday
+	}
+	if st.Paused {
+		return tr("Đã tạm dừng gửi lên tỉnh") + since(st, now) + waiting, colToday
+	}
 	switch st.State {
 	case app.ConnOnline:
 		if pending == 0 {

@@ -11,6 +11,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/syncing"
 	"motcua/app/ui"
 )
 
@@ -37,7 +38,13 @@ func (c *cli) gui(args []string) error {
 		opt.Continuity = cs
 	}
 	opt.Backups = bs
-	// opt.Outage and opt.ProvinceCheck come from the sync runner (syncing.Runner.DrillOutage, ProvinceCheck) once it has them.
+	// A drill's simulated outage pauses the real engine; with no province
+	// configured there is nothing to pause and drills run as tabletop
+	// exercises (the continuity screen says so).
+	if r, ok := svc.Sync.(*syncing.Runner); ok && r.Configured() {
+		opt.Outage = r.DrillOutage()
+		opt.ProvinceCheck = r.ProvinceCheck()
+	}
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))
