@@ -65,8 +65,14 @@ func (s *Store) ReservePaper(ctx context.Context, agency string, st motcua.Stati
 				b.Seqs = append(b.Seqs, seq)
 			}
 		}
+		// The block is dated by the service's clock (the audit entry's
+		// time) when it gives one: back-entry compares receipt times with it.
+		created := w.now
+		if !a.At.IsZero() {
+			created = a.At
+		}
 		res, err := w.tx.ExecContext(ctx, `INSERT INTO paper_blocks (agency, station_k, station_n, count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
-			agency, st.K, st.N, len(b.Seqs), ms(w.now), b.CreatedBy)
+			agency, st.K, st.N, len(b.Seqs), ms(created), b.CreatedBy)
 		if err != nil {
 			return fmt.Errorf("insert paper block: %w", err)
 		}
@@ -79,7 +85,7 @@ func (s *Store) ReservePaper(ctx context.Context, agency string, st motcua.Stati
 				return fmt.Errorf("reserve number %d: %w", seq, err)
 			}
 		}
-		b.CreatedAt = instant(w.now)
+		b.CreatedAt = instant(created)
 		a.Subject = fmt.Sprintf("paper#%d", b.ID)
 		a.Detail = fmt.Sprintf("máy %s; số %d–%d", st, b.Seqs[len(b.Seqs)-1], b.Seqs[0])
 		return w.audit(a)
