@@ -58,3 +58,15 @@ type Syncer interface {
 	ExportBundle(ctx context.Context, path string) (int, error)
 	ImportBundle(ctx context.Context, path string) (int, error)
 }
+
+// Pauser is implemented by an engine whose delivery can be paused on
+// purpose (a metered link, a drill left paused by a crashed command): the
+// Sync screen offers pause and resume when the engine has it.
+type Pauser interface {
+	// PauseDelivery holds delivery and pull-back; a conflict error when
+	// paused already.
+	PauseDelivery(ctx context.Context, by, reason string) error
+	// ResumeDelivery ends any pause, a drill's included, and sends the
+	// backlog; a conflict error when nothing is paused.
+	ResumeDelivery(ctx context.Context, by string) error
+}

@@ -157,6 +157,23 @@ func (r *Runner) Resume(ctx context.Context) (*Pause, error) {
 	return p, err
 }
 
+// PauseDelivery is app.Pauser: a pause by an officer from the window.
+func (r *Runner) PauseDelivery(ctx context.Context, by, reason string) error {
+	return r.Pause(ctx, Pause{By: by, Reason: reason})
+}
+
+// ResumeDelivery is app.Pauser: ends the pause in force (a drill's too,
+// when the command that started it is gone) under the officer's name.
+func (r *Runner) ResumeDelivery(ctx context.Context, by string) error {
+	if _, err := ClearPause(ctx, r.st, by); err != nil {
+		return err
+	}
+	_, err := r.readPause(ctx)
+	return err
+}
+
+var _ app.Pauser = (*Runner)(nil)
+
 // Paused returns the pause in force as last read, or nil.
 func (r *Runner) Paused() *Pause {
 	r.mu.Lock()

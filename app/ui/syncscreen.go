@@ -30,6 +30,7 @@ type SyncScreen struct {
 	Items       *widget.List
 	SendNow     *Button
 	Retry       *Button
+	Pause       *Button // pause or resume delivery (engines that are app.Pauser)
 	Export      *Button
 	Import      *Button
 	Msg         fieldErr
@@ -82,6 +83,10 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.SendNow.Importance = widget.HighImportance
 	s.Retry = newButton(e.keys, tr("Gửi lại tin đã sửa"), s.retry)
 	s.Retry.Disable()
+	s.Pause = newButton(e.keys, tr("Tạm dừng gửi"), s.togglePause)
+	if _, ok := e.svc.Sync.(app.Pauser); !ok || !e.user().Can(accounts.PermSync) {
+		s.Pause.Hide()
+	}
 	s.Export = newButton(e.keys, tr("Xuất gói USB…"), s.export)
 	s.Import = newButton(e.keys, tr("Nhập gói USB…"), s.importBundle)
 	if !e.user().Can(accounts.PermSync) {
@@ -104,7 +109,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	st := e.svc.Sync.Status()
 	s.status = &st
 	top := container.NewVBox(s.Head, s.Detail,
-		container.NewHBox(s.SendNow, s.Retry, spacer(), s.Export, s.Import), s.Msg, s.Done,
+		container.NewHBox(s.SendNow, s.Retry, s.Pause, spacer(), s.Export, s.Import), s.Msg, s.Done,
 		widget.NewSeparator(), container.NewBorder(nil, nil, bold(tr("Hàng đợi gửi lên tỉnh")), container.New(&fixedWidth{w: 240}, s.States)))
 	s.content = container.NewBorder(top, nil, nil, nil, s.Items)
 	return s
@@ -156,6 +161,15 @@ func (s *SyncScreen) paint() {
 		s.SendNow.Disable()
 		lines = append(lines, tr("Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync)."))
 	}
+	s.Pause.SetText(tr("Tạm dừng gửi"))
+	if st.Paused {
+		s.Pause.SetText(tr("Tiếp tục gửi"))
+		if st.Simulated {
+			lines = append(lines, tr("Đang diễn tập mô phỏng mất kết nối: kết thúc diễn tập ở màn hình F7 Liên tục. Chỉ bấm «Tiếp tục gửi» khi cuộc diễn tập bị bỏ dở."))
+		} else {
+			lines = append(lines, tr("Việc gửi lên tỉnh đang tạm dừng; hồ sơ vẫn được tiếp nhận và xếp hàng. Bấm «Tiếp tục gửi» để gửi hết hàng đợi."))
+		}
+	}
 	if st.Quarantined > 0 {
 		lines = append(lines, thousands(st.Quarantined)+" "+tr("tin bị tỉnh trả về: mở hồ sơ, sửa, rồi «Gửi lại tin đã sửa»."))
 	}
@@ -202,6 +216,45 @@ func (s *SyncScreen) sendNow() {
 	s.svc.Sync.SendNow()
 	s.Done.SetText(tr("Đã yêu cầu gửi ngay; trạng thái cập nhật ở thanh dưới cùng."))
 	s.Done.Show()
+}
+
+// togglePause pauses delivery, or resumes it when paused.
+func (s *SyncScreen) togglePause() {
+	p, ok := s.svc.Sync.(app.Pauser)
+	if !ok {
+		return
+	}
+	if err := accounts.Allow(s.user(), accounts.PermSync); err != nil {
+		s.Msg.set(errMsg(err))
+		return
+	}
+	s.Msg.set("")
+	ctx := context.Background()
+	paused := s.status != nil && s.status.Paused
+	if paused {
+		if err := p.ResumeDelivery(ctx, s.actor()); err != nil {
+			s.Msg.set(errMsg(err))
+			return
+		}
+		s.Done.SetText(tr("Đã tiếp tục gửi lên tỉnh; hàng đợi sẽ được gửi hết."))
+	} else {
+		if err := p.PauseDelivery(ctx, s.actor(), "tạm dừng từ màn hình Đồng bộ"); err != nil {
+			s.Msg.set(errMsg(err))
+			return
+		}
+		s.Done.SetText(tr("Đã tạm dừng gửi lên tỉnh; hồ sơ vẫn được tiếp nhận."))
+	}
+	s.Done.Show()
+	// The engine publishes the new status from its own goroutine; show
+	// the change now rather than the snapshot it has not replaced yet.
+	st := s.svc.Sync.Status()
+	if s.status != nil {
+		st = *s.status
+	}
+	st.Paused = !paused
+	st.Simulated = false
+	s.status = &st
+	s.paint()
 }
 
 func (s *SyncScreen) retry() {
