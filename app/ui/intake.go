@@ -43,13 +43,18 @@ type Intake struct {
 	Refuse      *Button
 	General     fieldErr
 
+	// Docs are the scans collected for the dossier being received.
+	Docs *IntakeDocs
+
 	// The last decision's paper.
 	Last      *motcua.Dossier
 	LastPaper Paper
 	LastTitle *widget.Label
 	LastInfo  *widget.Label
 	LastQR    *canvas.Image
-	Print     *Button
+	// LastAttach says how attaching the collected scans went.
+	LastAttach *widget.Label
+	Print      *Button
 	Open      *Button
 	ShowLast  *Button
 	lastCard  *fyne.Container
@@ -61,7 +66,6 @@ type Intake struct {
 	compBox  *fyne.Container
 	compHint *widget.Label
 	counts   *fyne.Container
-	scans    *widget.Label
 	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
@@ -132,7 +136,6 @@ func newIntake(e *env) *Intake {
 	s.AllReceived.Importance = widget.LowImportance
 	s.compBox = container.NewVBox()
 	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
-	s.scans = note(tr("Bản quét giấy tờ được đính kèm sau khi tiếp nhận: F3 → mở hồ sơ → «Đính kèm bản quét…» ở mục Tài liệu số hóa."))
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
@@ -163,11 +166,15 @@ func newIntake(e *env) *Intake {
 			_ = e.frame.OpenDossier(s.Last.Code)
 		}
 	})
+	s.LastAttach = widget.NewLabel("")
+	s.LastAttach.Wrapping = fyne.TextWrapWord
+	s.LastAttach.Hide()
 	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
 		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
-		container.NewVBox(s.LastTitle, s.LastInfo))
+		container.NewVBox(s.LastTitle, s.LastInfo, s.LastAttach))
 	s.lastCard.Hide()
 
+	s.Docs = newIntakeDocs(s)
 	s.build()
 	s.filterProcedures("")
 	return s
@@ -202,7 +209,7 @@ func (s *Intake) build() {
 		s.General,
 		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
 	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
-		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.scans)))
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.Docs.Content())))
 
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
@@ -355,7 +362,10 @@ func (s *Intake) choose(p motcua.Procedure) {
 	s.compBox.Objects = nil
 	s.compHint.Hide()
 	s.counts.Show()
+	s.Docs.clear()
+	var names []string
 	for _, c := range p.Components {
+		names = append(names, c.Name)
 		r := &CompRow{spec: c}
 		name := c.Name
 		if c.Optional {
@@ -372,6 +382,7 @@ func (s *Intake) choose(p motcua.Procedure) {
 		s.compBox.Add(row)
 	}
 	s.compBox.Refresh()
+	s.Docs.setChecklist(names)
 }
 
 // Components are the rows of the checklist of the chosen procedure.
@@ -539,6 +550,12 @@ func (s *Intake) decide(dec app.Decision) {
 		return
 	}
 	ctx := context.Background()
+	// The scans collected go with the dossier once it is recorded.
+	files := s.Docs.Files
+	specs := make([]motcua.ComponentSpec, len(s.comps))
+	for i, r := range s.comps {
+		specs[i] = r.spec
+	}
 	d, err := s.svc.Intake(ctx, req)
 	if err != nil {
 		s.showError(err)
@@ -580,9 +597,29 @@ func (s *Intake) decide(dec app.Decision) {
 	s.LastQR.Refresh()
 	s.LastInfo.SetText(info)
 	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
+	s.LastAttach.Hide()
+	switch {
+	case len(files) == 0:
+	case dec == app.DecideRefuse:
+		s.sayAttach(false, tr("Hồ sơ bị từ chối: bản quét không được đính kèm (tệp vẫn ở chỗ cũ)."))
+	default:
+		s.sayAttach(true, tr("Đang đính kèm")+" "+itoa(len(files))+" "+tr("tệp…"))
+		s.Docs.attachTo(d, files, specs, s.sayAttach)
+	}
 	s.lastCard.Show()
 	s.reset()
 	s.frame.changed()
+}
+
+// sayAttach reports on the decision's card how attaching the scans went.
+func (s *Intake) sayAttach(ok bool, msg string) {
+	s.LastAttach.SetText(msg)
+	s.LastAttach.Importance = widget.SuccessImportance
+	if !ok {
+		s.LastAttach.Importance = widget.DangerImportance
+	}
+	s.LastAttach.Show()
+	s.LastAttach.Refresh()
 }
 
 func shortForm(k forms.Kind) string {
@@ -652,6 +689,7 @@ func (s *Intake) reset() {
 	s.compBox.Refresh()
 	s.compHint.Show()
 	s.counts.Hide()
+	s.Docs.clear()
 	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.Due.SetText("")
 	s.ProcQuery.SetText("")
