@@ -431,4 +431,3 @@ func (r *InboxRow) TypedKey(ev *fyne.KeyEvent) {
 }
 
 func (r *InboxRow) TypedShortcut(s fyne.Shortcut) { r.p.e.keys.Shortcut(s) }
-

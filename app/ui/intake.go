@@ -55,9 +55,9 @@ type Intake struct {
 	// LastAttach says how attaching the collected scans went.
 	LastAttach *widget.Label
 	Print      *Button
-	Open      *Button
-	ShowLast  *Button
-	lastCard  *fyne.Container
+	Open       *Button
+	ShowLast   *Button
+	lastCard   *fyne.Container
 
 	procs    []motcua.Procedure
 	recent   map[string]bool

@@ -329,9 +329,9 @@ func (s *ThumbStrip) CreateRenderer() fyne.WidgetRenderer {
 // larger; other keys go to the window.
 type ThumbButton struct {
 	widget.BaseWidget
-	img     *canvas.Image
-	border  *canvas.Rectangle
-	keys    *Keys
+	img    *canvas.Image
+	border *canvas.Rectangle
+	keys   *Keys
 	OnOpen func()
 }
 
