@@ -12,6 +12,7 @@ import (
 	"motcua/app"
 	"motcua/app/accounts"
 	"motcua/app/ui"
+	"motcua/scanning/pdfrender"
 )
 
 // gui opens the counter window and blocks until it is closed.
@@ -35,6 +36,8 @@ func (c *cli) gui(args []string) error {
 	if cs != nil {
 		opt.Incident = incidentLine(cs)
 	}
+	opt.Inbox = c.startInbox(svc, opt.Keys)
+	defer opt.Inbox.Stop()
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))
@@ -59,6 +62,7 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		Accounts:  accounts.New(c.store),
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
+		Thumbs:    pdfrender.Isolated(),
 	}, nil
 }
 
