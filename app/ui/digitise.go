@@ -380,7 +380,6 @@ func newIntakeDocs(s *Intake) *IntakeDocs {
 	})
 	d.Inbox.Hidden = d.has
 	d.box = container.NewVBox(
-		widget.NewSeparator(),
 		bold(tr("Bản quét kèm theo")),
 		container.NewBorder(nil, nil, widget.NewLabel(tr("Cho giấy tờ:")), d.Pick, d.To),
 		note(tr("Kéo thả tệp vào cửa sổ, chọn tệp, hoặc lấy từ hộp thư máy quét. Bản quét được đính kèm ngay khi tiếp nhận.")),
@@ -467,12 +466,12 @@ func (d *IntakeDocs) Add(comp int, path string, fromInbox bool) bool {
 	}
 	d.Msg.set("")
 	c := &Collected{Comp: comp, Path: path, FromInbox: fromInbox}
-	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 64)
+	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 48)
 	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.remove(c) })
 	rm.Importance = widget.LowImportance
 	l := widget.NewLabel(itoa(comp+1) + ". " + filepath.Base(path))
 	l.Truncation = fyne.TextTruncateEllipsis
-	c.row = container.NewBorder(nil, nil, container.New(&fixedWidth{w: 110}, th), rm, l)
+	c.row = container.NewBorder(nil, nil, th, rm, l)
 	d.Files = append(d.Files, c)
 	d.Thumbs = append(d.Thumbs, th)
 	d.list.Add(c.row)

@@ -357,7 +357,7 @@ type InboxRow struct {
 
 func newInboxRow(p *InboxPanel, it InboxItem, i int) *InboxRow {
 	r := &InboxRow{Item: it, p: p, i: i}
-	lines := it.Name + "\n" + fmtTime(it.At) + " · " + fmtSize(it.Size)
+	lines := it.Name + " · " + fmtTime(it.At) + " · " + fmtSize(it.Size)
 	if it.Dossier != "" {
 		lines += "\n" + tr("Có QR của hồ sơ") + " " + it.Dossier
 	}
@@ -370,11 +370,11 @@ func newInboxRow(p *InboxPanel, it InboxItem, i int) *InboxRow {
 		e.Importance = widget.DangerImportance
 		right = container.NewVBox(r.Text, e)
 	} else {
-		r.Thumb = newThumbStrip(p.e, it.Name, fileSource(it.Path), 64)
+		r.Thumb = newThumbStrip(p.e, it.Name, fileSource(it.Path), 56)
 	}
 	var left fyne.CanvasObject = container.NewVBox()
 	if r.Thumb != nil {
-		left = container.New(&fixedWidth{w: 150}, r.Thumb)
+		left = r.Thumb
 	}
 	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	r.obj = container.NewStack(r.bg, container.NewBorder(nil, nil, left, nil, right))

@@ -195,7 +195,11 @@ func (s *Intake) build() {
 		field(tr("Địa chỉ"), s.Address, e["address"]),
 	)
 	procTop := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"])
-	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.ProcList)
+	// The scans collected share the column with the procedure list: once
+	// the procedure is chosen, the list needs little room.
+	split := container.NewVSplit(s.ProcList, container.NewVScroll(s.Docs.Content()))
+	split.Offset = 0.3
+	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, split)
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
 	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
@@ -209,7 +213,7 @@ func (s *Intake) build() {
 		s.General,
 		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
 	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
-		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.Docs.Content())))
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint)))
 
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)

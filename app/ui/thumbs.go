@@ -280,12 +280,17 @@ type ThumbStrip struct {
 	// Failed reports that the document could not be previewed.
 	Failed bool
 	done   chan struct{}
+	// compact: a row of a list, one page and a short note.
+	compact bool
 }
 
 // newThumbStrip starts rendering src in the background.
 func newThumbStrip(e *env, title string, src thumbSource, height float32) *ThumbStrip {
-	s := &ThumbStrip{e: e, title: title, src: src, done: make(chan struct{})}
+	s := &ThumbStrip{e: e, title: title, src: src, done: make(chan struct{}), compact: height < 100}
 	s.Note = note(tr("Đang tạo hình xem trước…"))
+	if s.compact {
+		s.Note.SetText("…")
+	}
 	s.box = container.NewHBox(s.Note)
 	s.ExtendBaseWidget(s)
 	th := e.main.thumbs
@@ -297,19 +302,29 @@ func (s *ThumbStrip) fill(r thumbResult, height float32) {
 	defer close(s.done)
 	if r.err != nil || len(r.imgs) == 0 {
 		s.Failed = true
-		s.Note.SetText(noPreview(r.err))
+		if s.compact {
+			s.Note.SetText(tr("không xem trước được"))
+		} else {
+			s.Note.SetText(noPreview(r.err))
+		}
 		s.Note.Importance = widget.WarningImportance
 		s.Note.Refresh()
 		return
 	}
 	s.box.Objects = nil
-	for i, img := range r.imgs {
+	shown := r.imgs
+	if s.compact {
+		shown = shown[:1]
+	}
+	for i, img := range shown {
 		b := newThumbButton(s.e.keys, img, height, func() { s.open(i+1, r.pages) })
 		s.Pages = append(s.Pages, b)
 		s.box.Add(b)
 	}
-	if more := r.pages - len(r.imgs); more > 0 {
-		s.box.Add(container.NewCenter(note("+" + itoa(more) + " " + tr("trang"))))
+	if more := r.pages - len(shown); more > 0 {
+		more := widget.NewLabel("+" + itoa(more) + " " + tr("trang"))
+		more.Importance = widget.LowImportance
+		s.box.Add(container.NewCenter(more))
 	}
 	s.box.Refresh()
 }
@@ -451,7 +466,7 @@ func (p *Preview) show(n int) {
 	p.Page = n
 	p.seq++
 	seq := p.seq
-	p.Head.SetText(p.title + " — " + tr("trang") + " " + itoa(n) + "/" + itoa(p.pages))
+	p.Head.SetText(tr("Trang") + " " + itoa(n) + "/" + itoa(p.pages) + " · " + p.title)
 	p.Note.SetText(tr("Đang vẽ trang…"))
 	done := make(chan struct{})
 	p.done = done

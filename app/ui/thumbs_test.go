@@ -110,7 +110,7 @@ func TestDetailThumbnails(t *testing.T) {
 	if p.Img.Image == nil || p.Img.Image.Bounds().Dx() < 400 {
 		t.Fatalf("preview image %v, note %q", p.Img.Image, p.Note.Text)
 	}
-	if !strings.Contains(p.Head.Text, "trang 1/1") {
+	if !strings.Contains(p.Head.Text, "Trang 1/1") {
 		t.Errorf("preview title %q", p.Head.Text)
 	}
 	key(s.win, fyne.KeyRight) // no page 2: stays
