@@ -64,6 +64,7 @@ type Intake struct {
 	selected *motcua.Procedure
 	comps    []*CompRow
 	compBox  *fyne.Container
+	split    *container.Split // the procedure list above, the scans below
 	compHint *widget.Label
 	counts   *fyne.Container
 	errs     map[string]fieldErr
@@ -197,9 +198,9 @@ func (s *Intake) build() {
 	procTop := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"])
 	// The scans collected share the column with the procedure list: once
 	// the procedure is chosen, the list needs little room.
-	split := container.NewVSplit(s.ProcList, container.NewVScroll(s.Docs.Content()))
-	split.Offset = 0.3
-	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, split)
+	s.split = container.NewVSplit(s.ProcList, container.NewVScroll(s.Docs.Content()))
+	s.split.Offset = 0.6
+	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.split)
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
 	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
@@ -387,6 +388,7 @@ func (s *Intake) choose(p motcua.Procedure) {
 	}
 	s.compBox.Refresh()
 	s.Docs.setChecklist(names)
+	s.split.SetOffset(0.1) // the scans get the room once the procedure is chosen
 }
 
 // Components are the rows of the checklist of the chosen procedure.
@@ -694,6 +696,7 @@ func (s *Intake) reset() {
 	s.compHint.Show()
 	s.counts.Hide()
 	s.Docs.clear()
+	s.split.SetOffset(0.6)
 	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.Due.SetText("")
 	s.ProcQuery.SetText("")
