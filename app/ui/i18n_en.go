@@ -339,8 +339,7 @@ var english = map[string]string{
 	"Bắt buộc khi bổ sung, từ chối": "Required to supplement or refuse",
 	"Cách nhau bởi dấu ;":           "Separated by ;",
 	"In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in mặc định": "Print each decision's form (receipt, supplement, refusal) on the default printer at once",
-	"đã gửi in": "sent to the printer",
-	"Bản quét giấy tờ được đính kèm sau khi tiếp nhận: F3 → mở hồ sơ → «Đính kèm bản quét…» ở mục Tài liệu số hóa.": "Scans are attached after acceptance: F3 → open the dossier → 'Attach a scan…' under Digitised documents.",
+	"đã gửi in":       "sent to the printer",
 	"Chọn thành phần": "Choose a component",
 	"Kéo thả tệp vào cửa sổ để đính kèm vào:":                                             "Files dropped on the window go to:",
 	"Chức năng số hóa chưa sẵn sàng trên máy này (chưa mở kho tệp hoặc khóa ký của máy).": "Digitisation is not available on this PC (blob store or station key not open).",
@@ -404,5 +403,4 @@ var english = map[string]string{
 	"Đặt máy quét của văn phòng lưu bản quét («quét vào thư mục») vào một thư mục. Một Cửa theo dõi thư mục đó: bản quét mới hiện ở màn hình Tiếp nhận và trong hồ sơ đang mở, kèm hình trang đầu. Bản quét đã đính kèm được chuyển sang thư mục con «processed»; tệp không hợp lệ ở lại, có ghi chú lỗi bên cạnh.": "Set the office scanner to save its scans ('scan to folder') into one folder. Một Cửa watches it: new scans appear on the Intake screen and in the open dossier, with their first page. Attached scans move to the 'processed' subfolder; invalid files stay, with an error note beside them.",
 	"đã đính kèm nhưng chưa chuyển được khỏi hộp thư:": "attached, but not moved out of the inbox:",
 	"← → hoặc PgUp PgDn: sang trang · Esc: đóng":       "← → or PgUp PgDn: turn pages · Esc: close",
-	"Đã đính kèm bản quét":                             "Scan attached",
 }

@@ -79,9 +79,7 @@ func (s *Settings) scanInboxContent() fyne.CanvasObject {
 	return container.NewVBox(
 		heading(tr("Hộp thư máy quét")),
 		adminOnly(s.user(), accounts.PermStation),
-		note(tr("Đặt máy quét của văn phòng lưu bản quét («quét vào thư mục») vào một thư mục. Một Cửa theo dõi thư mục đó: "+
-			"bản quét mới hiện ở màn hình Tiếp nhận và trong hồ sơ đang mở, kèm hình trang đầu. Bản quét đã đính kèm được "+
-			"chuyển sang thư mục con «processed»; tệp không hợp lệ ở lại, có ghi chú lỗi bên cạnh.")),
+		note(tr("Đặt máy quét của văn phòng lưu bản quét («quét vào thư mục») vào một thư mục. Một Cửa theo dõi thư mục đó: bản quét mới hiện ở màn hình Tiếp nhận và trong hồ sơ đang mở, kèm hình trang đầu. Bản quét đã đính kèm được chuyển sang thư mục con «processed»; tệp không hợp lệ ở lại, có ghi chú lỗi bên cạnh.")),
 		field(tr("Thư mục hộp thư (để trống: tắt)"), container.NewBorder(nil, nil, nil, x.Browse, x.Dir), x.Msg),
 		container.NewHBox(x.Save), x.Done, x.State)
 }

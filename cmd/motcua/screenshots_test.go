@@ -29,15 +29,15 @@ func TestScreenshotTour(t *testing.T) {
 		t.Fatalf("tour: %v\n%s", err, log)
 	}
 	shots, _ := filepath.Glob(filepath.Join(out, "*.png"))
-	if len(shots) < 27 {
-		t.Fatalf("%d pictures, want 27:\n%s", len(shots), log)
+	if len(shots) < 33 {
+		t.Fatalf("%d pictures, want 33:\n%s", len(shots), log)
 	}
 	for _, s := range shots {
 		if n := distinctColours(t, s); n < 40 {
 			t.Errorf("%s looks blank (%d colours)", filepath.Base(s), n)
 		}
 	}
-	if !strings.Contains(string(log), "27 pictures") {
+	if !strings.Contains(string(log), "33 pictures") {
 		t.Fatalf("tour output:\n%s", log)
 	}
 }
