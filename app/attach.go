@@ -44,9 +44,11 @@ type AttachmentStore interface {
 	ListAttachments(ctx context.Context, code string) ([]Attachment, error)
 }
 
-// BlobStore keeps file content by its SHA-256 (storage/blob.Store).
+// BlobStore keeps file content by its SHA-256 (storage/blob.Store),
+// encrypted at rest; Get gives the plaintext back, checked.
 type BlobStore interface {
 	PutBytes(b []byte) (blob.Address, error)
+	Get(a blob.Address) ([]byte, error)
 }
 
 // QRSigner signs QR payloads with the station key (*Keys).
@@ -187,4 +189,102 @@ func attachmentName(code string, idx int, in []pdfdoc.Input) string {
 		return in[0].Name
 	}
 	return fmt.Sprintf("%s_TP%02d.pdf", code, idx+1)
+}
+
+// AttachmentPDF is the stored PDF of attachment id of dossier code, in
+// plaintext: what the window previews. Errors: KindNotFound when the
+// dossier has no such attachment or its file is missing from the store.
+func (s *Service) AttachmentPDF(ctx context.Context, code string, id int64) ([]byte, error) {
+	as, err := s.Attachments(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if s.Scans.Blobs == nil {
+		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
+			"Chức năng số hóa chưa sẵn sàng", "digitisation is not set up")
+	}
+	for _, a := range as {
+		if a.ID != id {
+			continue
+		}
+		addr, err := blob.ParseAddress(a.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("tài liệu %d của hồ sơ %s: %w", id, code, err)
+		}
+		b, err := s.Scans.Blobs.Get(addr)
+		if errors.Is(err, blob.ErrNotFound) {
+			return nil, motcua.Errorf(motcua.KindNotFound, "ERR_BLOB", "file",
+				"Không còn tệp của tài liệu «%s» trong kho", "the file of document %q is not in the store", a.FileName)
+		}
+		if err != nil {
+			return nil, motcua.Errorf(motcua.KindInternal, "ERR_BLOB", "file",
+				"Không đọc được tệp của tài liệu «%s»: %v", "cannot read the file of document %q: %v", a.FileName, err)
+		}
+		return b, nil
+	}
+	return nil, motcua.Errorf(motcua.KindNotFound, motcua.ErrNotFound, "attachment",
+		"Hồ sơ %s không có tài liệu số %d", "dossier %s has no document %d", code, id)
+}
+
+// CheckScan checks one file against the digitisation rules (type, size,
+// resolution, pages, encryption) before it is collected for a dossier
+// that does not exist yet: the error names the file and the rule.
+func (s *Service) CheckScan(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		vi := "Không đọc được tệp «%s»: %v"
+		if errors.Is(err, fs.ErrNotExist) {
+			vi = "Không tìm thấy tệp «%s» (%v)"
+		}
+		return motcua.Invalid(ErrFileRead, "file", vi, "cannot read file %q: %v", filepath.Base(path), err)
+	}
+	_, err = pdfdoc.Check(filepath.Base(path), b, s.scanLimits())
+	return err
+}
+
+func (s *Service) scanLimits() pdfdoc.Limits {
+	var lim pdfdoc.Limits
+	if s.Scans != nil {
+		lim = s.Scans.Limits
+	}
+	if lim.MaxFileSize == 0 && len(lim.Allowed) == 0 {
+		lim = pdfdoc.DefaultLimits()
+	}
+	return lim
+}
+
+// KeyScanInbox is the settings key of the station's scan-inbox folder:
+// where the office scanner's "scan to folder" writes.
+const KeyScanInbox = "scan.inbox_dir"
+
+// ScanInboxDir is the station's scan-inbox folder, "" when none is set.
+func (s *Service) ScanInboxDir(ctx context.Context) (string, error) {
+	v, _, err := s.Store.Setting(ctx, KeyScanInbox)
+	return v, err
+}
+
+// SetScanInboxDir sets the scan-inbox folder ("" turns it off). The folder
+// must exist: it is the scanner's, shared on the network or local, and a
+// mistyped path must not silently create a folder no scanner writes to.
+func (s *Service) SetScanInboxDir(ctx context.Context, dir, actor string) error {
+	dir = strings.TrimSpace(dir)
+	if dir != "" {
+		if !filepath.IsAbs(dir) {
+			return motcua.Invalid(motcua.ErrBadValue, "scan_inbox",
+				"Thư mục hộp thư máy quét phải là đường dẫn đầy đủ (ví dụ D:\\MayQuet), không phải «%s»",
+				"the scan inbox must be a full path (e.g. D:\\Scans), not %q", dir)
+		}
+		fi, err := os.Stat(dir)
+		if err != nil || !fi.IsDir() {
+			return motcua.Invalid(motcua.ErrBadValue, "scan_inbox",
+				"Không có thư mục «%s» trên máy này (tạo thư mục, đặt máy quét lưu vào đó, rồi chọn lại)",
+				"there is no folder %q on this PC (create it, set the scanner to save there, then choose it again)", dir)
+		}
+		dir = filepath.Clean(dir)
+	}
+	a := AuditEntry{At: s.now(), Actor: actor, Action: "scan.inbox", Detail: "thư mục hộp thư máy quét: " + dir}
+	if dir == "" {
+		a.Detail = "tắt hộp thư máy quét"
+	}
+	return s.Store.SetSetting(ctx, KeyScanInbox, dir, a)
 }

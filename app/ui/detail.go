@@ -153,7 +153,7 @@ func newDetail(e *env, list *Dossiers) *Detail {
 	s.Panel = container.NewVBox()
 	s.Panel.Hide()
 	s.Docs = newDocs(s)
-	e.win.SetOnDropped(s.Docs.Dropped)
+	e.win.SetOnDropped(e.frame.dropped)
 
 	head := container.NewHBox(s.Back, s.Code, container.NewCenter(s.Status), container.NewCenter(s.Days))
 	left := container.NewVBox(bold(tr("Người nộp và thủ tục")), s.Info, widget.NewSeparator(),

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
 )
@@ -29,6 +32,11 @@ type Docs struct {
 	List *fyne.Container
 	// Rows are the documents shown, in the order added.
 	Rows []app.Attachment
+	// Thumbs are the documents' first pages, one strip per row.
+	Thumbs []*ThumbStrip
+	// Inbox lists the scans waiting in the scanner's folder; Enter
+	// attaches the chosen one to the component of DropTo.
+	Inbox *InboxPanel
 	// AttachButtons are the "Đính kèm bản quét…" buttons, one per component.
 	AttachButtons []*Button
 	comps         *fyne.Container
@@ -56,7 +64,8 @@ func newDocs(d *Detail) *Docs {
 	s.Unavailable = note("")
 	s.Unavailable.Hide()
 	drop := container.NewBorder(nil, nil, widget.NewLabel(tr("Kéo thả tệp vào cửa sổ để đính kèm vào:")), nil, s.DropTo)
-	s.box = container.NewVBox(s.List, s.Unavailable, s.comps, drop, s.Msg)
+	s.Inbox = newInboxPanel(d.env, tr("Đính kèm bản quét đã chọn vào thành phần trên (Enter)"), s.takeFromInbox)
+	s.box = container.NewVBox(s.List, s.Unavailable, s.comps, drop, s.Msg, widget.NewSeparator(), s.Inbox.Content())
 	return s
 }
 
@@ -126,12 +135,13 @@ func (s *Docs) enable() {
 		s.DropTo.Enable()
 	} else {
 		s.DropTo.Disable()
+		s.Inbox.Take.Disable()
 	}
 }
 
 // reload lists the dossier's documents again.
 func (s *Docs) reload() {
-	s.Rows = nil
+	s.Rows, s.Thumbs = nil, nil
 	s.List.Objects = nil
 	if s.d.svc.Scans != nil {
 		as, err := s.d.svc.Attachments(context.Background(), s.d.D.Code)
@@ -144,10 +154,16 @@ func (s *Docs) reload() {
 			}
 		}
 	}
+	code := s.d.D.Code
 	for _, a := range s.Rows {
 		l := widget.NewLabel(docLine(a))
 		l.Wrapping = fyne.TextWrapWord
-		s.List.Add(l)
+		src := thumbSource{hash: a.SHA256, load: func() ([]byte, error) {
+			return s.d.svc.AttachmentPDF(context.Background(), code, a.ID)
+		}}
+		th := newThumbStrip(s.d.env, a.FileName, src, 136)
+		s.Thumbs = append(s.Thumbs, th)
+		s.List.Add(container.NewVBox(l, th))
 	}
 	if len(s.List.Objects) == 0 {
 		s.List.Add(note(tr("Chưa có tài liệu số hóa nào.")))
@@ -226,7 +242,23 @@ func (s *Docs) Dropped(_ fyne.Position, uris []fyne.URI) {
 // dossier on show, in the background, then lists the documents again or
 // says which file was refused and why. It is what the file dialog and a
 // drop call.
-func (s *Docs) Attach(i int, files []string) {
+func (s *Docs) Attach(i int, files []string) { s.attach(i, files, nil) }
+
+// takeFromInbox attaches the chosen scan of the inbox to the component of
+// DropTo; once attached it leaves the inbox for processed/.
+func (s *Docs) takeFromInbox(it InboxItem) {
+	i := s.DropTo.SelectedIndex()
+	if i < 0 {
+		s.say(tr("Chọn thành phần hồ sơ để đính kèm bản quét vào."), false)
+		return
+	}
+	if !s.canAttach() {
+		return
+	}
+	s.attach(i, []string{it.Path}, func() error { return s.d.main.opt.Inbox.Done(it.Path) })
+}
+
+func (s *Docs) attach(i int, files []string, after func() error) {
 	if s.busy || s.d.D == nil {
 		return
 	}
@@ -249,6 +281,10 @@ func (s *Docs) Attach(i int, files []string) {
 	go func() {
 		defer close(done)
 		a, err := s.d.svc.Attach(context.Background(), code, i, files, actor)
+		var afterErr error
+		if err == nil && after != nil {
+			afterErr = after()
+		}
 		fyne.DoAndWait(func() {
 			s.busy = false
 			if s.d.D == nil || s.d.D.Code != code {
@@ -261,6 +297,9 @@ func (s *Docs) Attach(i int, files []string) {
 			}
 			s.reload()
 			s.say(tr("Đã số hóa")+" "+tr("TP")+" "+itoa(a.ComponentIndex+1)+": "+a.FileName+", "+itoa(a.Pages)+" "+tr("trang")+".", true)
+			if afterErr != nil {
+				s.say(s.Msg.Text+" "+tr("Nhưng bản quét chưa chuyển được khỏi hộp thư:")+" "+afterErr.Error(), false)
+			}
 			s.d.frame.changed()
 		})
 	}()
@@ -283,4 +322,278 @@ func (s *Docs) say(msg string, ok bool) {
 	}
 	s.Msg.Show()
 	s.Msg.Refresh()
+}
+
+// dropped sends files dropped on the window to the screen on show: the
+// intake's collected scans, or the documents of the dossier open.
+func (f *Frame) dropped(pos fyne.Position, uris []fyne.URI) {
+	switch f.current {
+	case ScreenIntake:
+		f.Intake.Docs.Dropped(uris)
+	case ScreenDossiers:
+		f.Dossiers.Detail.Docs.Dropped(pos, uris)
+	}
+}
+
+// Collected is a scan gathered at intake for one document of the
+// checklist, attached once the dossier exists.
+type Collected struct {
+	Comp int // index in the procedure's checklist
+	Path string
+	// FromInbox: the scan leaves the scanner's folder once attached.
+	FromInbox bool
+	row       fyne.CanvasObject
+}
+
+// IntakeDocs is the intake's "Bản quét kèm theo" panel: before the
+// dossier exists the officer collects scans per document of the checklist
+// (file dialog, drop on the window, the scanner's inbox), each checked
+// against the digitisation rules at once; on acceptance they are attached
+// to the new dossier.
+type IntakeDocs struct {
+	s *Intake
+	// To chooses the document of the checklist the scans are for.
+	To *widget.Select
+	// Pick opens the file dialog.
+	Pick *Button
+	// Files are the scans collected, in order.
+	Files []*Collected
+	// Thumbs are their first pages, one strip per file.
+	Thumbs []*ThumbStrip
+	list   *fyne.Container
+	// Msg names the file refused and the rule, or what was collected.
+	Msg   fieldErr
+	Inbox *InboxPanel
+	box   *fyne.Container
+	done  chan struct{}
+}
+
+func newIntakeDocs(s *Intake) *IntakeDocs {
+	d := &IntakeDocs{s: s}
+	d.To = widget.NewSelect(nil, func(string) { s.main.touch() })
+	d.To.PlaceHolder = tr("Chọn thủ tục trước")
+	d.Pick = newButton(s.keys, tr("Chọn tệp…"), d.openDialog)
+	d.list = container.NewVBox()
+	d.Msg = newFieldErr()
+	d.Inbox = newInboxPanel(s.env, tr("Lấy bản quét đã chọn cho giấy tờ trên (Enter)"), func(it InboxItem) {
+		d.Add(d.To.SelectedIndex(), it.Path, true)
+	})
+	d.Inbox.Hidden = d.has
+	d.box = container.NewVBox(
+		bold(tr("Bản quét kèm theo")),
+		container.NewBorder(nil, nil, widget.NewLabel(tr("Cho giấy tờ:")), d.Pick, d.To),
+		note(tr("Kéo thả tệp vào cửa sổ, chọn tệp, hoặc lấy từ hộp thư máy quét. Bản quét được đính kèm ngay khi tiếp nhận.")),
+		d.list, d.Msg, d.Inbox.Content())
+	return d
+}
+
+// Content is the panel's body.
+func (d *IntakeDocs) Content() fyne.CanvasObject { return d.box }
+
+// setChecklist offers the documents of the chosen procedure.
+func (d *IntakeDocs) setChecklist(names []string) {
+	var opts []string
+	for i, n := range names {
+		opts = append(opts, itoa(i+1)+". "+n)
+	}
+	d.To.Options = opts
+	d.To.ClearSelected()
+	if len(opts) > 0 {
+		d.To.SetSelectedIndex(0)
+		d.To.PlaceHolder = tr("Chọn giấy tờ")
+	} else {
+		d.To.PlaceHolder = tr("Chọn thủ tục trước")
+	}
+	d.To.Refresh()
+}
+
+func (d *IntakeDocs) has(path string) bool {
+	for _, f := range d.Files {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *IntakeDocs) openDialog() {
+	i := d.To.SelectedIndex()
+	if i < 0 {
+		d.Msg.set(tr("Chọn thủ tục và giấy tờ trước khi chọn tệp."))
+		return
+	}
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			d.Msg.set(errMsg(err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		d.Add(i, path, false)
+	}, d.s.win)
+	fd.SetFilter(storage.NewExtensionFileFilter(scanExts))
+	fd.Resize(fyne.NewSize(900, 600))
+	fd.Show()
+}
+
+// Dropped collects files dropped on the window for the chosen document.
+func (d *IntakeDocs) Dropped(uris []fyne.URI) {
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			d.Add(d.To.SelectedIndex(), u.Path(), false)
+		}
+	}
+}
+
+// Add collects a scan for document comp of the checklist, after checking
+// it against the digitisation rules (the message names the file and the
+// rule), and ticks that document as received.
+func (d *IntakeDocs) Add(comp int, path string, fromInbox bool) bool {
+	if comp < 0 || comp >= len(d.s.comps) {
+		d.Msg.set(tr("Chọn thủ tục và giấy tờ trước khi thêm bản quét") + " «" + filepath.Base(path) + "».")
+		return false
+	}
+	if d.has(path) {
+		d.Msg.set(tr("Tệp đã có trong danh sách:") + " «" + filepath.Base(path) + "».")
+		return false
+	}
+	if err := d.s.svc.CheckScan(path); err != nil {
+		d.Msg.set(errMsg(err))
+		return false
+	}
+	d.Msg.set("")
+	c := &Collected{Comp: comp, Path: path, FromInbox: fromInbox}
+	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 48)
+	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.remove(c) })
+	rm.Importance = widget.LowImportance
+	l := widget.NewLabel(itoa(comp+1) + ". " + filepath.Base(path))
+	l.Truncation = fyne.TextTruncateEllipsis
+	c.row = container.NewBorder(nil, nil, th, rm, l)
+	d.Files = append(d.Files, c)
+	d.Thumbs = append(d.Thumbs, th)
+	d.list.Add(c.row)
+	d.list.Refresh()
+	d.s.comps[comp].Check.SetChecked(true)
+	d.Inbox.Refresh()
+	return true
+}
+
+func (d *IntakeDocs) remove(c *Collected) {
+	for i, f := range d.Files {
+		if f == c {
+			d.Files = slices.Delete(d.Files, i, i+1)
+			d.Thumbs = slices.Delete(d.Thumbs, i, i+1)
+			break
+		}
+	}
+	d.list.Remove(c.row)
+	d.Inbox.Refresh()
+}
+
+// clear empties the panel for the next citizen.
+func (d *IntakeDocs) clear() {
+	d.Files, d.Thumbs = nil, nil
+	d.list.Objects = nil
+	d.list.Refresh()
+	d.Msg.set("")
+	d.setChecklist(nil)
+	d.Inbox.Refresh()
+}
+
+// attachTo attaches the collected scans to dossier dc in the background,
+// one document per component (images merged into one PDF), and reports
+// on the decision's card. A failure never touches the dossier already
+// recorded: the message names the file and why, and the scan stays where
+// it was (an inbox scan stays in the inbox) to be attached from the
+// dossier later.
+func (d *IntakeDocs) attachTo(dc *motcua.Dossier, files []*Collected, specs []motcua.ComponentSpec, report func(ok bool, msg string)) {
+	if len(files) == 0 {
+		return
+	}
+	actor := d.s.user().FullName
+	if actor == "" {
+		actor = d.s.actor()
+	}
+	// The collected scans per component of the dossier, in checklist order.
+	type group struct {
+		idx   int // in dc.Components
+		name  string
+		files []*Collected
+	}
+	var groups []*group
+	byComp := map[int]*group{}
+	var skipped []string
+	for _, f := range files {
+		g, ok := byComp[f.Comp]
+		if !ok {
+			idx := -1
+			for i, c := range dc.Components {
+				if f.Comp < len(specs) && c.Name == specs[f.Comp].Name {
+					idx = i
+					break
+				}
+			}
+			if idx < 0 {
+				skipped = append(skipped, "«"+filepath.Base(f.Path)+"»")
+				continue
+			}
+			g = &group{idx: idx, name: dc.Components[idx].Name}
+			byComp[f.Comp] = g
+			groups = append(groups, g)
+		}
+		g.files = append(g.files, f)
+	}
+	done := make(chan struct{})
+	d.done = done
+	inb := d.s.main.opt.Inbox
+	go func() {
+		defer close(done)
+		var okN, pages int
+		var fails []string
+		for _, g := range groups {
+			paths := make([]string, len(g.files))
+			for i, f := range g.files {
+				paths[i] = f.Path
+			}
+			a, err := d.s.svc.Attach(context.Background(), dc.Code, g.idx, paths, actor)
+			if err != nil {
+				fails = append(fails, tr("Giấy tờ")+" «"+g.name+"»: "+errMsg(err))
+				continue
+			}
+			okN++
+			pages += a.Pages
+			for _, f := range g.files {
+				if f.FromInbox && inb != nil {
+					if err := inb.Done(f.Path); err != nil {
+						fails = append(fails, "«"+filepath.Base(f.Path)+"» "+tr("đã đính kèm nhưng chưa chuyển được khỏi hộp thư:")+" "+err.Error())
+					}
+				}
+			}
+		}
+		var msg string
+		if okN > 0 {
+			msg = tr("Đã đính kèm") + " " + itoa(okN) + " " + tr("tài liệu") + " (" + itoa(pages) + " " + tr("trang") + ")."
+		}
+		if len(skipped) > 0 {
+			fails = append(fails, tr("Không đính kèm (giấy tờ không đánh dấu đã nhận):")+" "+strings.Join(skipped, ", "))
+		}
+		if len(fails) > 0 {
+			msg = strings.TrimSpace(msg + " " + tr("Chưa đính kèm được:") + " " + strings.Join(fails, "; ") + ". " +
+				tr("Hồ sơ vẫn đã được lưu; đính kèm lại ở F3 → hồ sơ") + " " + dc.Code + ".")
+		}
+		fyne.DoAndWait(func() {
+			report(len(fails) == 0, msg)
+			d.s.frame.changed()
+		})
+	}()
+}
+
+// Wait blocks until the attachments of the last decision are done.
+func (d *IntakeDocs) Wait() {
+	if d.done != nil {
+		<-d.done
+	}
 }

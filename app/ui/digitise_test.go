@@ -140,9 +140,18 @@ func TestDetailAttach(t *testing.T) {
 	}
 }
 
+// labelText is the text of a label, or of the first label of a container
+// (a document's line above its thumbnails).
 func labelText(o fyne.CanvasObject) string {
-	if l, ok := o.(*widget.Label); ok {
-		return l.Text
+	switch o := o.(type) {
+	case *widget.Label:
+		return o.Text
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if t := labelText(c); t != "" {
+				return t
+			}
+		}
 	}
 	return ""
 }

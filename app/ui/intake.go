@@ -43,25 +43,30 @@ type Intake struct {
 	Refuse      *Button
 	General     fieldErr
 
+	// Docs are the scans collected for the dossier being received.
+	Docs *IntakeDocs
+
 	// The last decision's paper.
 	Last      *motcua.Dossier
 	LastPaper Paper
 	LastTitle *widget.Label
 	LastInfo  *widget.Label
 	LastQR    *canvas.Image
-	Print     *Button
-	Open      *Button
-	ShowLast  *Button
-	lastCard  *fyne.Container
+	// LastAttach says how attaching the collected scans went.
+	LastAttach *widget.Label
+	Print      *Button
+	Open       *Button
+	ShowLast   *Button
+	lastCard   *fyne.Container
 
 	procs    []motcua.Procedure
 	recent   map[string]bool
 	selected *motcua.Procedure
 	comps    []*CompRow
 	compBox  *fyne.Container
+	split    *container.Split // the procedure list above, the scans below
 	compHint *widget.Label
 	counts   *fyne.Container
-	scans    *widget.Label
 	errs     map[string]fieldErr
 	content  fyne.CanvasObject
 }
@@ -132,7 +137,6 @@ func newIntake(e *env) *Intake {
 	s.AllReceived.Importance = widget.LowImportance
 	s.compBox = container.NewVBox()
 	s.compHint = note(tr("Chọn thủ tục để hiện các giấy tờ phải nộp."))
-	s.scans = note(tr("Bản quét giấy tờ được đính kèm sau khi tiếp nhận: F3 → mở hồ sơ → «Đính kèm bản quét…» ở mục Tài liệu số hóa."))
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
@@ -163,11 +167,15 @@ func newIntake(e *env) *Intake {
 			_ = e.frame.OpenDossier(s.Last.Code)
 		}
 	})
+	s.LastAttach = widget.NewLabel("")
+	s.LastAttach.Wrapping = fyne.TextWrapWord
+	s.LastAttach.Hide()
 	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
 		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
-		container.NewVBox(s.LastTitle, s.LastInfo))
+		container.NewVBox(s.LastTitle, s.LastInfo, s.LastAttach))
 	s.lastCard.Hide()
 
+	s.Docs = newIntakeDocs(s)
 	s.build()
 	s.filterProcedures("")
 	return s
@@ -188,7 +196,11 @@ func (s *Intake) build() {
 		field(tr("Địa chỉ"), s.Address, e["address"]),
 	)
 	procTop := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"])
-	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.ProcList)
+	// The scans collected share the column with the procedure list: once
+	// the procedure is chosen, the list needs little room.
+	s.split = container.NewVSplit(s.ProcList, container.NewVScroll(s.Docs.Content()))
+	s.split.Offset = 0.6
+	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.split)
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
 	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
@@ -202,7 +214,7 @@ func (s *Intake) build() {
 		s.General,
 		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
 	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
-		container.NewVScroll(container.NewVBox(s.compBox, s.compHint, s.scans)))
+		container.NewVScroll(container.NewVBox(s.compBox, s.compHint)))
 
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
@@ -355,7 +367,10 @@ func (s *Intake) choose(p motcua.Procedure) {
 	s.compBox.Objects = nil
 	s.compHint.Hide()
 	s.counts.Show()
+	s.Docs.clear()
+	var names []string
 	for _, c := range p.Components {
+		names = append(names, c.Name)
 		r := &CompRow{spec: c}
 		name := c.Name
 		if c.Optional {
@@ -372,6 +387,8 @@ func (s *Intake) choose(p motcua.Procedure) {
 		s.compBox.Add(row)
 	}
 	s.compBox.Refresh()
+	s.Docs.setChecklist(names)
+	s.split.SetOffset(0.1) // the scans get the room once the procedure is chosen
 }
 
 // Components are the rows of the checklist of the chosen procedure.
@@ -539,6 +556,12 @@ func (s *Intake) decide(dec app.Decision) {
 		return
 	}
 	ctx := context.Background()
+	// The scans collected go with the dossier once it is recorded.
+	files := s.Docs.Files
+	specs := make([]motcua.ComponentSpec, len(s.comps))
+	for i, r := range s.comps {
+		specs[i] = r.spec
+	}
 	d, err := s.svc.Intake(ctx, req)
 	if err != nil {
 		s.showError(err)
@@ -580,9 +603,29 @@ func (s *Intake) decide(dec app.Decision) {
 	s.LastQR.Refresh()
 	s.LastInfo.SetText(info)
 	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
+	s.LastAttach.Hide()
+	switch {
+	case len(files) == 0:
+	case dec == app.DecideRefuse:
+		s.sayAttach(false, tr("Hồ sơ bị từ chối: bản quét không được đính kèm (tệp vẫn ở chỗ cũ)."))
+	default:
+		s.sayAttach(true, tr("Đang đính kèm")+" "+itoa(len(files))+" "+tr("tệp…"))
+		s.Docs.attachTo(d, files, specs, s.sayAttach)
+	}
 	s.lastCard.Show()
 	s.reset()
 	s.frame.changed()
+}
+
+// sayAttach reports on the decision's card how attaching the scans went.
+func (s *Intake) sayAttach(ok bool, msg string) {
+	s.LastAttach.SetText(msg)
+	s.LastAttach.Importance = widget.SuccessImportance
+	if !ok {
+		s.LastAttach.Importance = widget.DangerImportance
+	}
+	s.LastAttach.Show()
+	s.LastAttach.Refresh()
 }
 
 func shortForm(k forms.Kind) string {
@@ -652,6 +695,8 @@ func (s *Intake) reset() {
 	s.compBox.Refresh()
 	s.compHint.Show()
 	s.counts.Hide()
+	s.Docs.clear()
+	s.split.SetOffset(0.6)
 	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.Due.SetText("")
 	s.ProcQuery.SetText("")

@@ -273,6 +273,7 @@ func newSettings(e *env) *Settings {
 		container.NewTabItem(tr("Giờ làm việc, ngày nghỉ"), container.NewPadded(calendar)),
 		container.NewTabItem(tr("Danh mục thủ tục"), container.NewPadded(catalog)),
 		container.NewTabItem(tr("Người dùng"), container.NewPadded(users)),
+		container.NewTabItem(tr("Máy quét"), container.NewVScroll(container.NewPadded(s.scanInboxContent()))),
 	)
 	s.Tabs.SetTabLocation(container.TabLocationLeading)
 	s.content = s.Tabs

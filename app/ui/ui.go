@@ -50,6 +50,11 @@ type Options struct {
 	// ProvinceCheck confirms at the province that a drill's dossiers
 	// arrived; nil: a drill checks the local queue only.
 	ProvinceCheck continuity.ProvinceCheck
+	// Thumbs draws the pages of digitised documents for preview
+	// (pdfrender, isolated); nil: no PDF preview (the window says so).
+	Thumbs Thumbnailer
+	// Inbox is the station's scan-inbox folder watcher; nil: no inbox.
+	Inbox *ScanInbox
 }
 
 // Main is the counter window: first-run set-up, sign-in, then the frame
@@ -62,6 +67,7 @@ type Main struct {
 	keys   *Keys
 	typing *Typing
 	papers *Papers
+	thumbs *Thumbs
 
 	// User is the signed-in officer (nil before sign-in).
 	User *accounts.User
@@ -101,6 +107,7 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	m := &Main{win: win, svc: svc, acc: opt.Accounts, opt: opt, typing: &Typing{}}
 	m.keys = newKeys(m.touch)
 	m.keys.install(win.Canvas())
+	m.thumbs = newThumbs(opt.Thumbs)
 	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print}
 	fyne.CurrentApp().Settings().SetTheme(newTheme(1))
 	m.lastActive = m.now()

@@ -13,6 +13,7 @@ import (
 	"motcua/app/accounts"
 	"motcua/app/syncing"
 	"motcua/app/ui"
+	"motcua/scanning/pdfrender"
 )
 
 // gui opens the counter window and blocks until it is closed.
@@ -45,6 +46,8 @@ func (c *cli) gui(args []string) error {
 		opt.Outage = r.DrillOutage()
 		opt.ProvinceCheck = r.ProvinceCheck()
 	}
+	opt.Inbox = c.startInbox(svc, opt.Keys)
+	defer opt.Inbox.Stop()
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))
@@ -69,6 +72,7 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		Accounts:  accounts.New(c.store),
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
+		Thumbs:    pdfrender.Isolated(),
 	}, nil
 }
 

@@ -75,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.qrCmd(args)
 	case "scan-limits":
 		err = c.scanLimitsCmd(args)
+	case "scan-inbox":
+		err = c.scanInboxCmd(args)
 	case "receipt":
 		err = c.receipt(args)
 	case "form":
@@ -135,6 +137,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
   scan-limits [--max-mb N] [--min-dpi N]     giới hạn tệp số hóa / digitisation limits (mặc định 20 MB, 200 dpi)
+  scan-inbox [show | set DIR | off]          thư mục máy quét lưu bản quét / the scanner's scan-to-folder inbox
   receipt CODE -o FILE.pdf [--open] [--print] [--profile tt03-2025|tt01-2018|FILE.json]
   form NN CODE -o FILE.pdf [--reason TEXT] [--open] [--print]      (Mẫu 01–07 của bộ biểu mẫu)
   ledger --from YYYY-MM-DD --to YYYY-MM-DD -o FILE.pdf [--book N] [--first N]

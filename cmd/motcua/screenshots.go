@@ -94,6 +94,9 @@ func (c *cli) screenshots(args []string) error {
 	opt.Open = func(string) error { return nil }
 	opt.Print = func(string) error { return nil }
 	opt.IdleLock = -1
+	opt.Inbox = ui.NewScanInbox(svc)
+	opt.Inbox.StableFor, opt.Inbox.Poll = 200*time.Millisecond, 200*time.Millisecond
+	defer opt.Inbox.Stop()
 
 	a := fyneapp.NewWithID("vn.motcua.counter.tour")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
@@ -296,6 +299,26 @@ func (t *tour) run() error {
 	if err := tourScan(scanFile); err != nil {
 		return err
 	}
+	// The scanner's folder, with two scans waiting and a file it refuses.
+	inboxDir := filepath.Join(t.c.data, "may-quet")
+	if err := os.MkdirAll(inboxDir, 0o755); err != nil {
+		return err
+	}
+	if err := t.svc.SetScanInboxDir(context.Background(), inboxDir, "admin"); err != nil {
+		return err
+	}
+	for _, n := range []string{"SCAN_0001.jpg", "SCAN_0002.jpg"} {
+		if err := tourScan(filepath.Join(inboxDir, n)); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(inboxDir, "bien-ban-hop.docx"), []byte("PK\x03\x04"), 0o644); err != nil {
+		return err
+	}
+	if err := t.opt.Inbox.Start(inboxDir); err != nil {
+		return err
+	}
+	time.Sleep(time.Second) // the watcher sees the files settle
 	// 2. Sign-in as the counter officer, first with a wrong password.
 	step("02-signin-error", func() {
 		m.SignOut()
@@ -344,6 +367,33 @@ func (t *tour) run() error {
 		typeInto(in.Scan, "WIFI:S:quan-ca-phe;T:WPA;P:12345678;;")
 		enterKey(in.Scan)
 	})
+	step("08a-intake-attachments", func() {
+		in.Scan.SetText("")
+		typeInto(in.Scan, tourCCCD)
+		enterKey(in.Scan)
+		typeInto(in.ProcQuery, "xac nhan tinh trang hon")
+		enterKey(in.ProcQuery)
+		in.Docs.Add(0, scanFile, false)
+		in.Docs.To.SetSelectedIndex(1)
+		if len(in.Docs.Inbox.Rows) > 0 {
+			in.Docs.Inbox.Select(0)
+		}
+	})
+	waitThumbs(in.Docs.Thumbs)
+	for _, r := range in.Docs.Inbox.Rows {
+		if r.Thumb != nil {
+			r.Thumb.Wait()
+		}
+	}
+	step("08b-intake-inbox-taken", func() {
+		enterKey(in.Docs.Inbox.Rows[0])
+	})
+	t.do(func() {
+		ctrlKey(w, fyne.KeyK)
+		ctrlKey(w, fyne.KeyReturn)
+	})
+	in.Docs.Wait()
+	step("08c-intake-attached", nil)
 	step("09-dossiers", func() {
 		in.Scan.SetText("")
 		key(w, fyne.KeyF3)
@@ -357,11 +407,25 @@ func (t *tour) run() error {
 		f.Dossiers.Search.SetText("")
 		ctrlKey(w, fyne.Key5)
 		enterKey(f.Dossiers.Search)
-		// One scanned document, as the file dialog hands it over.
-		f.Dossiers.Detail.Docs.Attach(0, []string{scanFile})
+		// One scanned document of five pages, as the file dialog hands it over.
+		f.Dossiers.Detail.Docs.Attach(0, []string{scanFile, scanFile, scanFile, scanFile, scanFile})
 	})
 	f.Dossiers.Detail.Docs.Wait()
+	waitThumbs(f.Dossiers.Detail.Docs.Thumbs)
 	step("12-detail", nil)
+	step("12a-detail-preview", func() {
+		if th := f.Dossiers.Detail.Docs.Thumbs; len(th) > 0 && len(th[0].Pages) > 1 {
+			th[0].Pages[1].Tapped(nil)
+		}
+	})
+	if p := ui.LastPreview(); p != nil {
+		p.Wait()
+	}
+	step("12b-detail-preview-page", func() { key(w, fyne.KeyRight) })
+	if p := ui.LastPreview(); p != nil {
+		p.Wait()
+	}
+	t.do(func() { key(w, fyne.KeyEscape) })
 	step("13-detail-action", func() {
 		for _, b := range f.Dossiers.Detail.Actions {
 			if strings.HasPrefix(b.Text, "Yêu cầu bổ sung") {
@@ -412,6 +476,7 @@ func (t *tour) run() error {
 		f.Settings.ImportCatalogData([]byte(`{"version":"2027.1","procedures":[{"code":"1.001193","name":"","components":[]}]}`))
 	})
 	step("22-settings-station", func() { f.Settings.Tabs.SelectIndex(1) })
+	step("22a-settings-scan-inbox", func() { f.Settings.Tabs.SelectIndex(5) })
 
 	// Offline with a delivery engine: the link drops, messages queue, one is refused.
 	demo := newTourSync(t)
@@ -531,6 +596,13 @@ func (t *tour) continuity() error {
 		}
 	})
 	return errors.Join(steps...)
+}
+
+// waitThumbs waits for the thumbnails to be drawn.
+func waitThumbs(ts []*ui.ThumbStrip) {
+	for _, th := range ts {
+		th.Wait()
+	}
 }
 
 // seed fills the station with a fortnight of work, and the two officers.

@@ -33,6 +33,12 @@ import (
 // and the move, the file is handed over again.
 type Handler func(ctx context.Context, path string) error
 
+// ErrHold, returned by a Handler, keeps the file where it is without an
+// error note: someone (the officer) decides later what it belongs to and
+// calls Watcher.Done. It is handed over again only when it changes, or
+// after a restart.
+var ErrHold = errors.New("inbox: held for a decision")
+
 // NoteSuffix ends the name of the error note written beside a file whose
 // handling failed ("lỗi" = error).
 const NoteSuffix = ".loi.txt"
@@ -45,7 +51,10 @@ type Options struct {
 	Poll      time.Duration // folder scan interval; default 1 s
 	NoNotify  bool          // poll only, do not use change notification
 	Handle    Handler
-	Log       *slog.Logger // default slog.Default()
+	// Gone, when set, is told of a file handed over (held or failed) that
+	// left the folder by other means: deleted or moved by hand.
+	Gone func(path string)
+	Log  *slog.Logger // default slog.Default()
 }
 
 // Watcher watches one inbox. Start runs it in the background; tests may
@@ -65,6 +74,7 @@ type state struct {
 	mtime  time.Time
 	since  time.Time // when size and mtime took these values
 	failed bool      // handled with an error at this size and mtime
+	held   bool      // the handler returned ErrHold at this size and mtime
 }
 
 // New checks the options and creates the processed folder.
@@ -180,6 +190,9 @@ func (w *Watcher) Scan(ctx context.Context) error {
 			w.seen[name] = st
 			continue
 		}
+		if st.held {
+			continue
+		}
 		if st.failed {
 			if w.noteCurrent(name, st.mtime) {
 				continue
@@ -191,9 +204,12 @@ func (w *Watcher) Scan(ctx context.Context) error {
 			due = append(due, ready{name, fi.ModTime()})
 		}
 	}
-	for name := range w.seen {
+	for name, st := range w.seen {
 		if !present[name] {
 			delete(w.seen, name)
+			if (st.held || st.failed) && w.opt.Gone != nil {
+				w.opt.Gone(filepath.Join(w.opt.Dir, name))
+			}
 		}
 	}
 	slices.SortFunc(due, func(a, b ready) int {
@@ -223,6 +239,11 @@ func (w *Watcher) handOver(ctx context.Context, name string) {
 	f.Close()
 	err = w.call(ctx, path)
 	st := w.seen[name]
+	if errors.Is(err, ErrHold) {
+		st.held = true
+		w.seen[name] = st
+		return
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return // stopped mid-way: try again next time
@@ -254,6 +275,28 @@ func (w *Watcher) call(ctx context.Context, path string) (err error) {
 	}()
 	return w.opt.Handle(ctx, path)
 }
+
+// Done files a held file away into the processed folder, once what it
+// holds has been taken (attached to a dossier), and returns where it went.
+func (w *Watcher) Done(path string) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	name := filepath.Base(path)
+	if filepath.Clean(filepath.Dir(path)) != filepath.Clean(w.opt.Dir) {
+		return "", fmt.Errorf("inbox: %s is not in %s", path, w.opt.Dir)
+	}
+	dst, err := w.move(name)
+	if err != nil {
+		return "", fmt.Errorf("inbox: file %s away: %w", name, err)
+	}
+	delete(w.seen, name)
+	os.Remove(filepath.Join(w.opt.Dir, name+NoteSuffix))
+	w.opt.Log.Info("inbox: done", "file", path, "moved_to", dst)
+	return dst, nil
+}
+
+// Dir is the folder watched.
+func (w *Watcher) Dir() string { return w.opt.Dir }
 
 // move renames the file into the processed folder under a free name.
 func (w *Watcher) move(name string) (string, error) {

@@ -221,3 +221,62 @@ func TestPanicAndNames(t *testing.T) {
 		t.Error("second a.pdf not filed as «a (2).pdf»")
 	}
 }
+
+// A held file stays without a note, is not handed over again while
+// unchanged, leaves for processed/ on Done, and one deleted by hand is
+// reported gone.
+func TestHoldDone(t *testing.T) {
+	dir := t.TempDir()
+	var mu sync.Mutex
+	calls := map[string]int{}
+	var gone []string
+	w, err := inbox.New(inbox.Options{Dir: dir, StableFor: time.Millisecond, NoNotify: true, Log: quiet(),
+		Handle: func(_ context.Context, p string) error {
+			mu.Lock()
+			calls[filepath.Base(p)]++
+			mu.Unlock()
+			return inbox.ErrHold
+		},
+		Gone: func(p string) { mu.Lock(); gone = append(gone, filepath.Base(p)); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a.pdf", "b.jpg"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("scan "+n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	for range 4 {
+		w.Scan(ctx)
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	if calls["a.pdf"] != 1 || calls["b.jpg"] != 1 {
+		t.Errorf("hand-overs %v, want one each", calls)
+	}
+	mu.Unlock()
+	if _, err := os.Stat(filepath.Join(dir, "a.pdf"+inbox.NoteSuffix)); err == nil {
+		t.Error("a held file got an error note")
+	}
+	dst, err := w.Done(filepath.Join(dir, "a.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dst != filepath.Join(dir, "processed", "a.pdf") {
+		t.Errorf("done to %s", dst)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.pdf")); err == nil {
+		t.Error("a.pdf still in the inbox after Done")
+	}
+	if _, err := w.Done(filepath.Join(t.TempDir(), "b.jpg")); err == nil {
+		t.Error("Done accepted a file of another folder")
+	}
+	os.Remove(filepath.Join(dir, "b.jpg"))
+	w.Scan(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(gone) != 1 || gone[0] != "b.jpg" {
+		t.Errorf("gone = %v, want [b.jpg] (a.pdf left through Done)", gone)
+	}
+}

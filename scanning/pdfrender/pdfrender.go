@@ -81,6 +81,7 @@ type request struct {
 	PDF       []byte
 	DPI       float64 // render at this resolution…
 	Width     int     // …or scale each page to this width in pixels
+	Page      int     // 1-based: only this page; 0: every page
 	MaxPixels int
 }
 
@@ -125,6 +126,22 @@ func (r *Renderer) Thumbnails(ctx context.Context, pdf []byte, width int) ([]*im
 		return nil, err
 	}
 	return images(resp), nil
+}
+
+// RenderPage draws page (1-based) of pdf scaled to width pixels: the
+// larger preview of one page, without drawing the others.
+func (r *Renderer) RenderPage(ctx context.Context, pdf []byte, page, width int) (*image.RGBA, error) {
+	if width <= 0 || page <= 0 {
+		return nil, fmt.Errorf("pdfrender: page %d at width %d", page, width)
+	}
+	resp, err := r.do(ctx, request{Op: "render", PDF: pdf, Width: width, Page: page})
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Images) != 1 {
+		return nil, fmt.Errorf("%w: page %d not drawn", ErrDamaged, page)
+	}
+	return images(resp)[0], nil
 }
 
 // DecodeQR renders every page of pdf at dpi (0 means 300, where a QR
@@ -315,7 +332,13 @@ func serve(req request) *response {
 	if req.Op == "pages" {
 		return resp
 	}
+	if req.Page > resp.Pages {
+		return fail(fmt.Errorf("%w: no page %d of %d", ErrDamaged, req.Page, resp.Pages))
+	}
 	for i := range resp.Pages {
+		if req.Page > 0 && i != req.Page-1 {
+			continue
+		}
 		img, err := page(doc, i, req)
 		if err != nil {
 			return fail(fmt.Errorf("page %d: %w", i+1, err))

@@ -96,6 +96,23 @@ func TestThumbnails(t *testing.T) {
 	}
 }
 
+// TestRenderPage draws one page only, isolated; a page past the end is an
+// error, not a crash.
+func TestRenderPage(t *testing.T) {
+	pdf, _, _ := stamped(t)
+	r := pdfrender.Isolated()
+	img, err := r.RenderPage(context.Background(), pdf, 2, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 400 || b.Dy() < 560 || b.Dy() > 570 {
+		t.Errorf("page 2: %v, want 400 px wide A4", b)
+	}
+	if _, err := r.RenderPage(context.Background(), pdf, 4, 400); !errors.Is(err, pdfrender.ErrDamaged) {
+		t.Errorf("page 4 of 3: %v, want ErrDamaged", err)
+	}
+}
+
 // TestDecodeQR reads the conversion mark's QR on every page of the PDF.
 func TestDecodeQR(t *testing.T) {
 	pdf, qr, ring := stamped(t)
