@@ -136,6 +136,7 @@ func newSettings(e *env) *Settings {
 
 	// Display and typing.
 	s.Lang = widget.NewRadioGroup([]string{"Tiếng Việt", "English"}, nil)
+	s.Lang.Horizontal = true
 	var sizes []string
 	for _, t := range textSizes {
 		sizes = append(sizes, tr(t.label))
@@ -143,6 +144,7 @@ func newSettings(e *env) *Settings {
 	s.TextSize = widget.NewRadioGroup(sizes, nil)
 	s.TextSize.Horizontal = true
 	s.Typing = widget.NewRadioGroup([]string{tr("Bộ gõ của máy (Unikey, EVKey)"), "Telex", "VNI"}, nil)
+	s.Typing.Horizontal = true
 	s.AutoPrint = widget.NewCheck(tr("In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in đã chọn ở mục Máy in"), nil)
 	s.SavePrefs = newButton(k, tr("Lưu hiển thị"), s.savePrefs)
 	s.SavePrefs.Importance = widget.HighImportance

@@ -28,6 +28,8 @@ type printerUI struct {
 	printersMu   sync.Mutex
 	printersBusy bool
 	printersDone chan struct{} // closed when the listing in progress ends (tests wait on it)
+	lastPrinters []forms.Printer
+	lastListErr  error
 }
 
 func (s *Settings) buildPrinter() fyne.CanvasObject {
@@ -96,6 +98,7 @@ func (s *Settings) WaitPrinters() {
 }
 
 func (s *Settings) showPrinters(ps []forms.Printer, err error) {
+	s.lastPrinters, s.lastListErr = ps, err
 	chosen, _ := s.svc.Printer(context.Background())
 	names := []string{""}
 	labels := []string{tr("Mặc định của hệ thống")}
@@ -171,7 +174,7 @@ func (s *Settings) savePrinter() {
 		s.PrinterMsg.set(errMsg(err))
 		return
 	}
-	s.PrinterInfo.SetText(tr("Đang dùng:") + " " + printerLabel(name))
+	s.showPrinters(s.lastPrinters, s.lastListErr)
 	say(s.PrinterDone, tr("Từ giờ các phiếu của máy này in ra:")+" "+printerLabel(name)+".")
 }
 
