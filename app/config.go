@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"motcua"
 )
@@ -82,4 +85,32 @@ func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) 
 	}
 	s.Calendar = cal
 	return nil
+}
+
+// KeyPrinter is the settings key of the printer this station prints its
+// forms on; absent or empty: the system's default printer.
+const KeyPrinter = "print.printer"
+
+// Printer returns the chosen printer's name, "" for the system default.
+func (s *Service) Printer(ctx context.Context) (string, error) {
+	v, _, err := s.Store.Setting(ctx, KeyPrinter)
+	return v, err
+}
+
+// SetPrinter chooses the printer the station's forms go to ("" = the
+// system default). The name is kept as the system spells it (spaces,
+// quotes and Vietnamese letters included); it must be one line of at most
+// 200 characters. Errors: KindInvalid motcua.ErrBadValue (field printer).
+func (s *Service) SetPrinter(ctx context.Context, name, actor string) error {
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) > 200 || strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name) {
+		return motcua.Invalid(motcua.ErrBadValue, "printer", "Tên máy in «%s» không hợp lệ (một dòng, tối đa 200 ký tự)",
+			"printer name %q is invalid (one line, at most 200 characters)", name)
+	}
+	detail := name
+	if name == "" {
+		detail = "mặc định của hệ thống"
+	}
+	a := AuditEntry{At: s.now(), Actor: actor, Action: "print.printer", Subject: detail}
+	return s.Store.SetSetting(ctx, KeyPrinter, name, a)
 }

@@ -27,6 +27,9 @@ type Papers struct {
 	profile *forms.Profile
 	open    func(string) error
 	print   func(string) error
+	// printTo prints on a named printer; printers lists them (Settings).
+	printTo  func(path, printer string) error
+	printers func(context.Context) ([]forms.Printer, error)
 }
 
 // Paper is one form made for a dossier.
@@ -105,8 +108,43 @@ func paperWriteErr(dir string, err error) error {
 // Open shows a PDF in the system viewer.
 func (p *Papers) Open(path string) error { return p.open(path) }
 
-// Print sends a PDF to the default printer.
-func (p *Papers) Print(path string) error { return p.print(path) }
+// Print sends a PDF to the printer chosen in Settings (the station
+// setting print.printer), or to the system's default printer.
+func (p *Papers) Print(path string) error {
+	name, err := p.svc.Printer(context.Background())
+	if err != nil {
+		return err
+	}
+	return p.PrintTo(path, name)
+}
+
+// PrintTo sends a PDF to the named printer ("" = the system default).
+func (p *Papers) PrintTo(path, printer string) error {
+	if printer == "" {
+		return p.print(path)
+	}
+	return p.printTo(path, printer)
+}
+
+// TestPage writes the printer test page (the agency's name, the printer,
+// the time) to the papers directory and prints it on printer.
+func (p *Papers) TestPage(ctx context.Context, printer string) (string, error) {
+	id, _ := p.svc.Identity(ctx)
+	now := p.svc.Clock.Now().In(motcua.Location)
+	var buf bytes.Buffer
+	if err := forms.TestPage(&buf, id.AgencyName, printer, now); err != nil {
+		return "", err
+	}
+	dir := filepath.Join(p.dir, now.Format("2006-01"))
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", paperWriteErr(dir, err)
+	}
+	path := filepath.Join(dir, "in-thu-"+now.Format("150405")+".pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o640); err != nil {
+		return "", paperWriteErr(dir, err)
+	}
+	return path, p.PrintTo(path, printer)
+}
 
 // QRImage is a PNG of the QR text, size pixels square.
 func QRImage(text string, size int) ([]byte, error) { return qrsign.PNG(text, size) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,8 +18,13 @@ import (
 
 // Settings gathers what an officer may change for themselves (language,
 // text size, typing, password) and what an administrator configures
-// (agency and station, office hours and holidays, the procedure catalogue,
-// users). Sections the user may not change are shown read-only.
+// (agency and station, office hours and the holiday calendar, the procedure
+// catalogue, users), and the station's printer and scanner. Sections the
+// user may not change are shown read-only. One tab per part, Ctrl+1…7, so
+// that each fits a 1366×768 screen:
+//
+//	0 Giao diện  1 Trạm & cơ quan  2 Giờ làm việc & ngày lễ  3 Danh mục
+//	4 Người dùng  5 Máy in  6 Máy quét
 type Settings struct {
 	*env
 
@@ -49,14 +53,19 @@ type Settings struct {
 	StationMsg  fieldErr
 	StationDone *widget.Label
 
-	// Office hours and holidays.
+	// Office hours and the holiday calendar (settings_holidays.go).
 	Hours     *Entry
 	SaveHours *Button
-	Year      *widget.Select
-	Holidays  *widget.Label
-	ImportHol *Button
 	CalMsg    fieldErr
 	CalDone   *widget.Label
+	holidayUI
+
+	// The printer (settings_printer.go).
+	printerUI
+
+	// The scanner: the scan-to-folder inbox (settings_scan.go).
+	scanBox *fyne.Container
+	scan    *ScanSettings
 
 	// Catalogue.
 	CatalogInfo *widget.Label
@@ -127,6 +136,7 @@ func newSettings(e *env) *Settings {
 
 	// Display and typing.
 	s.Lang = widget.NewRadioGroup([]string{"Tiếng Việt", "English"}, nil)
+	s.Lang.Horizontal = true
 	var sizes []string
 	for _, t := range textSizes {
 		sizes = append(sizes, tr(t.label))
@@ -134,7 +144,8 @@ func newSettings(e *env) *Settings {
 	s.TextSize = widget.NewRadioGroup(sizes, nil)
 	s.TextSize.Horizontal = true
 	s.Typing = widget.NewRadioGroup([]string{tr("Bộ gõ của máy (Unikey, EVKey)"), "Telex", "VNI"}, nil)
-	s.AutoPrint = widget.NewCheck(tr("In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in mặc định"), nil)
+	s.Typing.Horizontal = true
+	s.AutoPrint = widget.NewCheck(tr("In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in đã chọn ở mục Máy in"), nil)
 	s.SavePrefs = newButton(k, tr("Lưu hiển thị"), s.savePrefs)
 	s.SavePrefs.Importance = widget.HighImportance
 	s.PrefsMsg = newFieldErr()
@@ -178,27 +189,10 @@ func newSettings(e *env) *Settings {
 		note(tr("Mỗi máy quầy ký mã QR bằng khóa riêng. Để máy này kiểm tra được giấy tờ do máy khác của xã cấp, nạp tệp khóa công khai của máy đó.")),
 		container.NewHBox(s.ExportRing, s.ImportRing), s.StationMsg, s.StationDone)
 
-	// Office hours and holidays.
-	s.Hours = newEntry(k, nil)
-	s.SaveHours = newButton(k, tr("Lưu giờ làm việc"), s.saveHours)
-	year := e.now().Year()
-	s.Year = widget.NewSelect([]string{itoa(year - 1), itoa(year), itoa(year + 1)}, func(string) { s.paintHolidays() })
-	s.Holidays = widget.NewLabel("")
-	s.Holidays.Wrapping = fyne.TextWrapWord
-	s.ImportHol = newButton(k, tr("Nhập lịch ngày nghỉ từ tệp…"), s.importHolidays)
-	s.CalMsg = newFieldErr()
-	s.CalDone = doneLabel()
-	if !u.Can(accounts.PermCalendar) {
-		for _, w := range []fyne.Disableable{s.Hours, s.SaveHours, s.ImportHol} {
-			w.Disable()
-		}
-	}
-	calendar := container.NewBorder(container.NewVBox(
-		adminOnly(u, accounts.PermCalendar),
-		field(tr("Giờ làm việc (các buổi, cách nhau bởi dấu phẩy)"), s.Hours, newFieldErr()), container.NewHBox(s.SaveHours),
-		widget.NewSeparator(),
-		container.NewHBox(bold(tr("Ngày nghỉ, ngày làm bù năm")), s.Year, spacer(), s.ImportHol), s.CalMsg, s.CalDone),
-		nil, nil, nil, container.NewVScroll(s.Holidays))
+	// Office hours and the holiday calendar, the printer, the scanner.
+	calendar := s.buildCalendar()
+	printer := s.buildPrinter()
+	s.scanBox = container.NewVBox(s.scanInboxContent())
 
 	// Catalogue.
 	s.CatalogInfo = widget.NewLabel("")
@@ -268,14 +262,16 @@ func newSettings(e *env) *Settings {
 	}
 
 	s.Tabs = container.NewAppTabs(
-		container.NewTabItem(tr("Hiển thị, gõ chữ"), container.NewVScroll(container.NewPadded(display))),
-		container.NewTabItem(tr("Cơ quan, máy"), container.NewPadded(station)),
-		container.NewTabItem(tr("Giờ làm việc, ngày nghỉ"), container.NewPadded(calendar)),
-		container.NewTabItem(tr("Danh mục thủ tục"), container.NewPadded(catalog)),
+		container.NewTabItem(tr("Giao diện"), container.NewVScroll(container.NewPadded(display))),
+		container.NewTabItem(tr("Trạm & cơ quan"), container.NewVScroll(container.NewPadded(station))),
+		container.NewTabItem(tr("Giờ làm việc & ngày lễ"), container.NewPadded(calendar)),
+		container.NewTabItem(tr("Danh mục thủ tục"), container.NewVScroll(container.NewPadded(catalog))),
 		container.NewTabItem(tr("Người dùng"), container.NewPadded(users)),
-		container.NewTabItem(tr("Máy quét"), container.NewVScroll(container.NewPadded(s.scanInboxContent()))),
+		container.NewTabItem(tr("Máy in"), container.NewVScroll(container.NewPadded(printer))),
+		container.NewTabItem(tr("Máy quét"), container.NewVScroll(container.NewPadded(s.scanBox))),
 	)
 	s.Tabs.SetTabLocation(container.TabLocationLeading)
+	s.Tabs.OnSelected = func(*container.TabItem) { s.tabShown() }
 	s.content = s.Tabs
 	return s
 }
@@ -313,23 +309,60 @@ func (s *Settings) shown() {
 	s.Hours.SetText(strings.Join(ps, ", "))
 	if s.Year.Selected == "" {
 		s.Year.SetSelected(itoa(s.now().Year()))
+	} else {
+		s.paintHolidays()
 	}
-	s.paintHolidays()
 	c := s.svc.Catalog
 	s.CatalogInfo.SetText(tr("Danh mục đang dùng:") + " " + c.Version + " · " + tr("cập nhật") + " " + c.Updated + " · " +
 		itoa(len(c.Procedures)) + " " + tr("thủ tục"))
 	s.reloadUsers()
-	if s.Tabs.SelectedIndex() == 0 {
+	s.tabShown()
+}
+
+// Indexes of the tabs.
+const (
+	tabDisplay = iota
+	tabStation
+	tabCalendar
+	tabCatalog
+	tabUsers
+	tabPrinter
+	tabScanner
+)
+
+// tabShown puts the focus where the tab's work starts, and lists the
+// printers the first time their tab opens.
+func (s *Settings) tabShown() {
+	switch s.Tabs.SelectedIndex() {
+	case tabDisplay:
 		s.focus(s.OldPass)
+	case tabCalendar:
+		if s.user().Can(accounts.PermCalendar) {
+			s.focus(s.DayDate)
+		}
+	case tabPrinter:
+		if s.printersDone == nil {
+			s.RefreshPrinters()
+		}
 	}
 }
 
 func (s *Settings) bindings() map[string]func() {
 	b := map[string]func(){}
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7} {
 		i := i
 		b[sc(ctrl(k))] = func() { s.Tabs.SelectIndex(i) }
 	}
+	onCalendar := func(fn func()) func() {
+		return func() {
+			if s.Tabs.SelectedIndex() == tabCalendar && s.user().Can(accounts.PermCalendar) {
+				fn()
+			}
+		}
+	}
+	b[sc(ctrl(fyne.KeyReturn))] = onCalendar(s.saveCurrent)
+	b[sc(ctrl(fyne.KeyEnter))] = onCalendar(s.saveCurrent)
+	b[sc(ctrl(fyne.KeyN))] = onCalendar(s.newDay)
 	return b
 }
 
@@ -556,54 +589,7 @@ func (s *Settings) saveHours() {
 	}
 	s.svc.Calendar = cal
 	say(s.CalDone, tr("Đã lưu giờ làm việc; hạn trả của hồ sơ mới được tính theo giờ này."))
-}
-
-func (s *Settings) paintHolidays() {
-	y, err := strconv.Atoi(s.Year.Selected)
-	if err != nil {
-		return
-	}
-	var lines []string
-	for _, d := range s.svc.Calendar.DaysOff(y) {
-		kind := map[string]string{motcua.DayOffHoliday: tr("nghỉ lễ"), motcua.DayOffSubstitute: tr("nghỉ bù"), motcua.DayOffWorking: tr("làm bù")}[d.Kind]
-		name := d.Name
-		if lang() == "en" && d.NameEN != "" {
-			name = d.NameEN
-		}
-		line := d.Date + " · " + kind + " · " + name
-		if !d.Confirmed {
-			line += " " + tr("(dự kiến)")
-		}
-		lines = append(lines, line)
-	}
-	if len(lines) == 0 {
-		lines = []string{tr("Chưa có ngày nghỉ nào cho năm này.")}
-	}
-	s.Holidays.SetText(strings.Join(lines, "\n"))
-}
-
-func (s *Settings) importHolidays() {
-	s.readFile(func(raw []byte, name string) { s.ImportHolidaysData(raw) })
-}
-
-// ImportHolidaysData replaces the holiday table with a file's, if valid.
-func (s *Settings) ImportHolidaysData(raw []byte) {
-	s.CalMsg.set("")
-	s.CalDone.Hide()
-	if err := accounts.Allow(s.user(), accounts.PermCalendar); err != nil {
-		s.CalMsg.set(errMsg(err))
-		return
-	}
-	if err := s.svc.ImportHolidays(context.Background(), raw, s.actor()); err != nil {
-		msg := errMsg(err)
-		if e, ok := motcua.AsError(err); ok && e.Err != nil {
-			msg += ": " + e.Err.Error()
-		}
-		s.CalMsg.set(msg)
-		return
-	}
-	say(s.CalDone, tr("Đã nhập lịch ngày nghỉ."))
-	s.paintHolidays()
+	s.paintPreview()
 }
 
 func (s *Settings) importCatalog() {

@@ -2,9 +2,6 @@ package ui
 
 import (
 	"context"
-	"runtime"
-	"sync"
-	"weak"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,19 +25,8 @@ type ScanSettings struct {
 	Done  *widget.Label
 }
 
-// The sections live beside their Settings screen (whose struct another
-// file owns), and go with it.
-var (
-	scanSettingsMu sync.Mutex
-	scanSettings   = map[weak.Pointer[Settings]]*ScanSettings{}
-)
-
 // ScanInbox is the scan-inbox section of this settings screen.
-func (s *Settings) ScanInbox() *ScanSettings {
-	scanSettingsMu.Lock()
-	defer scanSettingsMu.Unlock()
-	return scanSettings[weak.Make(s)]
-}
+func (s *Settings) ScanInbox() *ScanSettings { return s.scan }
 
 // scanInboxContent builds the section.
 func (s *Settings) scanInboxContent() fyne.CanvasObject {
@@ -66,15 +52,7 @@ func (s *Settings) scanInboxContent() fyne.CanvasObject {
 	}
 	x.showState()
 
-	wp := weak.Make(s)
-	scanSettingsMu.Lock()
-	scanSettings[wp] = x
-	scanSettingsMu.Unlock()
-	runtime.AddCleanup(s, func(wp weak.Pointer[Settings]) {
-		scanSettingsMu.Lock()
-		delete(scanSettings, wp)
-		scanSettingsMu.Unlock()
-	}, wp)
+	s.scan = x
 
 	return container.NewVBox(
 		heading(tr("Hộp thư máy quét")),

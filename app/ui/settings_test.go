@@ -48,8 +48,8 @@ func TestSettingsAdmin(t *testing.T) {
 	}
 	t.Run("ErrBadHolidays", func(t *testing.T) {
 		st.ImportHolidaysData([]byte(`{"version":"x","years":{"2027":[{"date":"2027-02-30","kind":"holiday","name":"Tết"}]}}`))
-		if !strings.Contains(st.CalMsg.Text, "lịch đang dùng được giữ nguyên") {
-			t.Fatalf("bad holiday table: %q", st.CalMsg.Text)
+		if !strings.Contains(st.DayMsg.Text, "lịch đang dùng được giữ nguyên") {
+			t.Fatalf("bad holiday table: %q", st.DayMsg.Text)
 		}
 	})
 	t.Run("Keyring", func(t *testing.T) {
@@ -102,8 +102,8 @@ func TestSettingsOfficerAndLanguage(t *testing.T) {
 		t.Fatal("an officer must not edit the calendar or the catalogue")
 	}
 	st.ImportHolidaysData([]byte(`{}`))
-	if !strings.Contains(st.CalMsg.Text, "không có quyền") {
-		t.Fatalf("officer importing holidays: %q", st.CalMsg.Text)
+	if !strings.Contains(st.DayMsg.Text, "không có quyền") {
+		t.Fatalf("officer importing holidays: %q", st.DayMsg.Text)
 	}
 	t.Run("ErrPassword", func(t *testing.T) {
 		st.OldPass.SetText("sai")

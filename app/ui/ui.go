@@ -33,6 +33,11 @@ type Options struct {
 	PapersDir string
 	// Open and Print hand a PDF to the system (default forms.Open, forms.Print).
 	Open, Print func(path string) error
+	// PrintTo sends a PDF to the printer chosen in Settings (default
+	// forms.PrintTo; when only Print is given, as in tests, Print).
+	PrintTo func(path, printer string) error
+	// Printers lists the installed printers for Settings (default forms.Printers).
+	Printers func(context.Context) ([]forms.Printer, error)
 	// IdleLock locks the window after this long without keyboard or mouse
 	// action; 0 means 10 minutes, negative never.
 	IdleLock time.Duration
@@ -95,8 +100,18 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	if opt.Open == nil {
 		opt.Open = forms.Open
 	}
+	if opt.PrintTo == nil && opt.Print != nil {
+		pr := opt.Print
+		opt.PrintTo = func(path, _ string) error { return pr(path) }
+	}
 	if opt.Print == nil {
 		opt.Print = forms.Print
+	}
+	if opt.PrintTo == nil {
+		opt.PrintTo = forms.PrintTo
+	}
+	if opt.Printers == nil {
+		opt.Printers = forms.Printers
 	}
 	if opt.IdleLock == 0 {
 		opt.IdleLock = 10 * time.Minute
@@ -108,7 +123,8 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	m.keys = newKeys(m.touch)
 	m.keys.install(win.Canvas())
 	m.thumbs = newThumbs(opt.Thumbs)
-	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print}
+	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print,
+		printTo: opt.PrintTo, printers: opt.Printers}
 	fyne.CurrentApp().Settings().SetTheme(newTheme(1))
 	m.lastActive = m.now()
 	m.start()

@@ -73,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = c.attachments(args)
 	case "qr":
 		err = c.qrCmd(args)
+	case "holiday":
+		err = c.holiday(args)
+	case "printer":
+		err = c.printerCmd(args)
 	case "scan-limits":
 		err = c.scanLimitsCmd(args)
 	case "scan-inbox":
@@ -136,6 +140,9 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   due --from RFC3339 (--days N | --hours N)
   calendar --year YYYY [--json]
   catalog list [--json] | catalog import FILE
+  holiday list [--year Y] [--json] | add DATE --name N [--kind off|compensatory|workday] [--unconfirmed] [--source S]
+          | edit DATE [--date D] [--name N] [--kind K] [--confirmed=false] | remove DATE | export -o FILE | import FILE
+  printer list [--json] | printer set NAME|--default [--force]     máy in các phiếu / the forms printer
   scan-limits [--max-mb N] [--min-dpi N]     giới hạn tệp số hóa / digitisation limits (mặc định 20 MB, 200 dpi)
   scan-inbox [show | set DIR | off]          thư mục máy quét lưu bản quét / the scanner's scan-to-folder inbox
   receipt CODE -o FILE.pdf [--open] [--print] [--profile tt03-2025|tt01-2018|FILE.json]

@@ -26,6 +26,7 @@ import (
 	"motcua/app"
 	"motcua/app/accounts"
 	"motcua/app/continuity"
+	"motcua/app/forms"
 	"motcua/app/ui"
 	"motcua/storage"
 )
@@ -93,6 +94,8 @@ func (c *cli) screenshots(args []string) error {
 	opt.Backups = &continuity.BackupService{Svc: cs, Engine: bk, Config: bk.Config, Disk: storage.DiskUsage, DataDir: c.dataDir(), Clock: clk}
 	opt.Open = func(string) error { return nil }
 	opt.Print = func(string) error { return nil }
+	opt.PrintTo = func(string, string) error { return nil }
+	opt.Printers = tourPrinters
 	opt.IdleLock = -1
 	opt.Inbox = ui.NewScanInbox(svc)
 	opt.Inbox.StableFor, opt.Inbox.Poll = 200*time.Millisecond, 200*time.Millisecond
@@ -476,7 +479,18 @@ func (t *tour) run() error {
 		f.Settings.ImportCatalogData([]byte(`{"version":"2027.1","procedures":[{"code":"1.001193","name":"","components":[]}]}`))
 	})
 	step("22-settings-station", func() { f.Settings.Tabs.SelectIndex(1) })
-	step("22a-settings-scan-inbox", func() { f.Settings.Tabs.SelectIndex(5) })
+	step("22a-settings-holidays", func() {
+		f.Settings.Tabs.SelectIndex(2)
+		f.Settings.AddDayData("28/11/2026", motcua.DayOffWorking, "Làm bù cho thứ Sáu 04/12/2026", false)
+		f.Settings.AddDayData("05/12/2026", motcua.DayOffSubstitute, "Nghỉ bù", true) // a Saturday: refused, next to the field
+	})
+	t.do(func() { f.Settings.Tabs.SelectIndex(5) }) // lists the printers in the background
+	f.Settings.WaitPrinters()
+	step("22b-settings-printer", func() {
+		f.Settings.ChoosePrinter("Canon LBP2900 (Quầy một cửa)")
+		f.Settings.SavePrinter.OnTapped()
+	})
+	step("22c-settings-scan-inbox", func() { f.Settings.Tabs.SelectIndex(6) })
 
 	// Offline with a delivery engine: the link drops, messages queue, one is refused.
 	demo := newTourSync(t)
@@ -823,4 +837,9 @@ func tourScan(path string) error {
 	app0 := []byte{0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 2, 1, 0, dpi, 0, dpi, 0, 0}
 	out := append(append(append([]byte{}, j[:2]...), app0...), j[2:]...)
 	return os.WriteFile(path, out, 0o644)
+}
+
+// tourPrinters are the printers of the tour's PC.
+func tourPrinters(context.Context) ([]forms.Printer, error) {
+	return []forms.Printer{{Name: "Canon LBP2900 (Quầy một cửa)"}, {Name: "HP LaserJet Pro M404dn", Default: true}, {Name: "Microsoft Print to PDF"}}, nil
 }
