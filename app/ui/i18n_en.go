@@ -334,7 +334,7 @@ var english = map[string]string{
 	"Bắt buộc khi bổ sung, từ chối": "Required to supplement or refuse",
 	"Cách nhau bởi dấu ;":           "Separated by ;",
 	"In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in mặc định": "Print each decision's form (receipt, supplement, refusal) on the default printer at once",
-	"đã gửi in":       "sent to the printer",
+	"đã gửi in": "sent to the printer",
 	"Bản quét giấy tờ được đính kèm sau khi tiếp nhận: F3 → mở hồ sơ → «Đính kèm bản quét…» ở mục Tài liệu số hóa.": "Scans are attached after acceptance: F3 → open the dossier → 'Attach a scan…' under Digitised documents.",
 	"Chọn thành phần": "Choose a component",
 	"Kéo thả tệp vào cửa sổ để đính kèm vào:":                                             "Files dropped on the window go to:",
