@@ -170,7 +170,7 @@ func (s *ContBackup) runNow() {
 	go func() {
 		defer s.busy.Done()
 		info, rep, err := s.bs.RunNow(bgctx(), by)
-		fyne.DoAndWait(func() {
+		onUIWait(func() {
 			s.running = false
 			s.Progress.Stop()
 			s.Progress.Hide()

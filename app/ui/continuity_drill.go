@@ -281,7 +281,7 @@ func (s *ContDrills) finish() {
 	go func() {
 		defer s.busy.Done()
 		d, err := s.c.cs.FinishDrill(bgctx(), id, req)
-		fyne.DoAndWait(func() {
+		onUIWait(func() {
 			s.Done.Hide()
 			if err != nil {
 				s.Msg.set(errMsg(err))

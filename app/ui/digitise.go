@@ -285,7 +285,7 @@ func (s *Docs) attach(i int, files []string, after func() error) {
 		if err == nil && after != nil {
 			afterErr = after()
 		}
-		fyne.DoAndWait(func() {
+		onUIWait(func() {
 			s.busy = false
 			if s.d.D == nil || s.d.D.Code != code {
 				return // another dossier is on show now
@@ -584,7 +584,7 @@ func (d *IntakeDocs) attachTo(dc *motcua.Dossier, files []*Collected, specs []mo
 			msg = strings.TrimSpace(msg + " " + tr("Chưa đính kèm được:") + " " + strings.Join(fails, "; ") + ". " +
 				tr("Hồ sơ vẫn đã được lưu; đính kèm lại ở F3 → hồ sơ") + " " + dc.Code + ".")
 		}
-		fyne.DoAndWait(func() {
+		onUIWait(func() {
 			report(len(fails) == 0, msg)
 			d.s.frame.changed()
 		})

@@ -137,7 +137,7 @@ func newFrame(m *Main) *Frame {
 
 	if m.svc.Sync != nil {
 		f.unsub = m.svc.Sync.Subscribe(func(st app.SyncStatus) {
-			fyne.Do(func() {
+			onUI(func() {
 				f.Status.setSync(st)
 				f.Sync.setStatus(st)
 			})
@@ -146,7 +146,7 @@ func newFrame(m *Main) *Frame {
 	if cs := m.opt.Continuity; cs != nil {
 		// Events come on the goroutine that caused them: hop to the UI.
 		f.unsubCS = cs.Subscribe(func(ev continuity.Event) {
-			fyne.Do(func() { f.continuityEvent(ev) })
+			onUI(func() { f.continuityEvent(ev) })
 		})
 	}
 	go func() {
@@ -157,7 +157,7 @@ func newFrame(m *Main) *Frame {
 			case <-f.stop:
 				return
 			case <-t.C:
-				fyne.Do(f.Status.Refresh)
+				onUI(f.Status.Refresh)
 			}
 		}
 	}()

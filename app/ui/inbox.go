@@ -248,7 +248,7 @@ func newInboxPanel(e *env, takeLabel string, onTake func(InboxItem)) *InboxPanel
 		container.NewHBox(p.Take))
 	if p.src != nil {
 		p.unsub = p.src.Subscribe(func() {
-			fyne.Do(func() {
+			onUI(func() {
 				if p.e.main.Frame != p.e.frame {
 					p.unsub() // the officer signed out: this frame is gone
 					return

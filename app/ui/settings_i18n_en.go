@@ -10,7 +10,6 @@ var englishSettings = map[string]string{
 	"Máy in":                 "Printer",
 	"Máy quét":               "Scanner",
 	"In ngay phiếu của mỗi quyết định (giấy tiếp nhận, phiếu bổ sung, từ chối) ra máy in đã chọn ở mục Máy in": "Print each decision's form (receipt, supplement, refusal) at once on the printer chosen under Printer",
-	"Bản quét được đính kèm từ tệp (chọn tệp hoặc kéo thả vào cửa sổ) ở mục Tài liệu số hóa của hồ sơ.":        "Scans are attached from files (pick a file or drop it on the window) under the dossier's Digitised documents.",
 
 	// Holiday calendar.
 	"Nghỉ lễ, Tết":                      "Public holiday, Tết",

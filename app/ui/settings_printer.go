@@ -77,7 +77,7 @@ func (s *Settings) RefreshPrinters() {
 		if list != nil {
 			ps, err = list(context.Background())
 		}
-		fyne.Do(func() {
+		onUI(func() {
 			s.showPrinters(ps, err)
 			s.printersMu.Lock()
 			s.printersBusy = false

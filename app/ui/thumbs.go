@@ -113,7 +113,7 @@ func (t *Thumbs) get(src thumbSource, fn func(thumbResult)) {
 	}
 	go func() {
 		res := t.render(src)
-		fyne.Do(func() { fn(res) })
+		onUI(func() { fn(res) })
 	}()
 }
 
@@ -481,7 +481,7 @@ func (p *Preview) show(n int) {
 		if err == nil {
 			img, err = p.e.main.thumbs.page(data, n)
 		}
-		fyne.DoAndWait(func() {
+		onUIWait(func() {
 			p.data = data
 			if seq != p.seq {
 				return

@@ -1,7 +1,7 @@
 // Package ui is the Fyne window of the counter. One struct per screen, each
 // taking the services it needs (app.Service, accounts.Service, the station
 // keys) and the window; background work reaches widgets only through
-// fyne.Do. It never imports storage/ or sync/.
+// fyne.Do (onUI). It never imports storage/ or sync/.
 //
 // The window is keyboard-first: F2 intake, F3 dossiers, F4 return, F5 sync,
 // F6 settings, F7 continuity plan, Ctrl+L lock; every text field passes
@@ -262,7 +262,7 @@ func (m *Main) watchIdle() {
 			case <-stop:
 				return
 			case <-t.C:
-				fyne.Do(m.CheckIdle)
+				onUI(m.CheckIdle)
 			}
 		}
 	}(m.stopIdle)

@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -169,3 +170,29 @@ func banner(s string, c color.Color) (*fyne.Container, *canvas.Text, *canvas.Rec
 }
 
 func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// Background work reaches the widgets through onUI and onUIWait. The real
+// driver runs those hops one by one on the main goroutine; fyne's test
+// driver runs each on its caller's goroutine, where two at once would race
+// on the same widgets, so the tests turn serialHops on (export_test.go).
+var (
+	serialHops bool
+	hopMu      sync.Mutex
+)
+
+func hop(fn func()) func() {
+	if !serialHops {
+		return fn
+	}
+	return func() {
+		hopMu.Lock()
+		defer hopMu.Unlock()
+		fn()
+	}
+}
+
+// onUI runs fn on the UI goroutine (fyne.Do).
+func onUI(fn func()) { fyne.Do(hop(fn)) }
+
+// onUIWait runs fn on the UI goroutine and waits for it (fyne.DoAndWait).
+func onUIWait(fn func()) { fyne.DoAndWait(hop(fn)) }
