@@ -504,6 +504,8 @@ func (t *tour) run() error {
 	f = m.Frame
 	step("23-intake-offline", nil)
 	step("24-sync-offline", func() { key(w, fyne.KeyF5) })
+	step("24a-sync-paused", func() { f.Sync.Pause.OnTapped() })
+	t.do(func() { f.Sync.Pause.OnTapped() }) // and resumed, for the screens that follow
 	step("25-dossiers-quarantined", func() {
 		key(w, fyne.KeyF3)
 		ctrlKey(w, fyne.Key8)
@@ -716,9 +718,15 @@ func (t *tour) seed() error {
 // tourSync is a delivery engine that lost the province: the real queue of
 // the station, one message refused.
 type tourSync struct {
-	t     *tour
-	items []app.OutboxItem
+	t      *tour
+	items  []app.OutboxItem
+	paused bool
 }
+
+// PauseDelivery and ResumeDelivery make the tour's engine an app.Pauser,
+// so the Sync screen shows its pause button.
+func (s *tourSync) PauseDelivery(context.Context, string, string) error { s.paused = true; return nil }
+func (s *tourSync) ResumeDelivery(context.Context, string) error        { s.paused = false; return nil }
 
 func newTourSync(t *tour) *tourSync {
 	s := &tourSync{t: t}
@@ -746,7 +754,7 @@ func (s *tourSync) Status() app.SyncStatus {
 	}
 	return app.SyncStatus{State: app.ConnOffline, Pending: len(s.items), Quarantined: q,
 		LastError: "dial tcp 10.0.0.5:443: i/o timeout", LastSync: s.t.clk.base.Add(-26 * time.Hour),
-		Since: s.t.clk.base.Add(-40 * time.Minute)}
+		Since: s.t.clk.base.Add(-40 * time.Minute), Paused: s.paused}
 }
 func (s *tourSync) Subscribe(func(app.SyncStatus)) func() { return func() {} }
 func (s *tourSync) SendNow()                              {}
