@@ -141,10 +141,19 @@ func (c *cli) writePDF(ff formFlags, pdf []byte, what string) error {
 		}
 	}
 	if ff.print {
-		return forms.Print(ff.out)
+		// The printer chosen for this station (Settings → Máy in, `printer
+		// set`), as the window prints; none chosen: the system default.
+		printer := ""
+		if svc, err := c.open(); err == nil {
+			printer, _ = svc.Printer(context.Background())
+		}
+		return printTo(ff.out, printer)
 	}
 	return nil
 }
+
+// printTo hands the PDF to the system's printing; tests replace it.
+var printTo = forms.PrintTo
 
 // ledger prints the dossier ledger (Sổ theo dõi hồ sơ) for a period.
 func (c *cli) ledger(args []string) error {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,40 @@ func TestCLIForms(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "x.pdf")); err == nil {
 		t.Error("a refused command wrote a file")
+	}
+}
+
+// `receipt --print` goes to the printer chosen for the station (as the
+// window prints), and to the system default once the choice is cleared.
+// A stand-in `lp` on PATH records what it was asked to print.
+func TestCLIPrintChosenPrinter(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the stand-in lp is a shell script")
+	}
+	dir := initStation(t)
+	code := intakeOne(t, dir)
+	bin := t.TempDir()
+	record := filepath.Join(t.TempDir(), "lp-args")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + record + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out := filepath.Join(t.TempDir(), "giay hen.pdf")
+
+	mustOK(t, runCLI(t, dir, "printer", "set", "Canon LBP2900 (Quầy một cửa)", "--force"))
+	mustOK(t, runCLI(t, dir, "receipt", code, "-o", out, "--print"))
+	got, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("lp was not run: %v", err)
+	}
+	if want := "-d\nCanon LBP2900 (Quầy một cửa)\n" + out + "\n"; string(got) != want {
+		t.Fatalf("lp arguments:\n%q\nwant\n%q", got, want)
+	}
+
+	mustOK(t, runCLI(t, dir, "printer", "set", "--default"))
+	mustOK(t, runCLI(t, dir, "receipt", code, "-o", out, "--print"))
+	if got, _ := os.ReadFile(record); string(got) != out+"\n" {
+		t.Fatalf("default printer: lp arguments %q", got)
 	}
 }
