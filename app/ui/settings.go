@@ -500,18 +500,24 @@ func (s *Settings) exportKeyring() {
 		s.StationMsg.set(errMsg(err))
 		return
 	}
+	s.saveFile(raw, "khoa-cac-may.json", s.StationMsg, s.StationDone, tr("Đã lưu tệp khóa:"))
+}
+
+// saveFile asks where to save raw (suggesting name) and writes it; the
+// outcome goes to msg or, with the path, to done.
+func (s *Settings) saveFile(raw []byte, name string, msg fieldErr, done *widget.Label, doneText string) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		defer w.Close()
 		if _, err := w.Write(raw); err != nil {
-			s.StationMsg.set(errMsg(err))
+			msg.set(errMsg(err))
 			return
 		}
-		say(s.StationDone, tr("Đã lưu tệp khóa:")+" "+w.URI().Path())
+		say(done, doneText+" "+w.URI().Path())
 	}, s.win)
-	d.SetFileName("khoa-cac-may.json")
+	d.SetFileName(name)
 	d.Show()
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua"
@@ -460,19 +459,7 @@ func (s *Settings) exportHolidays() {
 		s.DayMsg.set(errMsg(err))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := w.Write(raw); err != nil {
-			s.DayMsg.set(errMsg(err))
-			return
-		}
-		say(s.DayDone, tr("Đã xuất lịch ngày nghỉ ra tệp:")+" "+w.URI().Path())
-	}, s.win)
-	d.SetFileName("lich-ngay-nghi.json")
-	d.Show()
+	s.saveFile(raw, "lich-ngay-nghi.json", s.DayMsg, s.DayDone, tr("Đã xuất lịch ngày nghỉ ra tệp:"))
 }
 
 func (s *Settings) importHolidays() {

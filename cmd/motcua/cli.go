@@ -498,6 +498,28 @@ func (c *cli) calendar(args []string) error {
 	return tw.Flush()
 }
 
+// oneFile serves the commands that take exactly one file: it parses args
+// (no flags), reads the file and opens the station's service. vi and en
+// say what file is wanted.
+func (c *cli) oneFile(cmd string, args []string, vi, en string) ([]byte, *app.Service, error) {
+	pos, err := parseFlags(flag.NewFlagSet(cmd, flag.ContinueOnError), args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pos) != 1 {
+		return nil, nil, usageErr("file", "%[1]s", "%[2]s", vi, en)
+	}
+	raw, err := os.ReadFile(pos[0])
+	if err != nil {
+		return nil, nil, usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+	}
+	svc, err := c.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	return raw, svc, nil
+}
+
 func (c *cli) catalog(args []string) error {
 	if len(args) == 0 {
 		return usageErr("catalog", "Cần «catalog list» hoặc «catalog import FILE»", "use 'catalog list' or 'catalog import FILE'")
@@ -523,18 +545,7 @@ func (c *cli) catalog(args []string) error {
 		}
 		return tw.Flush()
 	case "import":
-		pos, err := parseFlags(flag.NewFlagSet("catalog import", flag.ContinueOnError), args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("file", "Cần đúng một tệp JSON danh mục", "give exactly one catalogue JSON file")
-		}
-		raw, err := os.ReadFile(pos[0])
-		if err != nil {
-			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
-		}
-		svc, err := c.open()
+		raw, svc, err := c.oneFile("catalog import", args, "Cần đúng một tệp JSON danh mục", "give exactly one catalogue JSON file")
 		if err != nil {
 			return err
 		}

@@ -176,18 +176,7 @@ func (c *cli) holiday(args []string) error {
 		}
 		return writeFileAtomic(*out, raw)
 	case "import":
-		pos, err := parseFlags(flag.NewFlagSet("holiday import", flag.ContinueOnError), args)
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return usageErr("file", "Cần đúng một tệp JSON lịch ngày nghỉ", "give exactly one holiday table JSON file")
-		}
-		raw, err := os.ReadFile(pos[0])
-		if err != nil {
-			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
-		}
-		svc, err := c.open()
+		raw, svc, err := c.oneFile("holiday import", args, "Cần đúng một tệp JSON lịch ngày nghỉ", "give exactly one holiday table JSON file")
 		if err != nil {
 			return err
 		}
