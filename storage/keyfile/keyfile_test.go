@@ -2,7 +2,6 @@ package keyfile
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
@@ -11,41 +10,10 @@ import (
 	"testing"
 
 	"motcua"
+	"motcua/storage/keyfile/keyfiletest"
 )
 
-// fakeSealer stands for DPAPI on Linux: bound to a machine name, and it
-// notices any change, as DPAPI's MAC does.
-type fakeSealer struct{ pc string }
-
-func (f fakeSealer) Scheme() string { return "fake-machine" }
-
-func (f fakeSealer) Seal(p []byte) ([]byte, error) {
-	out := []byte("FAKE:" + f.pc + ":")
-	for _, c := range p {
-		out = append(out, c^0x5a)
-	}
-	sum := sha256.Sum256(out)
-	return append(out, sum[:4]...), nil
-}
-
-func (f fakeSealer) Unseal(b []byte) ([]byte, error) {
-	pre := []byte("FAKE:" + f.pc + ":")
-	if len(b) < len(pre)+4 {
-		return nil, errors.New("fake: too short")
-	}
-	body, tag := b[:len(b)-4], b[len(b)-4:]
-	if sum := sha256.Sum256(body); !bytes.Equal(sum[:4], tag) {
-		return nil, errors.New("fake: bad MAC")
-	}
-	if !bytes.HasPrefix(body, pre) {
-		return nil, errors.New("fake: sealed on another machine")
-	}
-	var p []byte
-	for _, c := range body[len(pre):] {
-		p = append(p, c^0x5a)
-	}
-	return p, nil
-}
+type fakeSealer = keyfiletest.Sealer
 
 var secret = []byte("c2VjcmV0LWJsb2Ita2V5LWZvci10ZXN0cw==\n")
 
@@ -68,7 +36,7 @@ func TestSeal(t *testing.T) {
 		}
 	})
 	t.Run("SealedHeader", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		b, err := Seal(secret)
 		if err != nil {
 			t.Fatal(err)
@@ -85,23 +53,23 @@ func TestSeal(t *testing.T) {
 		}
 	})
 	t.Run("Legacy", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		got, err := Unseal(secret)
 		if err != nil || !bytes.Equal(got, secret) {
 			t.Fatalf("legacy: %q, %v", got, err)
 		}
 	})
 	t.Run("ErrOtherMachine", func(t *testing.T) {
-		restore := Use(fakeSealer{"pc1"})
+		restore := Use(fakeSealer{PC: "pc1"})
 		b, _ := Seal(secret)
 		restore()
-		defer Use(fakeSealer{"pc2"})()
+		defer Use(fakeSealer{PC: "pc2"})()
 		if _, err := Unseal(b); err == nil {
 			t.Fatal("opened on another machine")
 		}
 	})
 	t.Run("ErrOtherScheme", func(t *testing.T) {
-		restore := Use(fakeSealer{"pc1"})
+		restore := Use(fakeSealer{PC: "pc1"})
 		b, _ := Seal(secret)
 		restore()
 		defer Use(plain{})()
@@ -119,7 +87,7 @@ func TestSeal(t *testing.T) {
 
 func TestReadKeyFile(t *testing.T) {
 	t.Run("MigratesLegacy", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		p := filepath.Join(t.TempDir(), "blob.key")
 		os.WriteFile(p, secret, 0o600)
 		got, err := ReadKeyFile(p)
@@ -150,7 +118,7 @@ func TestReadKeyFile(t *testing.T) {
 		}
 	})
 	t.Run("InterruptedMigration", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		p := filepath.Join(t.TempDir(), "blob.key")
 		os.WriteFile(p, secret, 0o600)
 		beforeRename = func() error { return errors.New("power cut") }
@@ -171,7 +139,7 @@ func TestReadKeyFile(t *testing.T) {
 		}
 	})
 	t.Run("ErrSealedNamesFile", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		p := filepath.Join(t.TempDir(), "blob.key")
 		if err := WriteKeyFile(p, secret); err != nil {
 			t.Fatal(err)
@@ -193,10 +161,10 @@ func TestReadKeyFile(t *testing.T) {
 	})
 	t.Run("ErrSealedOtherMachine", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "blob.key")
-		restore := Use(fakeSealer{"pc1"})
+		restore := Use(fakeSealer{PC: "pc1"})
 		WriteKeyFile(p, secret)
 		restore()
-		defer Use(fakeSealer{"pc2"})()
+		defer Use(fakeSealer{PC: "pc2"})()
 		if _, err := ReadKeyFile(p); motcua.ErrorKind(err) != motcua.KindInternal || !strings.Contains(err.Error(), "DPAPI") {
 			t.Fatalf("got %v", err)
 		}
@@ -209,7 +177,7 @@ func TestReadKeyFile(t *testing.T) {
 }
 
 func TestCreateKeyFile(t *testing.T) {
-	defer Use(fakeSealer{"pc1"})()
+	defer Use(fakeSealer{PC: "pc1"})()
 	p := filepath.Join(t.TempDir(), "keys", "backup-identity.txt")
 	if err := CreateKeyFile(p, secret); err != nil {
 		t.Fatal(err)
@@ -225,7 +193,7 @@ func TestCreateKeyFile(t *testing.T) {
 
 func TestSealValue(t *testing.T) {
 	t.Run("Sealed", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		v, err := SealValue("mật khẩu")
 		if err != nil || !strings.HasPrefix(v, ValuePrefix) || strings.Contains(v, "mật") {
 			t.Fatalf("sealed value %q, %v", v, err)
@@ -236,7 +204,7 @@ func TestSealValue(t *testing.T) {
 		}
 	})
 	t.Run("LegacyReseal", func(t *testing.T) {
-		defer Use(fakeSealer{"pc1"})()
+		defer Use(fakeSealer{PC: "pc1"})()
 		p, reseal, err := UnsealValue("password", "s3cret")
 		if err != nil || !reseal || p != "s3cret" {
 			t.Fatalf("legacy: %q %v %v", p, reseal, err)
@@ -252,10 +220,10 @@ func TestSealValue(t *testing.T) {
 		}
 	})
 	t.Run("ErrOtherMachine", func(t *testing.T) {
-		restore := Use(fakeSealer{"pc1"})
+		restore := Use(fakeSealer{PC: "pc1"})
 		v, _ := SealValue("s3cret")
 		restore()
-		defer Use(fakeSealer{"pc2"})()
+		defer Use(fakeSealer{PC: "pc2"})()
 		_, _, err := UnsealValue("province.password", v)
 		if e, ok := motcua.AsError(err); !ok || e.Code != ErrSealed || e.Field != "province.password" {
 			t.Fatalf("got %v", err)
