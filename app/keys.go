@@ -13,6 +13,7 @@ import (
 
 	"motcua"
 	"motcua/scanning/qrsign"
+	"motcua/storage/keyfile"
 )
 
 // KeyKeyring is the settings key of the commune keyring (JSON): the public
@@ -42,11 +43,15 @@ func (k *Keys) Verify(text string) (qrsign.Payload, qrsign.Result) {
 // makes sure its public key is in the keyring stored in the settings
 // (labelled with the station number once it is known). A lost key file
 // gets a new key; the old public key stays in the ring so that papers
-// already printed still verify.
+// already printed still verify. The key file is sealed for this machine by
+// storage/keyfile (DPAPI on Windows; a legacy plain file is sealed on the
+// first read). One that exists but does not open here (damaged, or copied
+// from another PC) is an error naming it, not a reason to make a new key:
+// the installer moves it aside to re-issue the key (docs/INSTALL.*.md).
 func LoadKeys(ctx context.Context, dir string, st SettingsStore, station, actor string) (*Keys, error) {
 	path := filepath.Join(dir, KeyFileName)
 	var priv ed25519.PrivateKey
-	raw, err := os.ReadFile(path)
+	raw, err := keyfile.ReadKeyFile(path)
 	switch {
 	case err == nil:
 		if priv, err = qrsign.DecodePrivateKey(string(raw)); err != nil {
@@ -59,22 +64,15 @@ func LoadKeys(ctx context.Context, dir string, st SettingsStore, station, actor 
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, err
 		}
-		// O_EXCL: two processes starting at once must not overwrite each
-		// other's fresh key.
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		// Exclusive: two processes starting at once must not overwrite
+		// each other's fresh key.
+		err := keyfile.CreateKeyFile(path, []byte(qrsign.EncodePrivateKey(priv)+"\n"))
 		if errors.Is(err, fs.ErrExist) {
 			return LoadKeys(ctx, dir, st, station, actor)
 		}
 		if err != nil {
 			return nil, motcua.Errorf(motcua.KindInternal, "ERR_KEY_FILE", "key", "Không ghi được khóa ký của máy vào %s: %v",
 				"cannot write the station signing key to %s: %v", path, err)
-		}
-		_, err = f.WriteString(qrsign.EncodePrivateKey(priv) + "\n")
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return nil, err
 		}
 	default:
 		return nil, err

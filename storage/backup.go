@@ -24,6 +24,7 @@ import (
 
 	"motcua"
 	"motcua/app/continuity"
+	"motcua/storage/keyfile"
 )
 
 // Backups: a consistent snapshot of the running database (VACUUM INTO, a
@@ -287,7 +288,9 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 		return nil, err
 	}
 	for _, k := range b.keyFiles() {
-		data, err := os.ReadFile(filepath.Join(b.DataDir, k))
+		// The key goes in plain (inside the age-encrypted manifest): a copy
+		// sealed by DPAPI would not open on the replacement PC.
+		data, err := keyfile.ReadKeyFile(filepath.Join(b.DataDir, k))
 		if err != nil {
 			return nil, fmt.Errorf("backup: key file %s: %w", k, err)
 		}

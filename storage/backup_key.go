@@ -14,13 +14,19 @@ import (
 
 	"motcua"
 	"motcua/app/continuity"
+	"motcua/storage/keyfile"
 )
 
 // Backup keys and configuration live in files next to the database, not in
 // it: they must be at hand when the database is damaged.
 //
 //	DATA/backup.json                  continuity.BackupConfig
-//	DATA/keys/backup-identity.txt     the station's age identity (secret), 0600
+//	DATA/keys/backup-identity.txt     the station's age identity (secret)
+//
+// The identity file is sealed by storage/keyfile: on Windows with DPAPI
+// for the machine (a copy on another PC does not open), elsewhere plain
+// with mode 0600. `motcua backup key export FILE` writes it out in plain
+// age format (ExportIdentity) for the installer's sealed envelope.
 //
 // Every backup is encrypted to the station's own public key and to the
 // recovery recipients of the configuration (e.g. a key the province's IT
@@ -101,7 +107,8 @@ func checkDest(dataDir, dest string) error {
 func IdentityPath(dataDir string) string { return filepath.Join(dataDir, keysDir, identityFile) }
 
 // LoadOrCreateIdentity returns the station's backup identity, creating it
-// (mode 0600) on first use.
+// (sealed for this machine) on first use. An identity file that does not
+// open is an error, never replaced.
 func LoadOrCreateIdentity(dataDir string) (*age.X25519Identity, error) {
 	p := IdentityPath(dataDir)
 	if id, err := loadIdentity(p); err == nil {
@@ -117,14 +124,28 @@ func LoadOrCreateIdentity(dataDir string) (*age.X25519Identity, error) {
 		return nil, fmt.Errorf("create key folder: %w", err)
 	}
 	body := fmt.Sprintf("# Khoá sao lưu của máy tiếp nhận Một Cửa — GIỮ BÍ MẬT; bản sao cất ngoài máy.\n# public key: %s\n%s\n", id.Recipient(), id)
-	if err := writeAtomic(p, []byte(body), 0o600); err != nil {
+	err = keyfile.CreateKeyFile(p, []byte(body))
+	if errors.Is(err, fs.ErrExist) { // another process made it first
+		return loadIdentity(p)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("write backup key: %w", err)
 	}
 	return id, nil
 }
 
+// ExportIdentity is the station's identity file in plain age format, for
+// `backup key export` (the standard age tool reads it).
+func ExportIdentity(dataDir string) ([]byte, error) {
+	p := IdentityPath(dataDir)
+	if _, err := loadIdentity(p); err != nil {
+		return nil, err
+	}
+	return keyfile.ReadKeyFile(p)
+}
+
 func loadIdentity(p string) (*age.X25519Identity, error) {
-	b, err := os.ReadFile(p)
+	b, err := keyfile.ReadKeyFile(p)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +161,16 @@ func loadIdentity(p string) (*age.X25519Identity, error) {
 }
 
 // ReadIdentities reads age identities from a file (the station's exported
-// key, or a recovery key).
+// key, a recovery key, or an identity file sealed on this machine).
 func ReadIdentities(p string) ([]age.Identity, error) {
-	b, err := os.ReadFile(p)
+	raw, err := os.ReadFile(p)
 	if err != nil {
 		return nil, motcua.Invalid(continuity.ErrBackupKey, "identity", "Không đọc được tệp khoá %s: %v", "cannot read key file %s: %v", p, err)
+	}
+	b, err := keyfile.Unseal(raw)
+	if err != nil {
+		return nil, motcua.Invalid(continuity.ErrBackupKey, "identity", "Tệp khoá %s được bảo vệ cho một máy khác hoặc bị hỏng; dùng tệp đã xuất bằng «backup key export»",
+			"key file %s is sealed for another machine or damaged; use the file 'backup key export' wrote", p)
 	}
 	ids, err := age.ParseIdentities(bytes.NewReader(b))
 	if err != nil {

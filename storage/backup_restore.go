@@ -19,6 +19,7 @@ import (
 
 	"motcua"
 	"motcua/app/continuity"
+	"motcua/storage/keyfile"
 )
 
 // crashHook, when set (tests only), is called at named points of backup
@@ -280,8 +281,15 @@ func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo
 	})
 	for _, k := range m.Keys {
 		dst := filepath.Join(b.DataDir, filepath.FromSlash(k.Path))
-		if cur, err := os.ReadFile(dst); err == nil {
-			if string(cur) == string(k.Data) {
+		data, err := keyfile.Unseal(k.Data)
+		if err != nil {
+			return damaged(info.Dir, fmt.Errorf("key file %s: %w", k.Path, err))
+		}
+		// Compared in plain, and written sealed for this machine: on a
+		// replacement PC the old PC's sealed file (if copied) does not open
+		// and is moved aside like any other differing key.
+		if raw, err := os.ReadFile(dst); err == nil {
+			if cur, err := keyfile.Unseal(raw); err == nil && string(cur) == string(data) {
 				continue
 			}
 			os.MkdirAll(filepath.Join(aside, "keys"), 0o700)
@@ -289,7 +297,7 @@ func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo
 				return err
 			}
 		}
-		if err := writeAtomic(dst, k.Data, 0o600); err != nil {
+		if err := keyfile.WriteKeyFile(dst, data); err != nil {
 			return err
 		}
 	}

@@ -17,11 +17,16 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/storage/keyfile"
 	"motcua/sync/bundle"
 )
 
 // Settings keys of this station's USB-bundle keys. The private halves are
-// secrets of the station, like the province password.
+// secrets of the station, like the province password, and sealed the same
+// way (keyfile.SealValue: DPAPI for the machine on Windows; a legacy plain
+// value is sealed when next read). On a PC that cannot open them (a
+// database restored from another PC) they are an ERR_KEY_SEALED error,
+// not silently replaced: new keys must be handed out again.
 const (
 	KeySignKey = "station.bundle_sign_key" // Ed25519 seed (hex): signs the bundles this station writes
 	KeyBoxKey  = "station.bundle_box_key"  // X25519 private key (hex): opens bundles written for this station
@@ -52,11 +57,11 @@ func StationKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys,
 
 // StoredKeys returns the public keys if they exist, without making them.
 func StoredKeys(ctx context.Context, st app.SettingsStore) (Keys, bool, error) {
-	s, ok1, err := st.Setting(ctx, KeySignKey)
+	s, ok1, err := secretSetting(ctx, st, KeySignKey, "")
 	if err != nil {
 		return Keys{}, false, err
 	}
-	b, ok2, err := st.Setting(ctx, KeyBoxKey)
+	b, ok2, err := secretSetting(ctx, st, KeyBoxKey, "")
 	if err != nil || !ok1 || !ok2 {
 		return Keys{}, false, err
 	}
@@ -70,8 +75,40 @@ func StoredKeys(ctx context.Context, st app.SettingsStore) (Keys, bool, error) {
 		Box: hex.EncodeToString(box.PublicKey().Bytes())}, true, nil
 }
 
+// secretSetting reads a sealed settings value; with an actor, a legacy
+// plain value is written back sealed.
+func secretSetting(ctx context.Context, st app.SettingsStore, key, actor string) (string, bool, error) {
+	raw, ok, err := st.Setting(ctx, key)
+	if err != nil || !ok {
+		return "", ok, err
+	}
+	v, reseal, err := keyfile.UnsealValue(key, raw)
+	if err != nil {
+		return "", true, err
+	}
+	if reseal && actor != "" {
+		sealed, err := keyfile.SealValue(v)
+		if err == nil {
+			err = st.SetSetting(ctx, key, sealed, app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.seal",
+				Subject: key, Detail: "bảo vệ khóa cho máy này (" + keyfile.Scheme() + ")"})
+		}
+		if err != nil {
+			return "", true, err
+		}
+	}
+	return v, true, nil
+}
+
+func putSecret(ctx context.Context, st app.SettingsStore, key, v string, a app.AuditEntry) error {
+	sealed, err := keyfile.SealValue(v)
+	if err != nil {
+		return err
+	}
+	return st.SetSetting(ctx, key, sealed, a)
+}
+
 func signKey(ctx context.Context, st app.SettingsStore, actor string) (ed25519.PrivateKey, error) {
-	v, ok, err := st.Setting(ctx, KeySignKey)
+	v, ok, err := secretSetting(ctx, st, KeySignKey, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -89,14 +126,14 @@ func signKey(ctx context.Context, st app.SettingsStore, actor string) (ed25519.P
 	k := ed25519.NewKeyFromSeed(seed)
 	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.keygen", Subject: "sign",
 		Detail: "khóa ký gói USB, công khai " + hex.EncodeToString(k.Public().(ed25519.PublicKey))}
-	if err := st.SetSetting(ctx, KeySignKey, hex.EncodeToString(seed), a); err != nil {
+	if err := putSecret(ctx, st, KeySignKey, hex.EncodeToString(seed), a); err != nil {
 		return nil, err
 	}
 	return k, nil
 }
 
 func boxKey(ctx context.Context, st app.SettingsStore, actor string) (*ecdh.PrivateKey, error) {
-	v, ok, err := st.Setting(ctx, KeyBoxKey)
+	v, ok, err := secretSetting(ctx, st, KeyBoxKey, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +150,7 @@ func boxKey(ctx context.Context, st app.SettingsStore, actor string) (*ecdh.Priv
 	}
 	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.keygen", Subject: "box",
 		Detail: "khóa nhận gói USB, công khai " + hex.EncodeToString(k.PublicKey().Bytes())}
-	if err := st.SetSetting(ctx, KeyBoxKey, hex.EncodeToString(k.Bytes()), a); err != nil {
+	if err := putSecret(ctx, st, KeyBoxKey, hex.EncodeToString(k.Bytes()), a); err != nil {
 		return nil, err
 	}
 	return k, nil

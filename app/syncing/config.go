@@ -14,13 +14,17 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/storage/keyfile"
 	"motcua/sync/province"
 )
 
 // Settings keys of the province connection. The password is kept in the
-// settings table like everything else (the database file is the
-// station's, in a directory only its officers can read); it is never
-// printed, logged or put in the audit log.
+// settings table, sealed for this machine on Windows (keyfile.SealValue:
+// "sealed:" + base64 of a DPAPI envelope; a legacy plain value is read and
+// sealed at the next save), plain elsewhere; it is never printed, logged or
+// put in the audit log. A database restored on another PC holds a
+// password sealed for the old one: LoadConfig says so (ERR_KEY_SEALED) and
+// `province set --password-file` enters it again.
 const (
 	KeyURL       = "province.url"
 	KeyUser      = "province.user"
@@ -56,6 +60,24 @@ var ErrUnconfigured = motcua.Invalid("ERR_PROVINCE_UNCONFIGURED", "province",
 
 // LoadConfig reads the configuration from the settings.
 func LoadConfig(ctx context.Context, st app.SettingsStore) (Config, error) {
+	c, _, err := loadConfig(ctx, st)
+	return c, err
+}
+
+// loadConfig also says whether the stored password should be written
+// again sealed. A password that does not open is the coded error, with
+// the rest of the configuration read.
+func loadConfig(ctx context.Context, st app.SettingsStore) (Config, bool, error) {
+	c, err := loadPlain(ctx, st)
+	if err != nil {
+		return c, false, err
+	}
+	pw, reseal, err := keyfile.UnsealValue(KeyPassword, c.Password)
+	c.Password = pw
+	return c, reseal, err
+}
+
+func loadPlain(ctx context.Context, st app.SettingsStore) (Config, error) {
 	var c Config
 	vals := map[string]*string{KeyURL: &c.URL, KeyUser: &c.User, KeyPassword: &c.Password, KeyBundleKey: &c.BundleKey}
 	for k, p := range vals {
@@ -109,7 +131,10 @@ type ConfigStore interface {
 // Errors: KindInvalid naming the field (url, user, password, ca,
 // interval, bundle_key).
 func SaveConfig(ctx context.Context, st ConfigStore, ch Change, actor string) (Config, error) {
-	cur, err := LoadConfig(ctx, st)
+	cur, reseal, err := loadConfig(ctx, st)
+	if e, ok := motcua.AsError(err); ok && e.Code == keyfile.ErrSealed && ch.Password != nil {
+		err, reseal = nil, true // sealed for another PC: being entered again
+	}
 	if err != nil {
 		return cur, err
 	}
@@ -137,8 +162,17 @@ func SaveConfig(ctx context.Context, st ConfigStore, ch Change, actor string) (C
 	}
 	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "province.configure", Subject: next.URL}
 	put := func(key, old, val, detail string) error {
-		if old == val {
+		if old == val && (key != KeyPassword || !reseal) {
 			return nil
+		}
+		if key == KeyPassword {
+			if old == val {
+				detail = "bảo vệ mật khẩu cho máy này (" + keyfile.Scheme() + ")"
+			}
+			var err error
+			if val, err = keyfile.SealValue(val); err != nil {
+				return err
+			}
 		}
 		a.Detail = detail
 		return st.SetSetting(ctx, key, val, a)

@@ -246,7 +246,7 @@ func (c *cli) backupKey(pos []string) error {
 		return nil
 	}
 	if pos[0] == "export" && len(pos) == 2 {
-		raw, err := os.ReadFile(storage.IdentityPath(c.dataDir()))
+		raw, err := storage.ExportIdentity(c.dataDir())
 		if err != nil {
 			return err
 		}

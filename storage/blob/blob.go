@@ -49,6 +49,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"motcua/storage/keyfile"
 )
 
 // Address is the SHA-256 of a blob's plaintext.
@@ -337,39 +339,36 @@ func NewKey() Key {
 	return k
 }
 
-// CreateKeyFile writes a new random key to path, readable by the owner
-// only, and refuses to overwrite an existing file: replacing a key makes
-// every blob sealed with it unreadable.
+// CreateKeyFile writes a new random key to path — sealed for this
+// machine by keyfile (DPAPI on Windows; owner-only 0600 elsewhere) — and
+// refuses to overwrite an existing file (the error wraps fs.ErrExist):
+// replacing a key makes every blob sealed with it unreadable.
 func CreateKeyFile(path string) (Key, error) {
 	k := NewKey()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := keyfile.CreateKeyFile(path, []byte(base64.StdEncoding.EncodeToString(k[:])+"\n")); err != nil {
 		return Key{}, fmt.Errorf("blob: create key file: %w", err)
 	}
-	if _, err := fmt.Fprintln(f, base64.StdEncoding.EncodeToString(k[:])); err != nil {
-		f.Close()
-		return Key{}, fmt.Errorf("blob: write key file: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return Key{}, fmt.Errorf("blob: sync key file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return Key{}, fmt.Errorf("blob: close key file: %w", err)
-	}
-	return k, syncDir(filepath.Dir(path))
+	return k, nil
 }
 
-// LoadKeyFile reads a key written by CreateKeyFile.
+// LoadKeyFile reads a key written by CreateKeyFile (or a legacy plain key
+// file, which it seals on Windows). A missing file wraps fs.ErrNotExist; a
+// file that does not open here is keyfile's coded ErrSealed — never a
+// reason to make a new key.
 func LoadKeyFile(path string) (Key, error) {
-	b, err := os.ReadFile(path)
+	b, err := keyfile.ReadKeyFile(path)
 	if err != nil {
 		return Key{}, fmt.Errorf("blob: read key file: %w", err)
 	}
+	return parseKey(b, path)
+}
+
+// parseKey reads the plain content of a key file (base64 of 32 bytes).
+func parseKey(b []byte, name string) (Key, error) {
 	var k Key
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(raw) != len(k) {
-		return Key{}, fmt.Errorf("blob: key file %s is damaged: want base64 of %d bytes", path, len(k))
+		return Key{}, fmt.Errorf("blob: key file %s is damaged: want base64 of %d bytes", name, len(k))
 	}
 	copy(k[:], raw)
 	return k, nil

@@ -3,7 +3,9 @@ package blob_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,7 +13,10 @@ import (
 	"sync"
 	"testing"
 
+	"motcua"
 	"motcua/storage/blob"
+	"motcua/storage/keyfile"
+	"motcua/storage/keyfile/keyfiletest"
 )
 
 func mustOpen(tb testing.TB, dir string, key blob.Key) *blob.Store {
@@ -216,5 +221,47 @@ func TestKeyFile(t *testing.T) {
 	os.WriteFile(path, []byte("c2hvcnQ=\n"), 0o600)
 	if _, err := blob.LoadKeyFile(path); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("short key: %v", err)
+	}
+}
+
+// TestKeyFileSealed: with a machine sealer (DPAPI on Windows; a fake here)
+// a legacy plain key file is sealed in place and keeps opening the same
+// blobs; a sealed key file that does not open is ErrSealed, never a
+// reason for a new key.
+func TestKeyFileSealed(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "blob.key")
+	key := blob.NewKey()
+	os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key[:])+"\n"), 0o600)
+	s := mustOpen(t, filepath.Join(dir, "blobs"), key)
+	a, err := s.PutBytes([]byte("scan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	restore := keyfile.Use(keyfiletest.Sealer{PC: "pc1"})
+	got, err := blob.LoadKeyFile(path)
+	if err != nil || got != key {
+		t.Fatalf("legacy key: %v", err)
+	}
+	onDisk, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(onDisk), "MOTCUA-SEALED v1 fake-machine\n") || strings.Contains(string(onDisk), base64.StdEncoding.EncodeToString(key[:])) {
+		t.Fatalf("key file not sealed: %q", onDisk)
+	}
+	if got, err = blob.LoadKeyFile(path); err != nil || got != key {
+		t.Fatalf("sealed key: %v", err)
+	}
+	if b, err := mustOpen(t, filepath.Join(dir, "blobs"), got).Get(a); err != nil || string(b) != "scan" {
+		t.Fatalf("blob after migration: %q, %v", b, err)
+	}
+	restore()
+
+	defer keyfile.Use(keyfiletest.Sealer{PC: "pc2"})()
+	_, err = blob.LoadKeyFile(path)
+	if e, ok := motcua.AsError(err); !ok || e.Code != keyfile.ErrSealed || errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("key sealed on another machine: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, onDisk) {
+		t.Fatal("the key file was changed")
 	}
 }
