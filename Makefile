@@ -90,6 +90,8 @@ dist-linux: deps-build
 smoke-windows: dist-windows
 	@./packaging/ensure-packages.sh $(SMOKE_PKGS)
 	./packaging/smoke/windows.sh
+	# The key files sealed with DPAPI, for real, under the same Wine.
+	go test -count=1 -run TestDPAPIUnderWine -v ./storage/keyfile/
 
 # Signs with a throwaway self-signed certificate, verifies, detects tampering.
 sign-check: dist-windows
