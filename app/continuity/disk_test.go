@@ -161,7 +161,7 @@ func fillChild(dir string) error {
 	}
 	e := newEnvAt(&testing.T{}, dir, stationOne)
 	lim := uint64(size + 256<<10)
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: lim, Max: lim}); err != nil {
+	if err := limitFileSize(lim); err != nil {
 		return err
 	}
 	for i := 0; ; i++ {
