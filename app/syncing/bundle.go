@@ -55,6 +55,35 @@ func StationKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys,
 	return Keys{Sign: hex.EncodeToString(sign.Public().(ed25519.PublicKey)), Box: hex.EncodeToString(box.PublicKey().Bytes())}, nil
 }
 
+// RenewKeys replaces this station's bundle keys with new ones: on a
+// replacement PC, whose restored database holds keys sealed for the old
+// machine, or after a key was exposed. The new public keys must be handed
+// out again (the province's trust list, the stations that write bundles
+// for this one); bundles already written for the old box key no longer
+// open here. Audited.
+func RenewKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys, error) {
+	seed := make([]byte, ed25519.SeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return Keys{}, err
+	}
+	sign := ed25519.NewKeyFromSeed(seed)
+	box, err := bundle.NewRecipientKey()
+	if err != nil {
+		return Keys{}, err
+	}
+	k := Keys{Sign: hex.EncodeToString(sign.Public().(ed25519.PublicKey)), Box: hex.EncodeToString(box.PublicKey().Bytes())}
+	now := time.Now()
+	if err := putSecret(ctx, st, KeySignKey, hex.EncodeToString(seed), app.AuditEntry{At: now, Actor: actor, Action: "bundle.renew",
+		Subject: "sign", Detail: "khóa ký gói USB mới, công khai " + k.Sign}); err != nil {
+		return Keys{}, err
+	}
+	if err := putSecret(ctx, st, KeyBoxKey, hex.EncodeToString(box.Bytes()), app.AuditEntry{At: now, Actor: actor, Action: "bundle.renew",
+		Subject: "box", Detail: "khóa nhận gói USB mới, công khai " + k.Box}); err != nil {
+		return Keys{}, err
+	}
+	return k, nil
+}
+
 // StoredKeys returns the public keys if they exist, without making them.
 func StoredKeys(ctx context.Context, st app.SettingsStore) (Keys, bool, error) {
 	s, ok1, err := secretSetting(ctx, st, KeySignKey, "")

@@ -66,6 +66,17 @@ func TestSecretsSealed(t *testing.T) {
 	if _, err := syncing.StationKeys(ctx, s, "test"); err == nil {
 		t.Fatal("bundle keys sealed on another PC were replaced silently")
 	}
+	// The bundle keys are renewed explicitly: new keys, sealed for this PC.
+	renewed, err := syncing.RenewKeys(ctx, s, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renewed.Sign == keys.Sign || renewed.Box == keys.Box {
+		t.Fatalf("renewed keys are the old ones: %+v", renewed)
+	}
+	if now, err := syncing.StationKeys(ctx, s, "test"); err != nil || now != renewed {
+		t.Fatalf("after renewal: %+v, %v", now, err)
+	}
 	if c, err := syncing.SaveConfig(ctx, s, syncing.Change{Password: str("mới")}, "test"); err != nil || c.Password != "mới" {
 		t.Fatalf("entering the password again: %+v, %v", c, err)
 	}

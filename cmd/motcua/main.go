@@ -165,7 +165,7 @@ Dùng / usage: motcua [--data DIR] COMMAND [flags]
   sync pause [--reason TEXT]   tạm dừng gửi/nhận với tỉnh, cả cửa sổ ứng dụng; vẫn tiếp nhận / pause delivery (the window too)
   sync resume                  gửi tiếp hàng đợi / resume delivery
   outbox [--state pending,sending,quarantined,acked|all] [--json]      outbox retry ID
-  bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--json] | bundle trust --station K/N --key KEY
+  bundle export FILE [--to KEY] | bundle import FILE | bundle keys [--renew] [--json] | bundle trust --station K/N --key KEY
 
 DIR mặc định / default: $MOTCUA_DATA, else the user's data directory.
 Mã thoát / exit codes: 0 ok, 2 invalid input, 1 other failure, 3 QR not valid.

@@ -557,6 +557,7 @@ func (c *cli) bundleCmd(args []string) error {
 	station := fs.String("station", "", "")
 	key := fs.String("key", "", "")
 	asJSON := fs.Bool("json", false, "")
+	renew := fs.Bool("renew", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -607,12 +608,19 @@ func (c *cli) bundleCmd(args []string) error {
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		k, err := syncing.StationKeys(ctx, c.store, currentUser())
+		keys := syncing.StationKeys
+		if *renew {
+			keys = syncing.RenewKeys
+		}
+		k, err := keys(ctx, c.store, currentUser())
 		if err != nil {
 			return err
 		}
 		if *asJSON {
 			return c.printJSON(k)
+		}
+		if *renew {
+			fmt.Fprintln(c.out, "Đã tạo khóa gói USB mới cho máy này. Gửi khóa ký mới cho tỉnh và các máy nhận gói; gói cũ ghi cho máy này không mở được nữa.")
 		}
 		fmt.Fprintf(c.out, "Khóa ký (đăng ký với tỉnh và máy nhận gói):  %s\nKhóa nhận (máy khác ghi gói cho máy này): %s\n", k.Sign, k.Box)
 		return nil
