@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -211,12 +210,7 @@ func yearOfDate(date string) int {
 // writeFileAtomic writes a file through a temporary name, so that a
 // failure never leaves half a file under the final name.
 func writeFileAtomic(path string, raw []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
-		return usageErr("o", "Không ghi được tệp «%s»: %v", "cannot write %q: %v", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := writeFile(path, raw, 0o644); err != nil {
 		return usageErr("o", "Không ghi được tệp «%s»: %v", "cannot write %q: %v", path, err)
 	}
 	return nil

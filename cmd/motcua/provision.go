@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"motcua/storage/keyfile"
 	"os"
 	"path/filepath"
 	"time"
@@ -420,7 +421,8 @@ func (c *cli) provisionApply(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(c.data, app.KeyFileName), []byte(qrsign.EncodePrivateKey(priv)+"\n"), 0o600); err != nil {
+	// Sealed for this machine (DPAPI on Windows), as app.LoadKeys writes it.
+	if err := keyfile.WriteKeyFile(filepath.Join(c.data, app.KeyFileName), []byte(qrsign.EncodePrivateKey(priv)+"\n")); err != nil {
 		return fmt.Errorf("ghi %s: %w", app.KeyFileName, err)
 	}
 	ra := app.AuditEntry{At: time.Now().In(motcua.Location), Actor: actor, Action: "keyring.provision", Subject: p.AgencyID,

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"motcua/storage/keyfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,7 @@ func TestProvisionApply(t *testing.T) {
 		if v.Code != "000.00.06.H56-261120-0001" {
 			t.Errorf("first code %s", v.Code)
 		}
-		seed, err := os.ReadFile(filepath.Join(dir, app.KeyFileName))
+		seed, err := keyfile.ReadKeyFile(filepath.Join(dir, app.KeyFileName)) // sealed as the app writes it
 		if err != nil {
 			t.Fatal(err)
 		}
