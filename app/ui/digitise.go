@@ -498,7 +498,7 @@ func (d *IntakeDocs) Add(comp int, path string, fromInbox bool) bool {
 	d.Msg.set("")
 	c := &Collected{Comp: comp, Path: path, FromInbox: fromInbox}
 	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 36)
-	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.remove(c) })
+	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.Remove(c) })
 	rm.Importance = widget.LowImportance
 	l := widget.NewLabel(filepath.Base(path))
 	l.Truncation = fyne.TextTruncateEllipsis
@@ -542,7 +542,9 @@ func (d *IntakeDocs) mark(i int) {
 	}
 }
 
-func (d *IntakeDocs) remove(c *Collected) {
+// Remove gives a collected scan back (the row's Bỏ): an inbox scan is listed
+// in the inbox again.
+func (d *IntakeDocs) Remove(c *Collected) {
 	for i, f := range d.Files {
 		if f == c {
 			d.Files = slices.Delete(d.Files, i, i+1)

@@ -245,6 +245,7 @@ type InboxPanel struct {
 	Waiting   int
 	onRefresh func()
 	box       *fyne.Container
+	head      *fyne.Container
 	list      *fyne.Container
 	footer    *fyne.Container
 	// Hidden hides scans already taken elsewhere (collected at intake).
@@ -268,8 +269,8 @@ func newInboxPanel(e *env, takeLabel string, onTake func(InboxItem)) *InboxPanel
 	p.More.Importance = widget.LowImportance
 	p.More.Hide()
 	p.footer = container.NewHBox(p.Take)
-	p.box = container.NewVBox(container.NewBorder(nil, nil, p.Title, nil, p.Info), p.list,
-		container.NewBorder(nil, nil, nil, p.More, p.footer))
+	p.head = container.NewBorder(nil, nil, p.Title, p.More, p.Info)
+	p.box = container.NewVBox(p.head, p.list, p.footer)
 	if p.src != nil {
 		p.unsub = p.src.Subscribe(func() {
 			onUI(func() {
@@ -283,6 +284,12 @@ func newInboxPanel(e *env, takeLabel string, onTake func(InboxItem)) *InboxPanel
 	}
 	p.Refresh()
 	return p
+}
+
+// parts are the panel's title line, list and footer, for a screen that
+// lays them out itself (the list alone scrolling).
+func (p *InboxPanel) parts() (head, list, foot fyne.CanvasObject) {
+	return p.head, p.list, p.footer
 }
 
 // setFooter replaces what stands under the list (the Take button).

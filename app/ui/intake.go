@@ -151,6 +151,7 @@ func newIntake(e *env) *Intake {
 	s.Due = bold("")
 	s.Due.Wrapping = fyne.TextWrapWord
 	s.Change = newButton(e.keys, tr("Đổi thủ tục (Ctrl+F)"), s.searchAgain)
+	s.Change.Importance = widget.LowImportance
 	s.InboxLine = newButton(e.keys, "", func() { s.showSearch(false); s.focusInbox() })
 	s.InboxLine.Importance = widget.LowImportance
 	s.InboxLine.Alignment = widget.ButtonAlignLeading
@@ -227,9 +228,10 @@ func (s *Intake) build() {
 	s.searchView = container.NewBorder(
 		container.NewVBox(procTitle, s.ProcQuery, e["procedure"]),
 		container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due, s.InboxLine), nil, nil, s.ProcList)
-	chosen := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcInfo, s.Due,
-		container.NewHBox(s.Change), widget.NewSeparator())
-	s.inboxView = container.NewBorder(chosen, nil, nil, nil, container.NewVScroll(s.Docs.Inbox.Content()))
+	head, list, foot := s.Docs.Inbox.parts()
+	chosen := container.NewVBox(container.NewBorder(nil, nil, bold(tr("Thủ tục hành chính *")), s.Change),
+		s.ProcInfo, s.Due, widget.NewSeparator(), head)
+	s.inboxView = container.NewBorder(chosen, foot, nil, nil, container.NewVScroll(list))
 	s.procCol = container.NewStack()
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
@@ -251,7 +253,7 @@ func (s *Intake) build() {
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
 	}
-	cols := container.New(&columns{weights: []float32{0.28, 0.29, 0.43}},
+	cols := container.New(&columns{weights: []float32{0.27, 0.27, 0.46}},
 		card(tr("Người nộp hồ sơ"), container.NewVScroll(applicant)),
 		card(tr("Thủ tục"), s.procCol),
 		card(tr("Giấy tờ và quyết định"), docs))
