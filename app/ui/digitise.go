@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua"
@@ -345,26 +346,24 @@ type Collected struct {
 	row       fyne.CanvasObject
 }
 
-// IntakeDocs is the intake's "Bản quét kèm theo" panel: before the
+// IntakeDocs gathers the scans of the dossier being received: before the
 // dossier exists the officer collects scans per document of the checklist
-// (file dialog, drop on the window, the scanner's inbox), each checked
-// against the digitisation rules at once; on acceptance they are attached
-// to the new dossier.
+// (the attach button of its row, a drop on the window, the scanner's
+// inbox), each checked against the digitisation rules at once and listed
+// under its document; on acceptance they are attached to the new dossier.
 type IntakeDocs struct {
 	s *Intake
-	// To chooses the document of the checklist the scans are for.
+	// To is the document of the checklist that Enter in the inbox and
+	// files dropped on the window go to; it moves on to the next document
+	// after each scan taken from the inbox.
 	To *widget.Select
-	// Pick opens the file dialog.
-	Pick *Button
 	// Files are the scans collected, in order.
 	Files []*Collected
 	// Thumbs are their first pages, one strip per file.
 	Thumbs []*ThumbStrip
-	list   *fyne.Container
 	// Msg names the file refused and the rule, or what was collected.
 	Msg   fieldErr
 	Inbox *InboxPanel
-	box   *fyne.Container
 	done  chan struct{}
 }
 
@@ -372,23 +371,46 @@ func newIntakeDocs(s *Intake) *IntakeDocs {
 	d := &IntakeDocs{s: s}
 	d.To = widget.NewSelect(nil, func(string) { s.main.touch() })
 	d.To.PlaceHolder = tr("Chọn thủ tục trước")
-	d.Pick = newButton(s.keys, tr("Chọn tệp…"), d.openDialog)
-	d.list = container.NewVBox()
 	d.Msg = newFieldErr()
-	d.Inbox = newInboxPanel(s.env, tr("Lấy bản quét đã chọn cho giấy tờ trên (Enter)"), func(it InboxItem) {
-		d.Add(d.To.SelectedIndex(), it.Path, true)
-	})
+	d.Inbox = newInboxPanel(s.env, tr("Lấy vào (Enter):"), d.take)
+	d.Inbox.Limit = 3
 	d.Inbox.Hidden = d.has
-	d.box = container.NewVBox(
-		bold(tr("Bản quét kèm theo")),
-		container.NewBorder(nil, nil, widget.NewLabel(tr("Cho giấy tờ:")), d.Pick, d.To),
-		note(tr("Kéo thả tệp vào cửa sổ, chọn tệp, hoặc lấy từ hộp thư máy quét. Bản quét được đính kèm ngay khi tiếp nhận.")),
-		d.list, d.Msg, d.Inbox.Content())
+	d.Inbox.OnDigit = func(n int, it InboxItem) {
+		if d.Add(n-1, it.Path, true) {
+			d.next(n - 1)
+		}
+	}
+	d.Inbox.setFooter(container.NewVBox(
+		container.NewBorder(nil, nil, d.Inbox.Take, nil, d.To),
+		note(tr("Phím 1–9 trên bản quét: lấy vào giấy tờ số đó. Bản quét có QR của hồ sơ đã nhận: Enter mở hồ sơ đó."))))
+	d.Inbox.Refresh()
 	return d
 }
 
-// Content is the panel's body.
-func (d *IntakeDocs) Content() fyne.CanvasObject { return d.box }
+// take is Enter on a scan of the inbox: one carrying the receipt QR of a
+// dossier already received opens that dossier with the scan chosen, to be
+// attached there; any other is collected for the document of To.
+func (d *IntakeDocs) take(it InboxItem) {
+	if it.Dossier != "" {
+		if err := d.s.frame.OpenDossier(it.Dossier); err != nil {
+			d.Msg.set(errMsg(err))
+			return
+		}
+		d.s.frame.Dossiers.Detail.Docs.Inbox.SelectPath(it.Path)
+		return
+	}
+	i := d.To.SelectedIndex()
+	if d.Add(i, it.Path, true) {
+		d.next(i)
+	}
+}
+
+// next points To at the document after i, for the next page scanned.
+func (d *IntakeDocs) next(i int) {
+	if i+1 < len(d.To.Options) {
+		d.To.SetSelectedIndex(i + 1)
+	}
+}
 
 // setChecklist offers the documents of the chosen procedure.
 func (d *IntakeDocs) setChecklist(names []string) {
@@ -416,12 +438,21 @@ func (d *IntakeDocs) has(path string) bool {
 	return false
 }
 
-func (d *IntakeDocs) openDialog() {
-	i := d.To.SelectedIndex()
-	if i < 0 {
-		d.Msg.set(tr("Chọn thủ tục và giấy tờ trước khi chọn tệp."))
+// AttachTo is the attach button of document i of the checklist: the scan
+// chosen in the inbox goes there, or else the file dialog asks for one.
+func (d *IntakeDocs) AttachTo(i int) {
+	if i < 0 || i >= len(d.To.Options) {
 		return
 	}
+	d.To.SetSelectedIndex(i)
+	if it, ok := d.Inbox.Selected(); ok && it.Err == "" {
+		d.Add(i, it.Path, true)
+		return
+	}
+	d.openDialog(i)
+}
+
+func (d *IntakeDocs) openDialog(i int) {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			d.Msg.set(errMsg(err))
@@ -450,7 +481,7 @@ func (d *IntakeDocs) Dropped(uris []fyne.URI) {
 
 // Add collects a scan for document comp of the checklist, after checking
 // it against the digitisation rules (the message names the file and the
-// rule), and ticks that document as received.
+// rule), lists it under that document and ticks it as received.
 func (d *IntakeDocs) Add(comp int, path string, fromInbox bool) bool {
 	if comp < 0 || comp >= len(d.s.comps) {
 		d.Msg.set(tr("Chọn thủ tục và giấy tờ trước khi thêm bản quét") + " «" + filepath.Base(path) + "».")
@@ -466,22 +497,54 @@ func (d *IntakeDocs) Add(comp int, path string, fromInbox bool) bool {
 	}
 	d.Msg.set("")
 	c := &Collected{Comp: comp, Path: path, FromInbox: fromInbox}
-	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 48)
-	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.remove(c) })
+	th := newThumbStrip(d.s.env, filepath.Base(path), fileSource(path), 36)
+	rm := newButton(d.s.keys, tr("Bỏ"), func() { d.Remove(c) })
 	rm.Importance = widget.LowImportance
-	l := widget.NewLabel(itoa(comp+1) + ". " + filepath.Base(path))
+	l := widget.NewLabel(filepath.Base(path))
 	l.Truncation = fyne.TextTruncateEllipsis
+	l.SizeName = theme.SizeNameCaptionText
 	c.row = container.NewBorder(nil, nil, th, rm, l)
 	d.Files = append(d.Files, c)
 	d.Thumbs = append(d.Thumbs, th)
-	d.list.Add(c.row)
-	d.list.Refresh()
-	d.s.comps[comp].Check.SetChecked(true)
+	r := d.s.comps[comp]
+	r.files.Add(c.row)
+	r.files.Show()
+	r.Check.SetChecked(true)
+	d.mark(comp)
 	d.Inbox.Refresh()
 	return true
 }
 
-func (d *IntakeDocs) remove(c *Collected) {
+// Collected are the scans collected for document i of the checklist.
+func (d *IntakeDocs) Collected(i int) []*Collected {
+	var out []*Collected
+	for _, f := range d.Files {
+		if f.Comp == i {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// mark says on the attach button of document i how many scans it has.
+func (d *IntakeDocs) mark(i int) {
+	r := d.s.comps[i]
+	if n := len(d.Collected(i)); n > 0 {
+		r.Attach.SetText(itoa(n) + " " + tr("tệp"))
+		r.Attach.Importance = widget.SuccessImportance
+	} else {
+		r.Attach.SetText(tr("Thêm"))
+		r.Attach.Importance = widget.LowImportance
+	}
+	r.Attach.Refresh()
+	if len(r.files.Objects) == 0 {
+		r.files.Hide()
+	}
+}
+
+// Remove gives a collected scan back (the row's Bỏ): an inbox scan is listed
+// in the inbox again.
+func (d *IntakeDocs) Remove(c *Collected) {
 	for i, f := range d.Files {
 		if f == c {
 			d.Files = slices.Delete(d.Files, i, i+1)
@@ -489,15 +552,17 @@ func (d *IntakeDocs) remove(c *Collected) {
 			break
 		}
 	}
-	d.list.Remove(c.row)
+	if c.Comp < len(d.s.comps) {
+		d.s.comps[c.Comp].files.Remove(c.row)
+		d.mark(c.Comp)
+	}
 	d.Inbox.Refresh()
 }
 
-// clear empties the panel for the next citizen.
+// clear empties the collection for the next citizen (the checklist rows
+// that listed the scans go with the procedure).
 func (d *IntakeDocs) clear() {
 	d.Files, d.Thumbs = nil, nil
-	d.list.Objects = nil
-	d.list.Refresh()
 	d.Msg.set("")
 	d.setChecklist(nil)
 	d.Inbox.Refresh()

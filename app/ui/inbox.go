@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -229,23 +230,47 @@ type InboxPanel struct {
 	Take *Button
 	// Info says what the inbox is doing (folder, none set, empty).
 	Info *widget.Label
-	box  *fyne.Container
-	list *fyne.Container
+	// Title names the panel and counts the scans waiting.
+	Title *widget.Label
+	// More shows every scan waiting, or the newest few again, when the
+	// panel is compact (Limit > 0).
+	More *Button
+	// Limit > 0 makes the panel compact: the newest Limit scans first,
+	// the rest behind More.
+	Limit int
+	// OnDigit, when set, takes the scan on 1…9 typed on its row (at
+	// intake: collect it for that document of the checklist).
+	OnDigit func(n int, it InboxItem)
+	// Waiting counts the scans waiting (not taken elsewhere).
+	Waiting   int
+	onRefresh func()
+	box       *fyne.Container
+	head      *fyne.Container
+	list      *fyne.Container
+	footer    *fyne.Container
 	// Hidden hides scans already taken elsewhere (collected at intake).
-	Hidden func(path string) bool
-	onTake func(InboxItem)
-	sel    int
-	unsub  func()
+	Hidden   func(path string) bool
+	onTake   func(InboxItem)
+	sel      int
+	expanded bool
+	unsub    func()
 }
 
 func newInboxPanel(e *env, takeLabel string, onTake func(InboxItem)) *InboxPanel {
 	p := &InboxPanel{e: e, src: e.main.opt.Inbox, onTake: onTake, sel: -1}
 	p.Info = note("")
+	p.Info.Wrapping = fyne.TextWrapOff
+	p.Info.Truncation = fyne.TextTruncateEllipsis
+	p.Title = bold(tr("Hộp thư máy quét"))
 	p.list = container.NewVBox()
 	p.Take = newButton(e.keys, takeLabel, p.takeSelected)
 	p.Take.Importance = widget.LowImportance
-	p.box = container.NewVBox(container.NewBorder(nil, nil, bold(tr("Hộp thư máy quét")), nil, p.Info), p.list,
-		container.NewHBox(p.Take))
+	p.More = newButton(e.keys, "", func() { p.expanded = !p.expanded; p.Refresh() })
+	p.More.Importance = widget.LowImportance
+	p.More.Hide()
+	p.footer = container.NewHBox(p.Take)
+	p.head = container.NewBorder(nil, nil, p.Title, p.More, p.Info)
+	p.box = container.NewVBox(p.head, p.list, p.footer)
 	if p.src != nil {
 		p.unsub = p.src.Subscribe(func() {
 			onUI(func() {
@@ -259,6 +284,19 @@ func newInboxPanel(e *env, takeLabel string, onTake func(InboxItem)) *InboxPanel
 	}
 	p.Refresh()
 	return p
+}
+
+// parts are the panel's title line, list and footer, for a screen that
+// lays them out itself (the list alone scrolling).
+func (p *InboxPanel) parts() (head, list, foot fyne.CanvasObject) {
+	return p.head, p.list, p.footer
+}
+
+// setFooter replaces what stands under the list (the Take button).
+func (p *InboxPanel) setFooter(o fyne.CanvasObject) {
+	p.footer.Objects = []fyne.CanvasObject{o}
+	p.footer.Layout = layout.NewStackLayout()
+	p.footer.Refresh()
 }
 
 // Content is the panel's body.
@@ -279,10 +317,27 @@ func (p *InboxPanel) Refresh() {
 	default:
 		p.Info.SetText(dir)
 	}
+	var items []InboxItem
 	for _, it := range p.src.Items() {
-		if p.Hidden != nil && p.Hidden(it.Path) {
-			continue
+		if p.Hidden == nil || !p.Hidden(it.Path) {
+			items = append(items, it)
 		}
+	}
+	if p.Limit > 0 {
+		slices.Reverse(items) // the scan just made comes first
+		p.Title.SetText(tr("Hộp thư máy quét") + " (" + itoa(len(items)) + ")")
+	}
+	shown := items
+	if p.Limit > 0 && !p.expanded && len(items) > p.Limit {
+		shown = items[:p.Limit]
+		// The chosen scan stays in view.
+		for i := p.Limit; i < len(items); i++ {
+			if items[i].Path == chosen {
+				shown = items[:i+1]
+			}
+		}
+	}
+	for _, it := range shown {
 		r := newInboxRow(p, it, len(p.Rows))
 		if it.Path == chosen {
 			p.sel = len(p.Rows)
@@ -291,11 +346,26 @@ func (p *InboxPanel) Refresh() {
 		p.Rows = append(p.Rows, r)
 		p.list.Add(r)
 	}
+	switch {
+	case p.Limit == 0 || len(items) <= p.Limit:
+		p.expanded = false
+		p.More.Hide()
+	case len(shown) < len(items):
+		p.More.SetText(tr("Xem tất cả") + " (" + itoa(len(items)) + ")")
+		p.More.Show()
+	default:
+		p.More.SetText(tr("Thu gọn"))
+		p.More.Show()
+	}
 	if len(p.Rows) == 0 && dir != "" {
 		p.list.Add(note(tr("Không có bản quét nào đang chờ.")))
 	}
+	p.Waiting = len(items)
 	p.list.Refresh()
 	p.enable()
+	if p.onRefresh != nil {
+		p.onRefresh()
+	}
 }
 
 func (p *InboxPanel) enable() {
@@ -306,8 +376,13 @@ func (p *InboxPanel) enable() {
 	}
 }
 
-// Select chooses row i and gives it the focus.
+// Select chooses row i and gives it the focus; one past the last row of
+// a compact panel shows the rest first.
 func (p *InboxPanel) Select(i int) {
+	if i == len(p.Rows) && p.More.Visible() && !p.expanded {
+		p.expanded = true
+		p.Refresh()
+	}
 	if i < 0 || i >= len(p.Rows) {
 		return
 	}
@@ -326,6 +401,21 @@ func (p *InboxPanel) Selected() (InboxItem, bool) {
 		return InboxItem{}, false
 	}
 	return p.Rows[p.sel].Item, true
+}
+
+// SelectPath chooses the scan at path, if listed, and gives it the focus.
+func (p *InboxPanel) SelectPath(path string) bool {
+	if !p.expanded && p.Limit > 0 {
+		p.expanded = true
+		p.Refresh()
+	}
+	for i, r := range p.Rows {
+		if r.Item.Path == path {
+			p.Select(i)
+			return true
+		}
+	}
+	return false
 }
 
 func (p *InboxPanel) takeSelected() {
@@ -412,7 +502,14 @@ func (r *InboxRow) FocusLost() {
 	r.bg.Refresh()
 }
 
-func (r *InboxRow) TypedRune(rune) {}
+// TypedRune: 1…9 take the scan for that document, where the screen says so.
+func (r *InboxRow) TypedRune(c rune) {
+	if c < '1' || c > '9' || r.p.OnDigit == nil || r.Item.Err != "" {
+		return
+	}
+	r.p.e.main.touch()
+	r.p.OnDigit(int(c-'0'), r.Item)
+}
 
 // TypedKey: ↑ ↓ move, Enter or Space takes the scan, the rest goes to the
 // window.

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua"
@@ -34,6 +35,11 @@ type Intake struct {
 	ProcList  *widget.List
 	ProcInfo  *widget.Label
 	Due       *widget.Label
+	// Change opens the procedure search again once one is chosen (Ctrl+F).
+	Change *Button
+	// InboxLine, under the procedure search, counts the scans waiting
+	// and shows them (Ctrl+E).
+	InboxLine *Button
 
 	AllReceived *Button
 	Reason      *Entry
@@ -64,19 +70,28 @@ type Intake struct {
 	selected *motcua.Procedure
 	comps    []*CompRow
 	compBox  *fyne.Container
-	split    *container.Split // the procedure list above, the scans below
 	compHint *widget.Label
-	counts   *fyne.Container
-	errs     map[string]fieldErr
-	content  fyne.CanvasObject
+	// The middle column shows either the procedure search (searching) or
+	// the procedure chosen above the scanner's inbox.
+	procCol               *fyne.Container
+	searchView, inboxView fyne.CanvasObject
+	searching             bool
+	arrowing              bool // the list moves under the arrow keys: no collapse
+	counts                *fyne.Container
+	errs                  map[string]fieldErr
+	content               fyne.CanvasObject
 }
 
-// CompRow is one document of the checklist: received or not, and how many
-// originals, certified copies and plain copies.
+// CompRow is one document of the checklist: received or not, how many
+// originals, certified copies and plain copies, and its scans.
 type CompRow struct {
 	spec               motcua.ComponentSpec
 	Check              *widget.Check
 	Orig, Cert, Copies *Entry
+	// Attach collects a scan for this document (the one chosen in the
+	// inbox, or a file) and says how many it has.
+	Attach *Button
+	files  *fyne.Container
 }
 
 func newIntake(e *env) *Intake {
@@ -127,11 +142,19 @@ func newIntake(e *env) *Intake {
 	s.ProcList.OnSelected = func(i widget.ListItemID) {
 		e.main.touch()
 		s.choose(s.procs[i])
+		if !s.arrowing {
+			s.showSearch(false) // a click: done searching
+		}
 	}
 	s.ProcInfo = widget.NewLabel(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.ProcInfo.Wrapping = fyne.TextWrapWord
 	s.Due = bold("")
 	s.Due.Wrapping = fyne.TextWrapWord
+	s.Change = newButton(e.keys, tr("Đổi thủ tục (Ctrl+F)"), s.searchAgain)
+	s.Change.Importance = widget.LowImportance
+	s.InboxLine = newButton(e.keys, "", func() { s.showSearch(false); s.focusInbox() })
+	s.InboxLine.Importance = widget.LowImportance
+	s.InboxLine.Alignment = widget.ButtonAlignLeading
 
 	s.AllReceived = newButton(e.keys, tr("Đã nhận đủ (Ctrl+K)"), s.tickAll)
 	s.AllReceived.Importance = widget.LowImportance
@@ -158,7 +181,7 @@ func newIntake(e *env) *Intake {
 	s.LastInfo.Wrapping = fyne.TextWrapWord
 	s.LastQR = canvas.NewImageFromResource(nil)
 	s.LastQR.FillMode = canvas.ImageFillContain
-	s.LastQR.SetMinSize(fyne.NewSize(84, 84))
+	s.LastQR.SetMinSize(fyne.NewSize(64, 64))
 	s.Print = newButton(e.keys, tr("In (Ctrl+P)"), s.printLast)
 	s.Print.Importance = widget.HighImportance
 	s.Open = newButton(e.keys, tr("Xem PDF (Ctrl+O)"), s.openLast)
@@ -170,14 +193,18 @@ func newIntake(e *env) *Intake {
 	s.LastAttach = widget.NewLabel("")
 	s.LastAttach.Wrapping = fyne.TextWrapWord
 	s.LastAttach.Hide()
+	// The previous citizen's card stays small: the title and how the scans
+	// went on one line, what was decided on the next, the buttons beside.
 	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
 		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
-		container.NewVBox(s.LastTitle, s.LastInfo, s.LastAttach))
+		container.NewVBox(container.NewBorder(nil, nil, s.LastTitle, nil, s.LastAttach), s.LastInfo))
 	s.lastCard.Hide()
 
 	s.Docs = newIntakeDocs(s)
+	s.Docs.Inbox.onRefresh = s.countInbox
 	s.build()
 	s.filterProcedures("")
+	s.showSearch(true)
 	return s
 }
 
@@ -195,19 +222,26 @@ func (s *Intake) build() {
 			field(tr("Số điện thoại"), s.Phone, e["phone"])),
 		field(tr("Địa chỉ"), s.Address, e["address"]),
 	)
-	procTop := container.NewVBox(bold(tr("Thủ tục hành chính *")), s.ProcQuery, e["procedure"])
-	// The scans collected share the column with the procedure list: once
-	// the procedure is chosen, the list needs little room.
-	s.split = container.NewVSplit(s.ProcList, container.NewVScroll(s.Docs.Content()))
-	s.split.Offset = 0.6
-	procedure := container.NewBorder(procTop, container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due), nil, nil, s.split)
+	// Searching: the results take the column. Chosen: the procedure is a
+	// few lines and the scanner's inbox gets the room.
+	procTitle := bold(tr("Thủ tục hành chính *"))
+	s.searchView = container.NewBorder(
+		container.NewVBox(procTitle, s.ProcQuery, e["procedure"]),
+		container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due, s.InboxLine), nil, nil, s.ProcList)
+	head, list, foot := s.Docs.Inbox.parts()
+	chosen := container.NewVBox(container.NewBorder(nil, nil, bold(tr("Thủ tục hành chính *")), s.Change),
+		s.ProcInfo, s.Due, widget.NewSeparator(), head)
+	s.inboxView = container.NewBorder(chosen, foot, nil, nil, container.NewVScroll(list))
+	s.procCol = container.NewStack()
 
 	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
-	s.counts = container.NewBorder(nil, nil, nil, container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo"))), note(tr("Đánh dấu giấy tờ đã nhận")))
+	s.counts = container.NewBorder(nil, nil, nil,
+		container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo")), attachHead(tr("Bản quét"))),
+		note(tr("Đánh dấu giấy tờ đã nhận")))
 	s.counts.Hide()
 	// Only the checklist scrolls: the reason, the other missing documents,
 	// every message and the three decisions stay in view.
-	decision := container.NewVBox(e["components"],
+	decision := container.NewVBox(e["components"], s.Docs.Msg,
 		container.NewGridWithColumns(2,
 			field(tr("Lý do"), s.Reason, e["reason"]),
 			field(tr("Giấy tờ khác cần bổ sung"), s.Extra, e["missing"])),
@@ -219,12 +253,76 @@ func (s *Intake) build() {
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
 	}
-	cols := container.New(&columns{weights: []float32{0.33, 0.29, 0.38}},
+	cols := container.New(&columns{weights: []float32{0.27, 0.27, 0.46}},
 		card(tr("Người nộp hồ sơ"), container.NewVScroll(applicant)),
-		card(tr("Thủ tục"), procedure),
+		card(tr("Thủ tục"), s.procCol),
 		card(tr("Giấy tờ và quyết định"), docs))
 	s.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.lastCard), nil, nil, cols)
 }
+
+// showSearch shows the procedure search (on) or the procedure chosen
+// above the scanner's inbox (off).
+func (s *Intake) showSearch(on bool) {
+	s.searching = on
+	v := s.inboxView
+	if on {
+		v = s.searchView
+	}
+	s.Change.SetText(tr("Đổi thủ tục (Ctrl+F)"))
+	if s.selected == nil {
+		s.Change.SetText(tr("Chọn thủ tục (Ctrl+F)"))
+	}
+	s.countInbox()
+	s.procCol.Objects = []fyne.CanvasObject{v}
+	s.procCol.Refresh()
+}
+
+// Searching reports whether the middle column shows the procedure search
+// (rather than the procedure chosen and the scanner's inbox).
+func (s *Intake) Searching() bool { return s.searching }
+
+// searchAgain opens the procedure search to change the procedure (Ctrl+F).
+func (s *Intake) searchAgain() {
+	s.showSearch(true)
+	s.focus(s.ProcQuery)
+}
+
+// focusInbox gives the focus to the scan chosen in the inbox, or the
+// newest one (Ctrl+E).
+func (s *Intake) focusInbox() {
+	p := s.Docs.Inbox
+	if len(p.Rows) == 0 {
+		return
+	}
+	i := max(p.sel, 0)
+	p.Select(i)
+}
+
+// countInbox says on the search view how many scans are waiting.
+func (s *Intake) countInbox() {
+	if s.InboxLine == nil {
+		return
+	}
+	n := s.Docs.Inbox.Waiting
+	switch {
+	case s.main.opt.Inbox.Dir() == "":
+		s.InboxLine.Hide()
+		return
+	case n <= 0:
+		s.InboxLine.SetText(tr("Hộp thư máy quét: không có bản quét nào đang chờ (Ctrl+E)"))
+	default:
+		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + itoa(n) + " " + tr("bản quét đang chờ (Ctrl+E)"))
+	}
+	s.InboxLine.Show()
+}
+
+func attachHead(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.SizeName = "captionText"
+	return container.New(&fixedWidth{w: attachWidth}, l)
+}
+
+const attachWidth = 92
 
 func colHead(s string) fyne.CanvasObject {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -252,9 +350,13 @@ func (s *Intake) bindings() map[string]func() {
 		sc(ctrl(fyne.KeyK)): s.tickAll,
 		sc(ctrl(fyne.KeyP)): s.printLast,
 		sc(ctrl(fyne.KeyO)): s.openLast,
-		sc(ctrl(fyne.KeyF)): func() { s.focus(s.ProcQuery) },
+		sc(ctrl(fyne.KeyF)): s.searchAgain,
+		sc(ctrl(fyne.KeyE)): func() { s.showSearch(false); s.focusInbox() },
 		keyName(fyne.KeyF2): func() { s.focus(s.Scan) },
 		keyName(fyne.KeyEscape): func() {
+			if s.searching && s.selected != nil {
+				s.showSearch(false)
+			}
 			s.focus(s.Scan)
 		},
 	}
@@ -310,18 +412,24 @@ func (s *Intake) procKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyDown:
 		if i+1 < len(s.procs) {
-			s.ProcList.Select(i + 1)
-			s.ProcList.ScrollTo(i + 1)
+			s.arrow(i + 1)
 		}
 		return true
 	case fyne.KeyUp:
 		if i > 0 {
-			s.ProcList.Select(i - 1)
-			s.ProcList.ScrollTo(i - 1)
+			s.arrow(i - 1)
 		}
 		return true
 	}
 	return false
+}
+
+// arrow chooses procedure i from the keyboard: the list stays open.
+func (s *Intake) arrow(i int) {
+	s.arrowing = true
+	defer func() { s.arrowing = false }()
+	s.ProcList.Select(i)
+	s.ProcList.ScrollTo(i)
 }
 
 func (s *Intake) highlighted() int {
@@ -340,7 +448,10 @@ func (s *Intake) highlighted() int {
 // on to the checklist.
 func (s *Intake) pickHighlighted() {
 	if s.highlighted() < 0 && len(s.procs) > 0 {
-		s.ProcList.Select(0)
+		s.arrow(0)
+	}
+	if s.selected != nil {
+		s.showSearch(false)
 	}
 	if len(s.comps) > 0 {
 		s.focus(s.comps[0].Check)
@@ -379,16 +490,24 @@ func (s *Intake) choose(p motcua.Procedure) {
 		r.Check = widget.NewCheck(name, func(bool) { s.main.touch() })
 		r.Orig, r.Cert, r.Copies = s.count(c.Original), s.count(c.Certified), s.count(c.Copy)
 		s.comps = append(s.comps, r)
-		label := widget.NewLabel(name)
+		label := widget.NewLabel(itoa(len(s.comps)) + ". " + name)
 		label.Wrapping = fyne.TextWrapWord
 		r.Check.Text = ""
+		i := len(s.comps) - 1
+		r.Attach = newButton(s.keys, tr("Thêm"), func() { s.Docs.AttachTo(i) })
+		r.Attach.Icon = theme.MailAttachmentIcon()
+		r.Attach.Importance = widget.LowImportance
+		r.files = container.NewVBox()
+		r.files.Hide()
 		row := container.NewBorder(nil, nil, container.NewVBox(r.Check),
-			container.NewVBox(container.NewHBox(narrow(r.Orig), narrow(r.Cert), narrow(r.Copies))), label)
+			container.NewVBox(container.NewHBox(narrow(r.Orig), narrow(r.Cert), narrow(r.Copies),
+				container.New(&fixedWidth{w: attachWidth}, r.Attach))),
+			container.NewVBox(label, r.files))
 		s.compBox.Add(row)
 	}
 	s.compBox.Refresh()
 	s.Docs.setChecklist(names)
-	s.split.SetOffset(0.1) // the scans get the room once the procedure is chosen
+	s.showSearch(s.searching)
 }
 
 // Components are the rows of the checklist of the chosen procedure.
@@ -581,7 +700,7 @@ func (s *Intake) decide(dec app.Decision) {
 	s.LastTitle.SetText(title + " " + d.Code)
 	info := d.Applicant.Name + " · " + d.Procedure.Name
 	if dec == app.DecideAccept {
-		info += "\n" + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
+		info += " · " + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
 	}
 	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
 	s.LastPaper = paper
@@ -696,11 +815,11 @@ func (s *Intake) reset() {
 	s.compHint.Show()
 	s.counts.Hide()
 	s.Docs.clear()
-	s.split.SetOffset(0.6)
 	s.ProcInfo.SetText(tr("Chưa chọn thủ tục. ★: thủ tục bạn dùng gần đây."))
 	s.Due.SetText("")
 	s.ProcQuery.SetText("")
 	s.filterProcedures("")
+	s.showSearch(true)
 	s.focus(s.Scan)
 }
 

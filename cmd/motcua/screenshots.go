@@ -378,8 +378,11 @@ func (t *tour) run() error {
 		enterKey(in.ProcQuery)
 		in.Docs.Add(0, scanFile, false)
 		in.Docs.To.SetSelectedIndex(1)
-		if len(in.Docs.Inbox.Rows) > 0 {
-			in.Docs.Inbox.Select(0)
+		for i, r := range in.Docs.Inbox.Rows {
+			if r.Item.Err == "" {
+				in.Docs.Inbox.Select(i)
+				break
+			}
 		}
 	})
 	waitThumbs(in.Docs.Thumbs)
@@ -389,7 +392,13 @@ func (t *tour) run() error {
 		}
 	}
 	step("08b-intake-inbox-taken", func() {
-		enterKey(in.Docs.Inbox.Rows[0])
+		if it, ok := in.Docs.Inbox.Selected(); ok {
+			for _, r := range in.Docs.Inbox.Rows {
+				if r.Item.Path == it.Path {
+					enterKey(r)
+				}
+			}
+		}
 	})
 	t.do(func() {
 		ctrlKey(w, fyne.KeyK)
