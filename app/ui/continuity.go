@@ -100,7 +100,9 @@ func (s *Continuity) shownTab() {
 	switch s.Tabs.SelectedIndex() {
 	case 1:
 		s.Drills.reload()
-		s.focus(s.Drills.Scenario)
+		// The time, not the scenario list: a focused Select would keep
+		// the F-keys from the window.
+		s.focus(s.Drills.At)
 	case 2:
 		s.Paper.reload()
 		s.focus(s.Paper.Code)

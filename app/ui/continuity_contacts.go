@@ -20,7 +20,7 @@ import (
 type ContContacts struct {
 	c *Continuity
 
-	List     *widget.List
+	List     *keyList
 	contacts []continuity.Contact
 	// Index is the contact in the form: -1 for a new one. The first
 	// contact shows when the tab opens.
@@ -56,12 +56,22 @@ func newContContacts(c *Continuity) *ContContacts {
 	for _, f := range []string{"role", "name", "phone", "email"} {
 		s.ErrField[f] = newFieldErr()
 	}
-	s.List = widget.NewList(func() int { return len(s.contacts) }, func() fyne.CanvasObject {
+	s.List = newKeyList(k, func() int { return len(s.contacts) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
 		return l
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(contactText(s.contacts[i]))
+		ct := s.contacts[i]
+		t := contactName(ct) + " · "
+		if ct.Phone != "" {
+			t += ct.Phone
+		} else {
+			t += tr("chưa có số")
+		}
+		if ct.Organisation != "" {
+			t += " · " + ct.Organisation
+		}
+		o.(*widget.Label).SetText(t)
 	})
 	s.List.OnSelected = func(i widget.ListItemID) {
 		c.main.touch()
@@ -300,4 +310,28 @@ func (s *ContContacts) remove() {
 	s.reload()
 	s.Msg.set("")
 	say(s.Done, tr("Đã xoá liên hệ")+" «"+contactName(ct)+"»")
+}
+
+// keyList is a widget.List that, focused, moves with the arrows and
+// selects with Space, and passes every other key (F2…F7, Esc) on to the
+// window, so the screen keys keep working from the list.
+type keyList struct {
+	widget.List
+	keys *Keys
+}
+
+func newKeyList(keys *Keys, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
+	l := &keyList{keys: keys}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyUp, fyne.KeyDown, fyne.KeySpace:
+		l.List.TypedKey(ev)
+	default:
+		l.keys.Key(ev)
+	}
 }

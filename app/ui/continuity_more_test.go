@@ -151,6 +151,14 @@ func TestContinuityContactsOfficer(t *testing.T) {
 	if after, _ := cs.Contacts(context.Background()); after[0].Phone != before[0].Phone {
 		t.Fatal("an officer changed the contacts")
 	}
+	// The list has the focus; the screen keys still work from it.
+	if s.win.Canvas().Focused() != cc.List {
+		t.Fatalf("focus on %T", s.win.Canvas().Focused())
+	}
+	key(s.win, fyne.KeyF2)
+	if m.Frame.Current() != ui.ScreenIntake {
+		t.Fatalf("F2 from the contact list shows screen %d", m.Frame.Current())
+	}
 }
 
 // TestContinuityDrillDue: a scheduled drill whose time comes shows, on the

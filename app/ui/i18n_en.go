@@ -613,4 +613,5 @@ var english = map[string]string{
 	"Chọn vai trò của liên hệ":                                  "Choose the contact's role",
 	"Giờ liên lạc được":                                         "Reachable",
 	"KHÔNG ĐẠT khi kiểm tra lại, không dùng để khôi phục được:": "FAILED its check again and cannot be used to restore:",
+	"chưa có số": "no number yet",
 }
