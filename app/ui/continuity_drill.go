@@ -178,6 +178,9 @@ func (s *ContDrills) schedule() {
 		}
 		return
 	}
+	// The detail now shows the new drill: the last one's outcome goes.
+	s.Msg.set("")
+	s.Done.Hide()
 	s.Selected = d
 	s.reload()
 }

@@ -617,7 +617,7 @@ func (t *tour) continuity() error {
 	b.Wait()
 	steps = append(steps, t.shot("33-continuity-backup"))
 	ct := c.Contacts
-	step("34-continuity-contacts", func() {
+	t.do(func() {
 		ctrlKey(w, fyne.Key5)
 		ct.List.Select(0)
 		ct.Phone.SetText("0237 3852") // two digits short: refused next to the field
