@@ -51,6 +51,8 @@
 //	rs.RoleName(step.Role)
 //	contacts, _ := cs.ContactsFor(ctx, rb)            // whom this runbook says to call
 //	all, _ := cs.Contacts(ctx); cs.SetContacts(ctx, edited, officer)
+//	err := cs.ValidateContact(&c)                     // one entry: Field role|name|phone|email
+//	rs.ScenariosFor(c.Role)                           // the scenarios whose runbook calls this contact
 //	cs.ImportRunbooks(ctx, rawJSON, officer)          // a province's file
 //	cs.RunbookPDF(ctx, w, scenario); cs.PlanPDF(ctx, w, continuity.PlanExtras{…})
 //
@@ -87,6 +89,7 @@
 //	bs := &continuity.BackupService{Svc: cs, Engine: backupper, Config: backupper.Config, Disk: storage.DiskUsage, DataDir: dir}
 //	bs.Start(ctx); defer bs.Stop()                    // daily backup + verify + rotation; disk warnings as events
 //	info, rep, err := bs.RunNow(ctx, officer)          // "Sao lưu ngay"
+//	rep, err := bs.Verify(ctx, id, full, officer)     // "Kiểm tra lại": rep.OK false + rep.Problems when it fails
 //	bs.CheckDisks()                                   // []DiskStatus with Level and Text
 //	err := continuity.GuardIntake(storage.DiskUsage, dir) // before Intake: refuse on a critically full disk
 //	err = storage.ExplainWriteError(err)               // after a failed Intake: disk full / I/O / paper-reserved number

@@ -311,22 +311,16 @@ func (s *Service) Contacts(ctx context.Context) ([]Contact, error) {
 // SetContacts validates and stores the contact list (the window's editor
 // and `motcua contacts import` call it).
 //
-// Errors: KindInvalid ErrBadRunbook naming the first bad entry.
+// Errors: the first bad entry's error from ValidateContact, its message
+// prefixed with the entry's number ("Liên hệ 3: …"), Field and Code kept.
 func (s *Service) SetContacts(ctx context.Context, cs []Contact, by string) error {
-	roles := s.Runbooks().Roles
 	for i := range cs {
-		c := &cs[i]
-		c.Role, c.Title, c.Name, c.Organisation = strings.TrimSpace(c.Role), motcua.Clean(c.Title), motcua.Clean(c.Name), motcua.Clean(c.Organisation)
-		c.Phone, c.Email, c.Hours, c.Note = motcua.Clean(c.Phone), motcua.Clean(c.Email), motcua.Clean(c.Hours), motcua.Clean(c.Note)
-		if roles[c.Role] == "" {
-			return motcua.Invalid(ErrBadRunbook, "contacts", "Liên hệ %d: vai trò «%s» không có (các vai trò: %s)",
-				"contact %d: unknown role %q (roles: %s)", i+1, c.Role, strings.Join(sortedKeys(roles), ", "))
-		}
-		if c.Name == "" && c.Organisation == "" {
-			return motcua.Invalid(ErrBadRunbook, "contacts", "Liên hệ %d: chưa có tên người hoặc đơn vị", "contact %d: no name or organisation", i+1)
-		}
-		if c.Title == "" {
-			c.Title = roles[c.Role]
+		if err := s.ValidateContact(&cs[i]); err != nil {
+			if e, ok := motcua.AsError(err); ok {
+				return &motcua.Error{Kind: e.Kind, Code: e.Code, Field: e.Field,
+					Msg: fmt.Sprintf("Liên hệ %d: %s", i+1, e.Msg), MsgEN: fmt.Sprintf("contact %d: %s", i+1, e.MsgEN)}
+			}
+			return err
 		}
 	}
 	b, err := json.Marshal(struct {
@@ -337,6 +331,61 @@ func (s *Service) SetContacts(ctx context.Context, cs []Contact, by string) erro
 	}
 	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "contacts.set", Detail: fmt.Sprintf("%d liên hệ", len(cs))}
 	return s.Store.SetSetting(ctx, KeyContacts, string(b), a)
+}
+
+var (
+	// Vietnamese numbers as people write them, separators removed: a mobile
+	// (10 digits from 0), a landline (11 digits from 02), the same with +84
+	// instead of the 0, or a 1800/1900 hotline (8 or 10 digits).
+	contactPhoneRE = regexp.MustCompile(`^(0[0-9]{9}|02[0-9]{9}|\+84[1-9][0-9]{8,9}|1[89]00[0-9]{4}([0-9]{2})?)$`)
+	contactEmailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+)
+
+// ValidateContact normalises one contact (spaces, the phone's separators,
+// the title from its role when empty) and checks it against the roles of
+// the runbooks in use. The phone may be empty: the template's numbers are
+// filled in by the commune.
+//
+// Errors (KindInvalid, Field the input to highlight): ErrBadRunbook
+// "role" when the role is not one the runbooks know; motcua.ErrRequired
+// "name" when neither a name nor an organisation is given;
+// motcua.ErrBadValue "phone" or "email" when malformed.
+func (s *Service) ValidateContact(c *Contact) error {
+	roles := s.Runbooks().Roles
+	c.Role, c.Title, c.Name, c.Organisation = strings.TrimSpace(c.Role), motcua.Clean(c.Title), motcua.Clean(c.Name), motcua.Clean(c.Organisation)
+	c.Phone = strings.NewReplacer(" ", "", ".", "", "-", "", "(", "", ")", "").Replace(motcua.Clean(c.Phone))
+	c.Email, c.Hours, c.Note = motcua.Clean(c.Email), motcua.Clean(c.Hours), motcua.Clean(c.Note)
+	if roles[c.Role] == "" {
+		return motcua.Invalid(ErrBadRunbook, "role", "Vai trò «%s» không có (các vai trò: %s)",
+			"unknown role %q (roles: %s)", c.Role, strings.Join(sortedKeys(roles), ", "))
+	}
+	if c.Name == "" && c.Organisation == "" {
+		return motcua.Invalid(motcua.ErrRequired, "name", "Chưa có tên người hoặc đơn vị", "no name or organisation")
+	}
+	if c.Phone != "" && !contactPhoneRE.MatchString(c.Phone) {
+		return motcua.Invalid(motcua.ErrBadValue, "phone",
+			"Số điện thoại «%s» không hợp lệ: cần 10 chữ số bắt đầu bằng 0 (máy bàn 11 số 02…), +84…, hoặc tổng đài 1800/1900…",
+			"phone %q is invalid: 10 digits starting with 0 (landline 11 digits 02…), +84…, or a 1800/1900 hotline", c.Phone)
+	}
+	if c.Email != "" && !contactEmailRE.MatchString(c.Email) {
+		return motcua.Invalid(motcua.ErrBadValue, "email", "Địa chỉ email «%s» không hợp lệ", "email %q is invalid", c.Email)
+	}
+	if c.Title == "" {
+		c.Title = roles[c.Role]
+	}
+	return nil
+}
+
+// ScenariosFor lists, in display order, the scenarios whose runbook says
+// to call the given role: which incidents a contact is for.
+func (rs *RunbookSet) ScenariosFor(role string) []Scenario {
+	var out []Scenario
+	for _, sc := range Scenarios() {
+		if slices.Contains(rs.For(sc).Contacts, role) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
 
 // ContactsFor returns the contacts a runbook says to call, in its order.

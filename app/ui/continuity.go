@@ -41,8 +41,8 @@ func leaderOnly(u *accounts.User, what string) fyne.CanvasObject {
 }
 
 // Continuity is the F7 screen: the continuity plan at the counter — the
-// incident register with the runbooks, drills, the paper fallback and the
-// backups, one tab each (Ctrl+1…4). Without the continuity service it says
+// incident register with the runbooks, drills, the paper fallback, the
+// backups and the contact list, one tab each (Ctrl+1…5). Without the continuity service it says
 // honestly that the plan is not available on this PC.
 type Continuity struct {
 	*env
@@ -53,6 +53,7 @@ type Continuity struct {
 	Drills    *ContDrills
 	Paper     *ContPaper
 	Backup    *ContBackup
+	Contacts  *ContContacts
 	// Unavailable is shown instead of the tabs when the plan is not wired.
 	Unavailable *widget.Label
 
@@ -72,11 +73,13 @@ func newContinuity(e *env) *Continuity {
 	s.Drills = newContDrills(s)
 	s.Paper = newContPaper(s)
 	s.Backup = newContBackup(s)
+	s.Contacts = newContContacts(s)
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItem(tr("Sự cố (Ctrl+1)"), s.Incidents.content),
 		container.NewTabItem(tr("Diễn tập (Ctrl+2)"), s.Drills.content),
 		container.NewTabItem(tr("Biên nhận giấy (Ctrl+3)"), s.Paper.content),
 		container.NewTabItem(tr("Sao lưu (Ctrl+4)"), s.Backup.content),
+		container.NewTabItem(tr("Danh bạ (Ctrl+5)"), s.Contacts.content),
 	)
 	s.Tabs.OnSelected = func(*container.TabItem) { s.shownTab() }
 	s.content = s.Tabs
@@ -97,13 +100,18 @@ func (s *Continuity) shownTab() {
 	switch s.Tabs.SelectedIndex() {
 	case 1:
 		s.Drills.reload()
-		s.focus(s.Drills.Scenario)
+		// The time, not the scenario list: a focused Select would keep
+		// the F-keys from the window.
+		s.focus(s.Drills.At)
 	case 2:
 		s.Paper.reload()
 		s.focus(s.Paper.Code)
 	case 3:
 		s.Backup.reload()
 		s.focus(s.Backup.RunNow)
+	case 4:
+		s.Contacts.reload()
+		s.focus(s.Contacts.List)
 	default:
 		s.Incidents.reload()
 		s.focus(s.Incidents.Note)
@@ -115,7 +123,7 @@ func (s *Continuity) bindings() map[string]func() {
 	if s.cs == nil {
 		return b
 	}
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
 		b[sc(ctrl(k))] = func() { s.Tabs.SelectIndex(i) }
 	}
 	b[sc(ctrl(fyne.KeyN))] = func() {
@@ -128,8 +136,11 @@ func (s *Continuity) bindings() map[string]func() {
 		}
 	}
 	enter := func() {
-		if s.Tabs.SelectedIndex() == 2 {
+		switch s.Tabs.SelectedIndex() {
+		case 2:
 			s.Paper.enter()
+		case 4:
+			s.Contacts.save()
 		}
 	}
 	b[sc(ctrl(fyne.KeyReturn))], b[sc(ctrl(fyne.KeyEnter))] = enter, enter
@@ -147,7 +158,20 @@ func (s *Continuity) changed(e continuity.Event) {
 		s.Incidents.reload()
 	case s.Tabs.SelectedIndex() == 1 && (e.Kind == continuity.EventDrill || e.Incident != nil):
 		s.Drills.reload()
+	case s.Tabs.SelectedIndex() == 3 && e.Kind == continuity.EventBackup && !s.Backup.running:
+		// The daily backup finished while the tab is on show. (Not on disk
+		// events: reload checks the disks, which publishes them again.)
+		s.Backup.reload()
 	}
+}
+
+// tick is the frame's periodic check (already on the UI goroutine): a
+// drill whose time has come shows on the drill tab without a reload.
+func (s *Continuity) tick() {
+	if s.cs == nil || s.frame.current != ScreenContinuity || s.Tabs.SelectedIndex() != 1 {
+		return
+	}
+	s.Drills.showDue()
 }
 
 // writeReport writes a report made by fn under the papers folder

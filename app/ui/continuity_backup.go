@@ -20,14 +20,18 @@ type ContBackup struct {
 	c  *Continuity
 	bs *continuity.BackupService
 
-	Dest     *widget.Label
-	RunNow   *Button
+	Dest   *widget.Label
+	RunNow *Button
+	// Verify checks the selected backup again (restored into a temporary
+	// place, every attachment decrypted and compared).
+	Verify   *Button
 	Progress *widget.ProgressBarInfinite
 	Msg      fieldErr
 	Done     *widget.Label
 	Disks    *widget.Label
 	List     *widget.List
 	backups  []continuity.BackupInfo
+	selected string // the backup chosen in the list
 	Restore  *widget.Label
 
 	busy    sync.WaitGroup
@@ -40,6 +44,8 @@ func newContBackup(c *Continuity) *ContBackup {
 	s.Dest = wrapLabel("")
 	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+S)"), s.runNow)
 	s.RunNow.Importance = widget.HighImportance
+	s.Verify = newButton(c.keys, tr("Kiểm tra lại bản sao lưu"), s.verify)
+	s.Verify.Disable()
 	s.Progress = widget.NewProgressBarInfinite()
 	s.Progress.Stop()
 	s.Progress.Hide()
@@ -59,7 +65,9 @@ func newContBackup(c *Continuity) *ContBackup {
 	})
 	s.List.OnSelected = func(i widget.ListItemID) {
 		if i < len(s.backups) {
-			s.Restore.SetText(restoreGuide(s.backups[i].ID))
+			s.selected = s.backups[i].ID
+			s.Restore.SetText(restoreGuide(s.selected))
+			setEnabled(s.Verify, !s.running)
 		}
 	}
 	s.Restore = wrapLabel(restoreGuide(""))
@@ -67,7 +75,7 @@ func newContBackup(c *Continuity) *ContBackup {
 		s.RunNow.Disable()
 	}
 	top := container.NewVBox(heading(tr("Sao lưu dữ liệu")), s.Dest,
-		container.NewHBox(s.RunNow), s.Progress, s.Msg, s.Done,
+		container.NewHBox(s.RunNow, s.Verify), s.Progress, s.Msg, s.Done,
 		widget.NewSeparator(), bold(tr("Dung lượng ổ đĩa")), s.Disks,
 		widget.NewSeparator(), bold(tr("Các bản sao lưu (mới nhất trước)")))
 	left := container.NewBorder(top, nil, nil, nil, s.List)
@@ -124,20 +132,17 @@ func (s *ContBackup) reload() {
 		setEnabled(s.RunNow, !s.running)
 	}
 	var disks []string
+	s.Disks.Importance = widget.MediumImportance
 	for _, d := range s.bs.CheckDisks() {
 		disks = append(disks, d.Text)
+		if d.Level > continuity.LevelInfo {
+			s.Disks.Importance = widget.DangerImportance
+		}
 	}
 	if len(disks) == 0 {
 		disks = append(disks, "—")
 	}
 	s.Disks.SetText(strings.Join(disks, "\n"))
-	s.Disks.Importance = widget.MediumImportance
-	for _, d := range s.bs.CheckDisks() {
-		if d.Level > continuity.LevelInfo {
-			s.Disks.Importance = widget.DangerImportance
-		}
-	}
-	s.Disks.Refresh()
 	if dest == "" {
 		s.backups = nil
 		s.List.Refresh()
@@ -151,6 +156,16 @@ func (s *ContBackup) reload() {
 	s.backups = list
 	s.List.UnselectAll()
 	s.List.Refresh()
+	// The chosen backup stays chosen (its line now says how it was checked).
+	for i, b := range list {
+		if b.ID == s.selected {
+			s.List.Select(i)
+			return
+		}
+	}
+	s.selected = ""
+	s.Verify.Disable()
+	s.Restore.SetText(restoreGuide(""))
 }
 
 // runNow backs up in the background: the button waits, a bar moves.
@@ -162,6 +177,7 @@ func (s *ContBackup) runNow() {
 	s.Done.Hide()
 	s.running = true
 	s.RunNow.Disable()
+	s.Verify.Disable()
 	s.RunNow.SetText(tr("Đang sao lưu…"))
 	s.Progress.Show()
 	s.Progress.Start()
@@ -190,5 +206,45 @@ func (s *ContBackup) runNow() {
 	}()
 }
 
-// Wait returns when a backup started from the screen is done.
+// verify checks the chosen backup again in the background: both buttons
+// wait, a bar moves, and the result is one plain line.
+func (s *ContBackup) verify() {
+	id := s.selected
+	if s.bs == nil || s.running || id == "" {
+		return
+	}
+	s.Msg.set("")
+	s.Done.Hide()
+	s.running = true
+	s.RunNow.Disable()
+	s.Verify.Disable()
+	s.Verify.SetText(tr("Đang kiểm tra…"))
+	s.Progress.Show()
+	s.Progress.Start()
+	by := s.c.actor()
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		rep, err := s.bs.Verify(bgctx(), id, true, by)
+		onUIWait(func() {
+			s.running = false
+			s.Progress.Stop()
+			s.Progress.Hide()
+			s.Verify.SetText(tr("Kiểm tra lại bản sao lưu"))
+			switch {
+			case err != nil:
+				s.Msg.set(tr("Không kiểm tra được bản sao lưu") + " " + id + ": " + errMsg(err))
+			case rep.OK:
+				say(s.Done, tr("Bản sao lưu")+" "+id+": "+tr("kiểm tra lại ĐẠT")+" · "+itoa(rep.Dossiers)+" "+tr("hồ sơ")+" · "+
+					itoa(rep.FilesChecked)+"/"+itoa(rep.Files)+" "+tr("tệp đính kèm đã so khớp")+" · "+fmtTime(rep.Checked))
+			default:
+				s.Msg.set(tr("Bản sao lưu") + " " + id + " " + tr("KHÔNG ĐẠT khi kiểm tra lại, không dùng để khôi phục được:") + " " +
+					strings.Join(rep.Problems, "; ") + ". " + tr("Sao lưu ngay một bản mới và báo cán bộ CNTT."))
+			}
+			s.reload()
+		})
+	}()
+}
+
+// Wait returns when a backup or a check started from the screen is done.
 func (s *ContBackup) Wait() { s.busy.Wait() }

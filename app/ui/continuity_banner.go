@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,18 +17,22 @@ import (
 
 // IncidentBanner is the coloured strip at the top of the frame while an
 // incident is open: which, since when, and where the plan is (F7). Red for
-// a high or critical incident, orange otherwise, blue for a drill.
+// a high or critical incident, orange otherwise, blue for a drill. With no
+// incident open it reminds, in blue, of a drill whose time has come.
 type IncidentBanner struct {
 	cs      *continuity.Service
+	now     func() time.Time
 	bg      *canvas.Rectangle
 	text    *canvas.Text
 	content *fyne.Container
 	// Text is what the strip says ("" while hidden).
 	Text string
+	// DrillDue is set while the strip is a reminder of a due drill.
+	DrillDue bool
 }
 
-func newIncidentBanner(cs *continuity.Service) *IncidentBanner {
-	b := &IncidentBanner{cs: cs, bg: canvas.NewRectangle(colLate), text: canvas.NewText("", color.White)}
+func newIncidentBanner(cs *continuity.Service, now func() time.Time) *IncidentBanner {
+	b := &IncidentBanner{cs: cs, now: now, bg: canvas.NewRectangle(colLate), text: canvas.NewText("", color.White)}
 	b.text.TextStyle.Bold = true
 	b.text.TextSize = theme.TextSize() * 1.05
 	// The strip never widens the window: a long line is cut at its edge.
@@ -42,12 +47,20 @@ func (b *IncidentBanner) Content() fyne.CanvasObject { return b.content }
 // Visible reports whether the strip shows.
 func (b *IncidentBanner) Visible() bool { return b.content.Visible() }
 
-// Refresh reads the open incidents again.
+// Refresh reads the open incidents, and the drills that are due, again.
 func (b *IncidentBanner) Refresh() {
 	if b.cs == nil {
 		return
 	}
+	b.DrillDue = false
 	open, err := b.cs.OpenIncidents(context.Background())
+	if err == nil && len(open) == 0 {
+		if due, _ := b.cs.DueDrills(context.Background()); len(due) > 0 {
+			b.DrillDue = true
+			b.show(dueDrillLine(due, b.now()), colInfo)
+			return
+		}
+	}
 	if err != nil || len(open) == 0 {
 		b.Text = ""
 		b.content.Hide()
@@ -70,6 +83,10 @@ func (b *IncidentBanner) Refresh() {
 		t += fmt.Sprintf(" (+%d %s)", len(open)-1, tr("sự cố khác"))
 	}
 	t += " · " + tr("F7 để xem kế hoạch")
+	b.show(t, col)
+}
+
+func (b *IncidentBanner) show(t string, col color.Color) {
 	b.Text = t
 	b.text.Text = t
 	b.text.TextSize = theme.TextSize() * 1.05
@@ -109,5 +126,34 @@ func openIncidentLine(cs *continuity.Service) func() string {
 			line += fmt.Sprintf(" (+%d)", len(open)-1)
 		}
 		return line
+	}
+}
+
+// dueDrillLine is the reminder of the drills whose time has come: the
+// oldest, when, how many more.
+func dueDrillLine(due []*continuity.Drill, now time.Time) string {
+	d := due[0]
+	for _, x := range due[1:] {
+		if x.ScheduledFor.Before(d.ScheduledFor) {
+			d = x
+		}
+	}
+	t := tr("Đến hạn diễn tập:") + " " + d.Scenario.Name() + " · " + dayTime(d.ScheduledFor, now)
+	if len(due) > 1 {
+		t += fmt.Sprintf(" (+%d)", len(due)-1)
+	}
+	return t + " · " + tr("F7 để bắt đầu")
+}
+
+// dayTime is "09:00 hôm nay", "14:00 hôm qua" or "14:00 20/11".
+func dayTime(t, now time.Time) string {
+	t = t.In(motcua.Location)
+	switch days := int(dayStart(now).Sub(dayStart(t)).Hours() / 24); days {
+	case 0:
+		return t.Format("15:04") + " " + tr("hôm nay")
+	case 1:
+		return t.Format("15:04") + " " + tr("hôm qua")
+	default:
+		return t.Format("15:04 02/01")
 	}
 }

@@ -29,6 +29,8 @@ type ContDrills struct {
 	StartNew *Button
 	FormMsg  fieldErr
 	AtErr    fieldErr
+	// Due reminds of the scheduled drills whose time has come.
+	Due *widget.Label
 
 	List     *widget.List
 	drills   []*continuity.Drill
@@ -45,6 +47,9 @@ type ContDrills struct {
 	Result *widget.Label
 	Msg    fieldErr
 	Done   *widget.Label
+	// Progress moves while a drill is being finished (up to two minutes
+	// waiting for the queue to drain).
+	Progress *widget.ProgressBarInfinite
 
 	busy    sync.WaitGroup
 	detail  *fyne.Container
@@ -92,12 +97,19 @@ func newContDrills(c *Continuity) *ContDrills {
 	s.Notes.SetPlaceHolder(tr("Nhận xét khi kết thúc (không bắt buộc)"))
 	s.Steps = newStepList(c, func(*continuity.Incident) { s.List.Refresh() })
 	s.Result = wrapLabel("")
+	s.Due = wrapLabel("")
+	s.Due.Importance = widget.HighImportance
+	s.Due.TextStyle.Bold = true
+	s.Due.Hide()
+	s.Progress = widget.NewProgressBarInfinite()
+	s.Progress.Stop()
+	s.Progress.Hide()
 	if !canLead(u) {
 		for _, w := range []fyne.Disableable{s.Schedule, s.StartNew, s.Start, s.Finish, s.Cancel} {
 			w.Disable()
 		}
 	}
-	form := container.NewVBox(heading(tr("Lên lịch diễn tập")),
+	form := container.NewVBox(s.Due, heading(tr("Lên lịch diễn tập")),
 		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.")),
 		container.New(&columns{weights: []float32{0.5, 0.5}}, s.Scenario, container.NewBorder(nil, nil, bold(tr("Thời điểm")), nil, s.At)), s.AtErr,
 		s.Simulate, s.FormMsg, container.NewHBox(s.Schedule, s.StartNew),
@@ -105,7 +117,7 @@ func newContDrills(c *Continuity) *ContDrills {
 	left := container.NewBorder(form, nil, nil, nil, s.List)
 	s.steps = container.NewVBox(widget.NewSeparator(), bold(tr("Kịch bản: đánh dấu bước đã làm")), s.Steps.content(),
 		field(tr("Nhận xét"), s.Notes, newFieldErr()))
-	s.detail = container.NewVBox(s.Title, s.Info, s.Msg, s.Done,
+	s.detail = container.NewVBox(s.Title, s.Info, s.Msg, s.Done, s.Progress,
 		container.NewHBox(s.Start, s.Finish, s.Cancel, s.Report), s.steps,
 		widget.NewSeparator(), bold(tr("Kết quả")), s.Result)
 	s.detail.Hide()
@@ -138,6 +150,7 @@ func (s *ContDrills) reload() {
 	}
 	s.drills = list
 	s.List.Refresh()
+	s.showDue()
 	if s.Selected != nil {
 		for _, d := range list {
 			if d.ID == s.Selected.ID {
@@ -165,6 +178,9 @@ func (s *ContDrills) schedule() {
 		}
 		return
 	}
+	// The detail now shows the new drill: the last one's outcome goes.
+	s.Msg.set("")
+	s.Done.Hide()
 	s.Selected = d
 	s.reload()
 }
@@ -277,11 +293,15 @@ func (s *ContDrills) finish() {
 	s.Finish.Disable()
 	s.Cancel.Disable()
 	say(s.Done, tr("Đang kết thúc: chờ gửi hết hàng đợi và kiểm tra hồ sơ…"))
+	s.Progress.Show()
+	s.Progress.Start()
 	s.busy.Add(1)
 	go func() {
 		defer s.busy.Done()
 		d, err := s.c.cs.FinishDrill(bgctx(), id, req)
 		onUIWait(func() {
+			s.Progress.Stop()
+			s.Progress.Hide()
 			s.Done.Hide()
 			if err != nil {
 				s.Msg.set(errMsg(err))
@@ -295,6 +315,27 @@ func (s *ContDrills) finish() {
 			s.c.frame.changed()
 		})
 	}()
+}
+
+// showDue reads the due drills again: the line over the schedule form.
+func (s *ContDrills) showDue() {
+	due, err := s.c.cs.DueDrills(bgctx())
+	if err != nil || len(due) == 0 {
+		s.Due.SetText("")
+		s.Due.Hide()
+		return
+	}
+	var lines []string
+	for _, d := range due {
+		lines = append(lines, tr("Đến hạn:")+" "+tr("diễn tập")+" #"+itoa(int(d.ID))+" · "+d.Scenario.Name()+" · "+dayTime(d.ScheduledFor, s.c.now()))
+	}
+	if canLead(s.c.user()) {
+		lines = append(lines, tr("Chọn trong danh sách bên dưới và bấm «Bắt đầu» (hoặc «Huỷ diễn tập»)."))
+	} else {
+		lines = append(lines, tr("Báo lãnh đạo hoặc quản trị để bắt đầu diễn tập."))
+	}
+	s.Due.SetText(strings.Join(lines, "\n"))
+	s.Due.Show()
 }
 
 // Wait returns when a drill being finished in the background is done.

@@ -99,7 +99,7 @@ func newFrame(m *Main) *Frame {
 	f.Sync = newSyncScreen(e)
 	f.Settings = newSettings(e)
 	f.Continuity = newContinuity(e)
-	f.Banner = newIncidentBanner(m.opt.Continuity)
+	f.Banner = newIncidentBanner(m.opt.Continuity, f.now)
 
 	items := []struct {
 		s     Screen
@@ -157,13 +157,22 @@ func newFrame(m *Main) *Frame {
 			case <-f.stop:
 				return
 			case <-t.C:
-				onUI(f.Status.Refresh)
+				onUI(f.tick)
 			}
 		}
 	}()
 	f.Status.Refresh()
 	f.Banner.Refresh()
 	return f
+}
+
+// tick is the periodic refresh: the status bar, and the banner and the
+// drill tab, which follow the clock (a scheduled drill becomes due without
+// any event).
+func (f *Frame) tick() {
+	f.Status.Refresh()
+	f.Banner.Refresh()
+	f.Continuity.tick()
 }
 
 // continuityEvent follows the continuity plan: the banner, the status bar

@@ -536,7 +536,9 @@ func (t *tour) run() error {
 // continuity is the F7 screen, signed in as the administrator (whose
 // window is in Vietnamese): an incident with ticked steps and the banner
 // over another screen, the incident closed with its reconciliation, a
-// drill, the paper fallback with an error at the code, a backup.
+// drill, the paper fallback with an error at the code, a backup checked
+// again, the contact list with a phone refused next to its field, a due
+// drill reminded in the frame and on the drill tab.
 func (t *tour) continuity() error {
 	w, m := t.w, t.m
 	var steps []error
@@ -615,10 +617,41 @@ func (t *tour) continuity() error {
 		b.RunNow.OnTapped()
 	})
 	b.Wait()
-	step("33-continuity-backup", func() {
+	t.do(func() {
 		if b.List.Length() > 0 {
 			b.List.Select(0)
+			b.Verify.OnTapped()
 		}
+	})
+	b.Wait()
+	steps = append(steps, t.shot("33-continuity-backup"))
+	ct := c.Contacts
+	t.do(func() {
+		ctrlKey(w, fyne.Key5)
+		ct.List.Select(0)
+		ct.Phone.SetText("0237 3852") // two digits short: refused next to the field
+	})
+	t.do(func() { ct.Save.OnTapped() })
+	steps = append(steps, t.shot("34-continuity-contacts"))
+	// A drill scheduled two minutes ahead becomes due: the frame's periodic
+	// check shows the reminder over the intake screen.
+	t.do(func() {
+		ctrlKey(w, fyne.Key2)
+		dr.Scenario.SetSelectedIndex(2)
+		dr.Simulate.SetChecked(false)
+		dr.At.SetText(t.clk.Now().Add(2 * time.Minute).Format("02/01/2006 15:04"))
+		dr.Schedule.OnTapped()
+	})
+	t.clk.mu.Lock()
+	t.clk.skew += 3 * time.Minute
+	t.clk.mu.Unlock()
+	step("35-drill-due-banner", func() {
+		f.Banner.Refresh()
+		key(w, fyne.KeyF2)
+	})
+	step("36-continuity-drill-due", func() {
+		key(w, fyne.KeyF7)
+		ctrlKey(w, fyne.Key2)
 	})
 	return errors.Join(steps...)
 }
