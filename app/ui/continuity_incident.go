@@ -304,7 +304,7 @@ func contactText(ct continuity.Contact) string {
 	if ct.Phone != "" {
 		t += " · " + ct.Phone
 	} else {
-		t += " · " + tr("chưa có số điện thoại (cài đặt danh bạ: motcua contacts import)")
+		t += " · " + tr("chưa có số điện thoại (điền ở thẻ Danh bạ, Ctrl+5)")
 	}
 	if ct.Hours != "" {
 		t += " · " + ct.Hours

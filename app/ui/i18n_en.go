@@ -466,7 +466,7 @@ var english = map[string]string{
 	"khai báo:":     "declared by:",
 	"Tóm tắt:":      "Summary:",
 	"Kịch bản không ghi liên hệ nào.":                                 "The runbook names no contact.",
-	"chưa có số điện thoại (cài đặt danh bạ: motcua contacts import)": "no phone number yet (set the contacts: motcua contacts import)",
+	"chưa có số điện thoại (điền ở thẻ Danh bạ, Ctrl+5)": "no phone number yet (fill it in on the Contacts tab, Ctrl+5)",
 	"Số liệu kết sổ khi đóng sự cố":                                   "Figures kept when the incident closed",
 	"Số liệu tính đến bây giờ (sự cố chưa đóng)":                      "Figures as of now (the incident is still open)",
 	"Hồ sơ tiếp nhận:":                                                "Dossiers received:",
