@@ -91,6 +91,7 @@ func (c *cli) screenshots(args []string) error {
 	if err != nil {
 		return err
 	}
+	bk.Now = clk.Now // backups dated on the tour's Monday morning
 	opt.Backups = &continuity.BackupService{Svc: cs, Engine: bk, Config: bk.Config, Disk: storage.DiskUsage, DataDir: c.dataDir(), Clock: clk}
 	opt.Open = func(string) error { return nil }
 	opt.Print = func(string) error { return nil }
