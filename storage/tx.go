@@ -18,8 +18,8 @@ type wtx struct {
 
 // hotSQL are the statements of Accept, Insert and Update. Open prepares
 // them on the write connection; every transaction reuses them.
-var hotSQL = []string{sqlSeqGet, sqlSeqPut, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
-	sqlStored, sqlUnindex, sqlIndex, sqlAuditTop, sqlAuditLast, sqlAuditInsert}
+var hotSQL = []string{sqlSeqTake, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
+	sqlStored, sqlUnindex, sqlIndex, sqlAuditHead, sqlAuditInsert}
 
 // prepare readies hotSQL. It runs before any transaction: the write pool
 // has one connection, which a transaction holds until it ends.
