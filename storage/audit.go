@@ -38,7 +38,7 @@ func (s *Store) Audit(ctx context.Context, a app.AuditEntry) error {
 }
 
 const (
-	sqlAuditTop    = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)`
+	sqlAuditTop = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)`
 	// sqlAuditHead reads, in one statement, the highest seq ever written and
 	// the hash of the last entry (NULL when there is none).
 	sqlAuditHead = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0),
