@@ -34,3 +34,7 @@ func Pragma(s *Store, write bool, name string) (string, error) {
 	err := db.QueryRow("PRAGMA " + name).Scan(&v)
 	return v, err
 }
+
+// Pragmas are the connection settings of the store, for the benchmarks' bare
+// peer.
+const Pragmas = pragmas
