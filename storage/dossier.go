@@ -421,7 +421,7 @@ func (s *Store) Get(ctx context.Context, code string) (*motcua.Dossier, error) {
 }
 
 // queryDossiers runs q and loads the history of every dossier it returns.
-func queryDossiers(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*motcua.Dossier, error) {
+func queryDossiers(ctx context.Context, tx querier, q string, args ...any) ([]*motcua.Dossier, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -68,7 +68,11 @@ type Store struct {
 	// r is a pool of query_only connections; WAL lets them read while w writes.
 	r   *sql.DB
 	now func() time.Time
-	// stmts are hotSQL prepared on w; read-only after Open.
+	// wc is w's only connection, held by the store from Open to Close; wmu
+	// lets one write transaction at a time use it.
+	wc  *sql.Conn
+	wmu sync.Mutex
+	// stmts are hotSQL prepared on wc; read-only after Open.
 	stmts map[string]*sql.Stmt
 }
 
@@ -98,11 +102,11 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	if err := s.prepare(context.Background()); err != nil {
-		s.w.Close()
+		s.closeWrite()
 		return nil, err
 	}
 	if s.r, err = sql.Open("sqlite", abs+"?"+pragmas+"&_query_only=1"); err != nil {
-		s.w.Close()
+		s.closeWrite()
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
 	s.r.SetMaxOpenConns(4)
@@ -116,11 +120,28 @@ func (s *Store) Close() error {
 	// another process holds the write lock for long.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, _ = s.w.ExecContext(ctx, "PRAGMA analysis_limit=400; PRAGMA optimize")
+	s.wmu.Lock()
+	if s.wc != nil {
+		_, _ = s.wc.ExecContext(ctx, "PRAGMA analysis_limit=400; PRAGMA optimize")
+	}
+	s.wmu.Unlock()
+	return errors.Join(s.r.Close(), s.closeWrite())
+}
+
+// closeWrite closes the prepared statements, the write connection and its
+// pool. Writes after it fail.
+func (s *Store) closeWrite() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	return errors.Join(s.r.Close(), s.w.Close())
+	var err error
+	if s.wc != nil {
+		err = s.wc.Close()
+		s.wc = nil
+	}
+	return errors.Join(err, s.w.Close())
 }
 
 // Path is the database file.
