@@ -28,8 +28,14 @@ type wtx struct {
 
 // hotSQL are the statements of Accept, Insert and Update. Open prepares
 // them on the write connection; every transaction reuses them.
-var hotSQL = []string{sqlSeqTake, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
+var hotSQL = []string{sqlBegin, sqlCommit, sqlSeqTake, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
 	sqlStored, sqlUnindex, sqlIndex, sqlAuditHead, sqlAuditInsert}
+
+const (
+	sqlBegin    = "BEGIN IMMEDIATE"
+	sqlCommit   = "COMMIT"
+	sqlRollback = "ROLLBACK"
+)
 
 // prepare takes the write connection out of the pool for the life of the
 // store and readies hotSQL on it.
@@ -80,7 +86,7 @@ func (s *Store) write(ctx context.Context, fn func(w *wtx) error) error {
 	if s.wc == nil {
 		return errors.New("begin: the store is closed")
 	}
-	if _, err := s.wc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := s.stmts[sqlBegin].ExecContext(ctx); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	w := &wtx{ctx: ctx, s: s, tx: s.wc, now: s.now()}
@@ -92,7 +98,7 @@ func (s *Store) write(ctx context.Context, fn func(w *wtx) error) error {
 		s.rollback()
 		return err
 	}
-	if _, err := s.wc.ExecContext(context.Background(), "COMMIT"); err != nil {
+	if _, err := s.stmts[sqlCommit].ExecContext(context.Background()); err != nil {
 		// SQLite rolls back by itself after most failed commits; make
 		// sure no transaction stays open on the connection.
 		s.rollback()
@@ -103,7 +109,7 @@ func (s *Store) write(ctx context.Context, fn func(w *wtx) error) error {
 
 // rollback ends the open transaction, if SQLite has not already.
 func (s *Store) rollback() {
-	_, _ = s.wc.ExecContext(context.Background(), "ROLLBACK")
+	_, _ = s.wc.ExecContext(context.Background(), sqlRollback)
 }
 
 // read runs fn in one read transaction, so that it sees one snapshot.
