@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -39,8 +38,11 @@ func (s *Store) Audit(ctx context.Context, a app.AuditEntry) error {
 }
 
 const (
-	sqlAuditTop    = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)`
-	sqlAuditLast   = `SELECT hash FROM audit ORDER BY seq DESC LIMIT 1`
+	sqlAuditTop = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)`
+	// sqlAuditHead reads, in one statement, the highest seq ever written and
+	// the hash of the last entry (NULL when there is none).
+	sqlAuditHead = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0),
+		(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)`
 	sqlAuditInsert = `INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
@@ -57,14 +59,16 @@ func (w *wtx) audit(a app.AuditEntry) error {
 		actor = "system"
 	}
 	action, subject, detail := nfc(a.Action), nfc(a.Subject), nfc(a.Detail)
-	var last int64
-	if err := w.queryRow(sqlAuditTop).Scan(&last); err != nil {
+	var (
+		last int64
+		head sql.Null[[]byte]
+	)
+	if err := w.queryRow(sqlAuditHead).Scan(&last, &head); err != nil {
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	prev := genesis
-	err := w.queryRow(sqlAuditLast).Scan(&prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read audit head: %w", err)
+	if head.Valid {
+		prev = head.V
 	}
 	seq, atMS := last+1, ms(at)
 	hash := auditHash(seq, atMS, actor, action, subject, detail, prev)

@@ -120,9 +120,12 @@ func (s *Store) Accept(ctx context.Context, d *motcua.Dossier, agency string, st
 }
 
 const (
-	sqlSeqGet = `SELECT next_index FROM code_seq WHERE agency = ? AND day = ? AND station_k = ? AND station_n = ?`
-	sqlSeqPut = `INSERT INTO code_seq (agency, day, station_k, station_n, next_index) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (agency, day, station_k, station_n) DO UPDATE SET next_index = excluded.next_index`
+	// sqlSeqTake takes the partition's next index i and leaves i+1 in one
+	// statement: no separate read, and the row is written at most once per
+	// index taken.
+	sqlSeqTake = `INSERT INTO code_seq (agency, day, station_k, station_n, next_index) VALUES (?, ?, ?, ?, 1)
+		ON CONFLICT (agency, day, station_k, station_n) DO UPDATE SET next_index = next_index + 1
+		RETURNING next_index - 1`
 	sqlExists  = `SELECT 1 FROM dossiers WHERE code = ?`
 	sqlHistory = `INSERT INTO history (dossier_code, idx, at, actor, action, from_status, to_status, reason, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -137,12 +140,11 @@ const (
 // with Insert, a station renumbered during the day) is skipped.
 func (w *wtx) nextCode(agency string, t time.Time, st motcua.Station) (string, error) {
 	day := motcua.DayKey(t)
-	var next int
-	err := w.queryRow(sqlSeqGet, agency, day, st.K, st.N).Scan(&next)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("read sequence: %w", err)
-	}
-	for i := next; ; i++ {
+	for {
+		var i int
+		if err := w.queryRow(sqlSeqTake, agency, day, st.K, st.N).Scan(&i); err != nil {
+			return "", fmt.Errorf("advance sequence: %w", err)
+		}
 		seq, err := st.Seq(i)
 		if err != nil {
 			return "", err
@@ -156,13 +158,9 @@ func (w *wtx) nextCode(agency string, t time.Time, st motcua.Station) (string, e
 		if err != nil {
 			return "", err
 		}
-		if used {
-			continue
+		if !used {
+			return code, nil
 		}
-		if _, err := w.exec(sqlSeqPut, agency, day, st.K, st.N, i+1); err != nil {
-			return "", fmt.Errorf("advance sequence: %w", err)
-		}
-		return code, nil
 	}
 }
 
@@ -423,7 +421,7 @@ func (s *Store) Get(ctx context.Context, code string) (*motcua.Dossier, error) {
 }
 
 // queryDossiers runs q and loads the history of every dossier it returns.
-func queryDossiers(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]*motcua.Dossier, error) {
+func queryDossiers(ctx context.Context, tx querier, q string, args ...any) ([]*motcua.Dossier, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

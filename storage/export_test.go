@@ -26,11 +26,15 @@ func BulkInsert(ctx context.Context, s *Store, ds []*motcua.Dossier) error {
 
 // Pragma reads a PRAGMA on the write connection (write) or a read connection.
 func Pragma(s *Store, write bool, name string) (string, error) {
-	db := s.r
-	if write {
-		db = s.w
-	}
 	var v string
-	err := db.QueryRow("PRAGMA " + name).Scan(&v)
-	return v, err
+	if write {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		return v, s.wc.QueryRowContext(context.Background(), "PRAGMA "+name).Scan(&v)
+	}
+	return v, s.r.QueryRow("PRAGMA " + name).Scan(&v)
 }
+
+// Pragmas are the connection settings of the store, for the benchmarks' bare
+// peer.
+const Pragmas = pragmas

@@ -50,7 +50,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	defer up.Close()
 	var v int
-	up.w.QueryRow("PRAGMA user_version").Scan(&v)
+	up.r.QueryRow("PRAGMA user_version").Scan(&v)
 	if v != len(ms) {
 		t.Fatalf("user_version %d after upgrade, want %d", v, len(ms))
 	}

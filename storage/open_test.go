@@ -47,6 +47,7 @@ func TestOpen(t *testing.T) {
 			name, want string
 		}{
 			{true, "synchronous", "2"}, {true, "foreign_keys", "1"}, {true, "busy_timeout", "10000"}, {true, "journal_mode", "wal"},
+			{true, "wal_autocheckpoint", "4000"},
 			{false, "synchronous", "2"}, {false, "query_only", "1"}, {false, "busy_timeout", "10000"},
 		} {
 			if got, err := storage.Pragma(s, c.write, c.name); err != nil || got != c.want {

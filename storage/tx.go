@@ -3,30 +3,51 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
 
-// wtx is one write transaction. Its statements are prepared once on the
-// single write connection and reused by every later transaction.
+// querier is what a transaction offers to the code that runs in it: a
+// *sql.Tx (reads) or the write connection inside BEGIN … COMMIT.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// wtx is one write transaction on the store's single write connection.
+// Its hot statements are prepared once on that connection and reused by
+// every later transaction.
 type wtx struct {
 	ctx context.Context
 	s   *Store
-	tx  *sql.Tx
+	tx  querier
 	now time.Time
 }
 
 // hotSQL are the statements of Accept, Insert and Update. Open prepares
 // them on the write connection; every transaction reuses them.
-var hotSQL = []string{sqlSeqGet, sqlSeqPut, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
-	sqlStored, sqlUnindex, sqlIndex, sqlAuditTop, sqlAuditLast, sqlAuditInsert}
+var hotSQL = []string{sqlBegin, sqlCommit, sqlSeqTake, sqlExists, dossierInsert, dossierUpdate, sqlHistory, sqlOutbox,
+	sqlStored, sqlUnindex, sqlIndex, sqlAuditHead, sqlAuditInsert}
 
-// prepare readies hotSQL. It runs before any transaction: the write pool
-// has one connection, which a transaction holds until it ends.
+const (
+	sqlBegin    = "BEGIN IMMEDIATE"
+	sqlCommit   = "COMMIT"
+	sqlRollback = "ROLLBACK"
+)
+
+// prepare takes the write connection out of the pool for the life of the
+// store and readies hotSQL on it.
 func (s *Store) prepare(ctx context.Context) error {
+	c, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("write connection: %w", err)
+	}
+	s.wc = c
 	s.stmts = make(map[string]*sql.Stmt, len(hotSQL))
 	for _, q := range hotSQL {
-		st, err := s.w.PrepareContext(ctx, q)
+		st, err := c.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)
 		}
@@ -37,34 +58,58 @@ func (s *Store) prepare(ctx context.Context) error {
 
 func (w *wtx) exec(q string, args ...any) (sql.Result, error) {
 	if st, ok := w.s.stmts[q]; ok {
-		return w.tx.StmtContext(w.ctx, st).ExecContext(w.ctx, args...)
+		return st.ExecContext(w.ctx, args...)
 	}
 	return w.tx.ExecContext(w.ctx, q, args...)
 }
 
 func (w *wtx) queryRow(q string, args ...any) *sql.Row {
 	if st, ok := w.s.stmts[q]; ok {
-		return w.tx.StmtContext(w.ctx, st).QueryRowContext(w.ctx, args...)
+		return st.QueryRowContext(w.ctx, args...)
 	}
 	return w.tx.QueryRowContext(w.ctx, q, args...)
 }
 
 // write runs fn in one IMMEDIATE transaction: all of it is committed, or
-// nothing is.
+// nothing is. Writers of this process take turns on the write connection
+// (wmu); writers of other processes wait on SQLite's lock (busy_timeout).
+//
+// The transaction is driven with BEGIN IMMEDIATE / COMMIT on the
+// connection rather than through *sql.Tx, which watches its context with a
+// goroutine per transaction and per query, and would not let the prepared
+// statements run without a per-use wrapper. What *sql.Tx guaranteed is kept:
+// a context cancelled before the commit rolls the transaction back; the
+// rollback and the commit themselves cannot be interrupted halfway.
 func (s *Store) write(ctx context.Context, fn func(w *wtx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.wc == nil {
+		return errors.New("begin: the store is closed")
+	}
+	if _, err := s.stmts[sqlBegin].ExecContext(ctx); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	w := &wtx{ctx: ctx, s: s, tx: tx, now: s.now()}
-	if err := fn(w); err != nil {
-		tx.Rollback()
+	w := &wtx{ctx: ctx, s: s, tx: s.wc, now: s.now()}
+	err := fn(w)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		s.rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := s.stmts[sqlCommit].ExecContext(context.Background()); err != nil {
+		// SQLite rolls back by itself after most failed commits; make
+		// sure no transaction stays open on the connection.
+		s.rollback()
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// rollback ends the open transaction, if SQLite has not already.
+func (s *Store) rollback() {
+	_, _ = s.wc.ExecContext(context.Background(), sqlRollback)
 }
 
 // read runs fn in one read transaction, so that it sees one snapshot.
