@@ -42,6 +42,32 @@ func LoadCalendar(ctx context.Context, st SettingsStore) (*motcua.Calendar, erro
 	return motcua.NewCalendar(hours, table)
 }
 
+// RefreshCalendar reloads the calendar when the office hours or the holiday
+// table stored in the settings are not those it was last loaded from here:
+// another process (`motcua holiday add` while the window is open) changed
+// them. It reports whether it reloaded. The window calls it on its
+// periodic tick, on the UI goroutine where the calendar is used.
+func (s *Service) RefreshCalendar(ctx context.Context) (bool, error) {
+	hours, _, err := s.Store.Setting(ctx, KeyHours)
+	if err != nil {
+		return false, err
+	}
+	table, _, err := s.Store.Setting(ctx, KeyHolidays)
+	if err != nil {
+		return false, err
+	}
+	src := hours + "\x00" + table
+	if src == s.calSrc {
+		return false, nil
+	}
+	cal, err := LoadCalendar(ctx, s.Store)
+	if err != nil {
+		return false, err
+	}
+	s.Calendar, s.calSrc = cal, src
+	return true, nil
+}
+
 // ImportCatalog validates a province's catalogue JSON and, only when it is
 // valid, replaces the catalogue in use.
 func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (*motcua.Catalog, error) {

@@ -266,3 +266,33 @@ func TestHolidayExportImportRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A holiday added by another process on the same database (the command
+// line while the window is open) reaches this service's due dates at its
+// next RefreshCalendar, and only then; with nothing changed it does not
+// reload.
+func TestRefreshCalendarSeesOtherProcess(t *testing.T) {
+	window, st := holidayStation(t)
+	ctx := context.Background()
+	if _, err := window.RefreshCalendar(ctx); err != nil { // the first call records what it loaded
+		t.Fatal(err)
+	}
+	if again, err := window.RefreshCalendar(ctx); err != nil || again {
+		t.Fatalf("nothing changed, yet reloaded=%v (%v)", again, err)
+	}
+	cli := app.New(st, window.Calendar, window.Catalog)
+	cli.Clock = window.Clock
+	if _, err := cli.AddHoliday(ctx, admin, motcua.DayOff{Date: "27/11/2026", Kind: "off", Name: "Nghỉ lễ địa phương", Confirmed: true}); err != nil {
+		t.Fatal(err)
+	}
+	wed := time.Date(2026, 11, 25, 9, 0, 0, 0, motcua.Location)
+	if d := intake(t, window, wed); !d.DueAt.Equal(time.Date(2026, 11, 30, 9, 0, 0, 0, motcua.Location)) {
+		t.Fatalf("before the refresh the window still uses its calendar: due %v", d.DueAt)
+	}
+	if reloaded, err := window.RefreshCalendar(ctx); err != nil || !reloaded {
+		t.Fatalf("the other process's holiday not seen: reloaded=%v (%v)", reloaded, err)
+	}
+	if d := intake(t, window, wed); !d.DueAt.Equal(time.Date(2026, 12, 1, 9, 0, 0, 0, motcua.Location)) {
+		t.Fatalf("after the refresh: due %v, want 01/12 09:00 (27/11 off)", d.DueAt)
+	}
+}

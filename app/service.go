@@ -42,6 +42,8 @@ type Service struct {
 	Clock    Clock
 	Sync     Syncer // nil until a province is configured and the engine runs
 	Scans    *Scans // nil until the blob store and station key are open (attach.go)
+
+	calSrc string // the settings the calendar was last loaded from (RefreshCalendar)
 }
 
 // New returns a service with the system clock.

@@ -170,6 +170,9 @@ func newFrame(m *Main) *Frame {
 // drill tab, which follow the clock (a scheduled drill becomes due without
 // any event).
 func (f *Frame) tick() {
+	// A holiday or office-hours change made from the command line reaches
+	// the due dates of this window within a tick.
+	_, _ = f.svc.RefreshCalendar(context.Background())
 	f.Status.Refresh()
 	f.Banner.Refresh()
 	f.Continuity.tick()
