@@ -418,7 +418,7 @@ func (s *Service) DrillReportPDF(ctx context.Context, w io.Writer, id int64) err
 	outage := "Không mô phỏng mất kết nối (diễn tập theo kịch bản)"
 	if d.Simulate {
 		outage = fmt.Sprintf("Mô phỏng mất kết nối tới tỉnh từ %s đến %s; gửi hết hàng đợi sau %s",
-			vnTime(res.OutageFrom), vnTime(res.OutageTo), drainText(res.DrainSeconds))
+			vnTime(res.OutageFrom), vnTime(res.OutageTo), DrainText(res.DrainSeconds))
 		if res.DrainedAt.IsZero() {
 			outage = fmt.Sprintf("Mô phỏng mất kết nối tới tỉnh từ %s đến %s; hàng đợi CHƯA gửi hết", vnTime(res.OutageFrom), vnTime(res.OutageTo))
 		}
@@ -473,9 +473,10 @@ func (s *Service) DrillReportPDF(ctx context.Context, w io.Writer, id int64) err
 	return doc.output(w)
 }
 
-func drainText(sec float64) string {
+// DrainText is how long the queue took to drain, in Vietnamese ("3,2 giây").
+func DrainText(sec float64) string {
 	if sec < 60 {
-		return fmt.Sprintf("%.1f giây", sec)
+		return strings.Replace(fmt.Sprintf("%.1f giây", sec), ".", ",", 1) // Vietnamese decimal comma
 	}
 	return FormatDuration(time.Duration(sec * float64(time.Second)))
 }

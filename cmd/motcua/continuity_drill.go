@@ -278,7 +278,7 @@ func (c *cli) drillFinish(ctx context.Context, s *continuity.Service, id int64, 
 		if len(res.Missing) > 0 {
 			lost = fmt.Sprintf("KHÔNG TÌM THẤY %d hồ sơ", len(res.Missing))
 		}
-		drained := fmt.Sprintf("gửi hết hàng đợi sau %.1f giây", res.DrainSeconds)
+		drained := "gửi hết hàng đợi sau " + continuity.DrainText(res.DrainSeconds)
 		if res.DrainedAt.IsZero() {
 			drained = fmt.Sprintf("sau %s vẫn còn %d hồ sơ chờ gửi", drain, res.Pending)
 		}
