@@ -173,37 +173,21 @@ func (s *ContBackup) runNow() {
 	if s.bs == nil || s.running || s.bs.Config.Dest == "" {
 		return
 	}
-	s.Msg.set("")
-	s.Done.Hide()
-	s.running = true
-	s.RunNow.Disable()
-	s.Verify.Disable()
-	s.RunNow.SetText(tr("Đang sao lưu…"))
-	s.Progress.Show()
-	s.Progress.Start()
 	by := s.c.actor()
-	s.busy.Add(1)
-	go func() {
-		defer s.busy.Done()
+	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+S)"), func() func() {
 		info, rep, err := s.bs.RunNow(bgctx(), by)
-		onUIWait(func() {
-			s.running = false
-			s.Progress.Stop()
-			s.Progress.Hide()
-			s.RunNow.SetText(tr("Sao lưu ngay (Ctrl+S)"))
-			s.RunNow.Enable()
+		return func() {
 			if err != nil {
 				s.Msg.set(errMsg(err))
-			} else {
-				t := tr("Đã sao lưu") + " " + info.ID + ": " + itoa(info.Dossiers) + " " + tr("hồ sơ") + ", " + itoa(info.Files) + " " + tr("tệp đính kèm")
-				if rep != nil && rep.OK {
-					t += " · " + tr("đã khôi phục thử và kiểm tra: đạt")
-				}
-				say(s.Done, t)
+				return
 			}
-			s.reload()
-		})
-	}()
+			t := tr("Đã sao lưu") + " " + info.ID + ": " + itoa(info.Dossiers) + " " + tr("hồ sơ") + ", " + itoa(info.Files) + " " + tr("tệp đính kèm")
+			if rep != nil && rep.OK {
+				t += " · " + tr("đã khôi phục thử và kiểm tra: đạt")
+			}
+			say(s.Done, t)
+		}
+	})
 }
 
 // verify checks the chosen backup again in the background: both buttons
@@ -213,24 +197,10 @@ func (s *ContBackup) verify() {
 	if s.bs == nil || s.running || id == "" {
 		return
 	}
-	s.Msg.set("")
-	s.Done.Hide()
-	s.running = true
-	s.RunNow.Disable()
-	s.Verify.Disable()
-	s.Verify.SetText(tr("Đang kiểm tra…"))
-	s.Progress.Show()
-	s.Progress.Start()
 	by := s.c.actor()
-	s.busy.Add(1)
-	go func() {
-		defer s.busy.Done()
+	s.background(s.Verify, tr("Đang kiểm tra…"), tr("Kiểm tra lại bản sao lưu"), func() func() {
 		rep, err := s.bs.Verify(bgctx(), id, true, by)
-		onUIWait(func() {
-			s.running = false
-			s.Progress.Stop()
-			s.Progress.Hide()
-			s.Verify.SetText(tr("Kiểm tra lại bản sao lưu"))
+		return func() {
 			switch {
 			case err != nil:
 				s.Msg.set(tr("Không kiểm tra được bản sao lưu") + " " + id + ": " + errMsg(err))
@@ -241,6 +211,33 @@ func (s *ContBackup) verify() {
 				s.Msg.set(tr("Bản sao lưu") + " " + id + " " + tr("KHÔNG ĐẠT khi kiểm tra lại, không dùng để khôi phục được:") + " " +
 					strings.Join(rep.Problems, "; ") + ". " + tr("Sao lưu ngay một bản mới và báo cán bộ CNTT."))
 			}
+		}
+	})
+}
+
+// background runs work off the UI goroutine while both buttons wait, btn
+// says busyText and a bar moves; then, on the UI goroutine, the function
+// work returned shows the outcome, btn says idleText again and the list
+// is read again.
+func (s *ContBackup) background(btn *Button, busyText, idleText string, work func() (show func())) {
+	s.Msg.set("")
+	s.Done.Hide()
+	s.running = true
+	s.RunNow.Disable()
+	s.Verify.Disable()
+	btn.SetText(busyText)
+	s.Progress.Show()
+	s.Progress.Start()
+	s.busy.Add(1)
+	go func() {
+		defer s.busy.Done()
+		show := work()
+		onUIWait(func() {
+			s.running = false
+			s.Progress.Stop()
+			s.Progress.Hide()
+			btn.SetText(idleText)
+			show()
 			s.reload()
 		})
 	}()
