@@ -267,11 +267,19 @@ func drillResultText(d *continuity.Drill) string {
 }
 
 func (s *ContDrills) start() {
+	s.act(func(id int64) (*continuity.Drill, error) {
+		return s.c.cs.StartDrill(bgctx(), continuity.StartRequest{ID: id, By: s.c.actor(), Outage: s.c.main.opt.Outage})
+	})
+}
+
+// act applies do to the selected drill and shows the drill it returns, or
+// the error.
+func (s *ContDrills) act(do func(id int64) (*continuity.Drill, error)) {
 	if s.Selected == nil {
 		return
 	}
 	s.Msg.set("")
-	d, err := s.c.cs.StartDrill(bgctx(), continuity.StartRequest{ID: s.Selected.ID, By: s.c.actor(), Outage: s.c.main.opt.Outage})
+	d, err := do(s.Selected.ID)
 	if err != nil {
 		s.Msg.set(errMsg(err))
 		return
@@ -342,18 +350,9 @@ func (s *ContDrills) showDue() {
 func (s *ContDrills) Wait() { s.busy.Wait() }
 
 func (s *ContDrills) cancel() {
-	if s.Selected == nil {
-		return
-	}
-	s.Msg.set("")
-	d, err := s.c.cs.CancelDrill(bgctx(), s.Selected.ID, s.c.actor(), s.c.main.opt.Outage)
-	if err != nil {
-		s.Msg.set(errMsg(err))
-		return
-	}
-	s.Selected = d
-	s.reload()
-	s.c.frame.changed()
+	s.act(func(id int64) (*continuity.Drill, error) {
+		return s.c.cs.CancelDrill(bgctx(), id, s.c.actor(), s.c.main.opt.Outage)
+	})
 }
 
 func (s *ContDrills) report() {
