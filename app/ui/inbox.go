@@ -241,8 +241,11 @@ type InboxPanel struct {
 	// OnDigit, when set, takes the scan on 1…9 typed on its row (at
 	// intake: collect it for that document of the checklist).
 	OnDigit func(n int, it InboxItem)
-	// Waiting counts the scans waiting (not taken elsewhere).
+	// Waiting counts the scans waiting (not taken elsewhere) that the
+	// digitisation rules accept; Refused counts the other files listed
+	// (a .docx, an empty file), which cannot be taken.
 	Waiting   int
+	Refused   int
 	onRefresh func()
 	box       *fyne.Container
 	head      *fyne.Container
@@ -360,7 +363,14 @@ func (p *InboxPanel) Refresh() {
 	if len(p.Rows) == 0 && dir != "" {
 		p.list.Add(note(tr("Không có bản quét nào đang chờ.")))
 	}
-	p.Waiting = len(items)
+	p.Waiting, p.Refused = 0, 0
+	for _, it := range items {
+		if it.Err != "" {
+			p.Refused++
+		} else {
+			p.Waiting++
+		}
+	}
 	p.list.Refresh()
 	p.enable()
 	if p.onRefresh != nil {

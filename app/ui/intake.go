@@ -38,8 +38,10 @@ type Intake struct {
 	// Change opens the procedure search again once one is chosen (Ctrl+F).
 	Change *Button
 	// InboxLine, under the procedure search, counts the scans waiting
-	// and shows them (Ctrl+E).
-	InboxLine *Button
+	// and shows them (Ctrl+E); InboxRefused, under it, counts the files
+	// there that the digitisation rules refuse (hidden when none).
+	InboxLine    *Button
+	InboxRefused *widget.Label
 
 	AllReceived *Button
 	Reason      *Entry
@@ -155,6 +157,8 @@ func newIntake(e *env) *Intake {
 	s.InboxLine = newButton(e.keys, "", func() { s.showSearch(false); s.focusInbox() })
 	s.InboxLine.Importance = widget.LowImportance
 	s.InboxLine.Alignment = widget.ButtonAlignLeading
+	s.InboxRefused = note("")
+	s.InboxRefused.Hide()
 
 	s.AllReceived = newButton(e.keys, tr("Đã nhận đủ (Ctrl+K)"), s.tickAll)
 	s.AllReceived.Importance = widget.LowImportance
@@ -163,7 +167,7 @@ func newIntake(e *env) *Intake {
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
-	s.Extra.SetPlaceHolder(tr("Cách nhau bởi dấu ;"))
+	s.Extra.SetPlaceHolder(tr("Cần bổ sung, cách nhau bởi ;"))
 
 	s.Accept = newButton(e.keys, tr("Tiếp nhận (Ctrl+Enter)"), func() { s.decide(app.DecideAccept) })
 	s.Accept.Importance = widget.HighImportance
@@ -227,24 +231,29 @@ func (s *Intake) build() {
 	procTitle := bold(tr("Thủ tục hành chính *"))
 	s.searchView = container.NewBorder(
 		container.NewVBox(procTitle, s.ProcQuery, e["procedure"]),
-		container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due, s.InboxLine), nil, nil, s.ProcList)
+		container.NewVBox(widget.NewSeparator(), s.ProcInfo, s.Due, s.InboxLine, s.InboxRefused), nil, nil, s.ProcList)
 	head, list, foot := s.Docs.Inbox.parts()
 	chosen := container.NewVBox(container.NewBorder(nil, nil, bold(tr("Thủ tục hành chính *")), s.Change),
 		s.ProcInfo, s.Due, widget.NewSeparator(), head)
 	s.inboxView = container.NewBorder(chosen, foot, nil, nil, container.NewVScroll(list))
 	s.procCol = container.NewStack()
 
-	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived)
+	compHead := container.NewBorder(nil, nil, bold(tr("Thành phần hồ sơ")), s.AllReceived,
+		note(tr("Đánh dấu giấy tờ đã nhận")))
+	// Beside the scan column: where a file dropped on the window goes.
+	dropHint := note(tr("Kéo thả tệp vào cửa sổ: vào giấy tờ ở «Lấy vào»"))
 	s.counts = container.NewBorder(nil, nil, nil,
 		container.NewHBox(colHead(tr("Chính")), colHead(tr("C.thực")), colHead(tr("Photo")), attachHead(tr("Bản quét"))),
-		note(tr("Đánh dấu giấy tờ đã nhận")))
+		dropHint)
 	s.counts.Hide()
 	// Only the checklist scrolls: the reason, the other missing documents,
-	// every message and the three decisions stay in view.
+	// every message and the three decisions stay in view. The two fields
+	// are labelled beside them, not above, to leave the checklist the room
+	// of one more document.
 	decision := container.NewVBox(e["components"], s.Docs.Msg,
-		container.NewGridWithColumns(2,
-			field(tr("Lý do"), s.Reason, e["reason"]),
-			field(tr("Giấy tờ khác cần bổ sung"), s.Extra, e["missing"])),
+		container.New(&columns{weights: []float32{0.46, 0.54}},
+			inlineField(tr("Lý do"), s.Reason, e["reason"]),
+			inlineField(tr("Giấy tờ khác"), s.Extra, e["missing"])),
 		s.General,
 		container.New(&columns{weights: []float32{0.28, 0.37, 0.35}}, s.Refuse, s.Supplement, s.Accept))
 	docs := container.NewBorder(container.NewVBox(compHead, s.counts), decision, nil, nil,
@@ -303,22 +312,31 @@ func (s *Intake) countInbox() {
 	if s.InboxLine == nil {
 		return
 	}
-	n := s.Docs.Inbox.Waiting
+	n, bad := s.Docs.Inbox.Waiting, s.Docs.Inbox.Refused
 	switch {
 	case s.main.opt.Inbox.Dir() == "":
 		s.InboxLine.Hide()
+		s.InboxRefused.Hide()
 		return
 	case n <= 0:
 		s.InboxLine.SetText(tr("Hộp thư máy quét: không có bản quét nào đang chờ (Ctrl+E)"))
 	default:
 		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + itoa(n) + " " + tr("bản quét đang chờ (Ctrl+E)"))
 	}
+	// Files the digitisation rules refuse (a .docx) are no scans: said
+	// apart, on a line of their own (the button's line is full).
+	if bad > 0 {
+		s.InboxRefused.SetText(itoa(bad) + " " + tr("tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."))
+		s.InboxRefused.Show()
+	} else {
+		s.InboxRefused.Hide()
+	}
 	s.InboxLine.Show()
 }
 
 func attachHead(s string) fyne.CanvasObject {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	l.SizeName = "captionText"
+	l.SizeName = theme.SizeNameCaptionText
 	return container.New(&fixedWidth{w: attachWidth}, l)
 }
 
@@ -326,7 +344,7 @@ const attachWidth = 92
 
 func colHead(s string) fyne.CanvasObject {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	l.SizeName = "captionText"
+	l.SizeName = theme.SizeNameCaptionText
 	return container.New(&fixedWidth{w: countWidth}, l)
 }
 
@@ -473,7 +491,7 @@ func (s *Intake) choose(p motcua.Procedure) {
 		fee = thousands(int(p.Fee)) + " đồng"
 	}
 	s.ProcInfo.SetText(p.Name + "\n" + p.Code + " · " + p.Field + " · " + days + " · " + fee)
-	s.Due.SetText(tr("Hẹn trả nếu tiếp nhận bây giờ:") + " " + fmtDue(s.svc.DueFor(p, motcua.ChannelDirect, s.now())))
+	s.Due.SetText(tr("Nhận ngay, hẹn trả:") + " " + fmtDue(s.svc.DueFor(p, motcua.ChannelDirect, s.now())))
 	s.comps = nil
 	s.compBox.Objects = nil
 	s.compHint.Hide()

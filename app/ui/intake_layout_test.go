@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -203,5 +204,52 @@ func TestIntakeInboxScanOpensItsDossier(t *testing.T) {
 	}
 	if len(in.Docs.Files) != 0 {
 		t.Fatal("the scan was collected for the intake instead")
+	}
+}
+
+// The line under the procedure search counts only the scans that can be
+// taken; a file the digitisation rules refuse (a .docx) is told apart.
+func TestIntakeInboxCountsOnlyValidScans(t *testing.T) {
+	s := scanStation(t)
+	inb, dir := startInbox(t, s)
+	m := s.signInWith(func(o *ui.Options) { o.Inbox = inb })
+	in := m.Frame.Intake
+	line := func() string {
+		var t string
+		fyne.DoAndWait(func() {
+			t = in.InboxLine.Text
+			if in.InboxRefused.Visible() {
+				t += " | " + in.InboxRefused.Text
+			}
+		})
+		return t
+	}
+	if got := line(); !strings.HasSuffix(got, "không có bản quét nào đang chờ (Ctrl+E)") {
+		t.Fatalf("empty inbox: %q", got)
+	}
+	scanJPEG(t, filepath.Join(dir, "scan0001.jpg"))
+	scanJPEG(t, filepath.Join(dir, "scan0002.jpg"))
+	if err := os.WriteFile(filepath.Join(dir, "bien-ban.docx"), []byte("PK\x03\x04 không phải bản quét"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "three files listed", func() bool { return inboxRows(in) == 3 })
+	var waiting, refused int
+	fyne.DoAndWait(func() { waiting, refused = in.Docs.Inbox.Waiting, in.Docs.Inbox.Refused })
+	if waiting != 2 || refused != 1 {
+		t.Errorf("waiting %d, refused %d; want 2 and 1", waiting, refused)
+	}
+	if got := line(); !strings.HasSuffix(got, ": 2 bản quét đang chờ (Ctrl+E) | 1 tệp không nhận: xem lý do trong hộp thư (Ctrl+E).") {
+		t.Errorf("inbox line: %q", got)
+	}
+
+	// Only the refused file left: no scan waiting, the file still said.
+	for _, f := range []string{"scan0001.jpg", "scan0002.jpg"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the scans to leave the list", func() bool { return inboxRows(in) == 1 })
+	if got := line(); !strings.HasSuffix(got, "không có bản quét nào đang chờ (Ctrl+E) | 1 tệp không nhận: xem lý do trong hộp thư (Ctrl+E).") {
+		t.Errorf("inbox line with the refused file only: %q", got)
 	}
 }

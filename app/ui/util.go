@@ -104,6 +104,14 @@ func field(label string, w fyne.CanvasObject, e fieldErr) fyne.CanvasObject {
 	return container.NewVBox(l, w, e)
 }
 
+// inlineField is a label beside its input, its error under both: a
+// field that costs one line, not two.
+func inlineField(label string, w fyne.CanvasObject, e fieldErr) fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	l.TextStyle.Bold = true
+	return container.NewVBox(container.NewBorder(nil, nil, l, nil, w), e)
+}
+
 // Colours of the days-left badges and the connectivity dot; chosen dark
 // enough for white text on a cheap, washed-out laptop screen.
 var (
