@@ -326,9 +326,19 @@ func (p *InboxPanel) Refresh() {
 			items = append(items, it)
 		}
 	}
+	p.Waiting, p.Refused = 0, 0
+	for _, it := range items {
+		if it.Err != "" {
+			p.Refused++
+		} else {
+			p.Waiting++
+		}
+	}
 	if p.Limit > 0 {
 		slices.Reverse(items) // the scan just made comes first
-		p.Title.SetText(tr("Hộp thư máy quét") + " (" + itoa(len(items)) + ")")
+		// The count is of scans that can be taken; refused files are
+		// listed with their reason but not counted.
+		p.Title.SetText(tr("Hộp thư máy quét") + " (" + itoa(p.Waiting) + ")")
 	}
 	shown := items
 	if p.Limit > 0 && !p.expanded && len(items) > p.Limit {
@@ -362,14 +372,6 @@ func (p *InboxPanel) Refresh() {
 	}
 	if len(p.Rows) == 0 && dir != "" {
 		p.list.Add(note(tr("Không có bản quét nào đang chờ.")))
-	}
-	p.Waiting, p.Refused = 0, 0
-	for _, it := range items {
-		if it.Err != "" {
-			p.Refused++
-		} else {
-			p.Waiting++
-		}
 	}
 	p.list.Refresh()
 	p.enable()

@@ -234,9 +234,13 @@ func TestIntakeInboxCountsOnlyValidScans(t *testing.T) {
 	}
 	waitUntil(t, "three files listed", func() bool { return inboxRows(in) == 3 })
 	var waiting, refused int
-	fyne.DoAndWait(func() { waiting, refused = in.Docs.Inbox.Waiting, in.Docs.Inbox.Refused })
+	var title string
+	fyne.DoAndWait(func() { waiting, refused, title = in.Docs.Inbox.Waiting, in.Docs.Inbox.Refused, in.Docs.Inbox.Title.Text })
 	if waiting != 2 || refused != 1 {
 		t.Errorf("waiting %d, refused %d; want 2 and 1", waiting, refused)
+	}
+	if title != "Hộp thư máy quét (2)" {
+		t.Errorf("panel title %q: the refused file must not be counted", title)
 	}
 	if got := line(); !strings.HasSuffix(got, ": 2 bản quét đang chờ (Ctrl+E) | 1 tệp không nhận: xem lý do trong hộp thư (Ctrl+E).") {
 		t.Errorf("inbox line: %q", got)
