@@ -498,6 +498,19 @@ func (c *cli) calendar(args []string) error {
 	return tw.Flush()
 }
 
+// readOneFile reads the one file a command takes as its argument; vi and
+// en say what file is wanted when pos is not exactly one name.
+func readOneFile(pos []string, vi, en string) ([]byte, error) {
+	if len(pos) != 1 {
+		return nil, usageErr("file", "%[1]s", "%[2]s", vi, en)
+	}
+	raw, err := os.ReadFile(pos[0])
+	if err != nil {
+		return nil, usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+	}
+	return raw, nil
+}
+
 // oneFile serves the commands that take exactly one file: it parses args
 // (no flags), reads the file and opens the station's service. vi and en
 // say what file is wanted.
@@ -506,12 +519,9 @@ func (c *cli) oneFile(cmd string, args []string, vi, en string) ([]byte, *app.Se
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(pos) != 1 {
-		return nil, nil, usageErr("file", "%[1]s", "%[2]s", vi, en)
-	}
-	raw, err := os.ReadFile(pos[0])
+	raw, err := readOneFile(pos, vi, en)
 	if err != nil {
-		return nil, nil, usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+		return nil, nil, err
 	}
 	svc, err := c.open()
 	if err != nil {

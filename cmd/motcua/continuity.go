@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -94,12 +93,9 @@ func (c *cli) runbook(args []string) error {
 		fmt.Fprintln(c.out, pos[1])
 		return nil
 	case "import":
-		if len(pos) != 1 {
-			return usageErr("file", "Cần đúng một tệp JSON kịch bản", "give exactly one runbook JSON file")
-		}
-		raw, err := os.ReadFile(pos[0])
+		raw, err := readOneFile(pos, "Cần đúng một tệp JSON kịch bản", "give exactly one runbook JSON file")
 		if err != nil {
-			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+			return err
 		}
 		replaced, err := s.ImportRunbooks(ctx, raw, currentUser())
 		if err != nil {
@@ -148,12 +144,9 @@ func (c *cli) contacts(args []string) error {
 		}
 		return tw.Flush()
 	case "import":
-		if len(pos) != 1 {
-			return usageErr("file", "Cần «contacts import TỆP.json»", "use 'contacts import FILE.json'")
-		}
-		raw, err := os.ReadFile(pos[0])
+		raw, err := readOneFile(pos, "Cần «contacts import TỆP.json»", "use 'contacts import FILE.json'")
 		if err != nil {
-			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+			return err
 		}
 		var f struct {
 			Contacts []continuity.Contact `json:"contacts"`
@@ -214,12 +207,9 @@ func (c *cli) plan(args []string) error {
 		fmt.Fprintln(c.out, pos[0])
 		return nil
 	case "import":
-		if len(pos) != 1 {
-			return usageErr("file", "Cần «plan import TỆP.json»", "use 'plan import FILE.json'")
-		}
-		raw, err := os.ReadFile(pos[0])
+		raw, err := readOneFile(pos, "Cần «plan import TỆP.json»", "use 'plan import FILE.json'")
 		if err != nil {
-			return usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
+			return err
 		}
 		p, err := s.ImportPlan(ctx, raw, currentUser())
 		if err != nil {
