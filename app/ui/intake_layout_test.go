@@ -235,7 +235,9 @@ func TestIntakeInboxCountsOnlyValidScans(t *testing.T) {
 	waitUntil(t, "three files listed", func() bool { return inboxRows(in) == 3 })
 	var waiting, refused int
 	var title string
-	fyne.DoAndWait(func() { waiting, refused, title = in.Docs.Inbox.Waiting, in.Docs.Inbox.Refused, in.Docs.Inbox.Title.Text })
+	fyne.DoAndWait(func() {
+		waiting, refused, title = in.Docs.Inbox.Waiting, in.Docs.Inbox.Refused, in.Docs.Inbox.Title.Text
+	})
 	if waiting != 2 || refused != 1 {
 		t.Errorf("waiting %d, refused %d; want 2 and 1", waiting, refused)
 	}
