@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -107,15 +108,22 @@ func (c *cli) runbook(args []string) error {
 	return usageErr("runbook", "Lệnh con «%s» không tồn tại", "unknown subcommand %q", sub)
 }
 
+// continuitySub parses "CMD SUB [--json] ARGS…" of a continuity command
+// whose subcommand defaults to def, and opens the continuity service.
+func (c *cli) continuitySub(cmd, def string, args []string) (sub string, s *continuity.Service, pos []string, asJSON *bool, err error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") { // "contacts --json" is "contacts list --json"
+		args = append([]string{def}, args...)
+	}
+	sub, args = args[0], args[1:]
+	fs := flag.NewFlagSet(cmd+" "+sub, flag.ContinueOnError)
+	asJSON = fs.Bool("json", false, "")
+	s, pos, err = c.continuityArgs(fs, args)
+	return sub, s, pos, asJSON, err
+}
+
 // contacts: motcua contacts list [--json] | import FILE | export FILE.
 func (c *cli) contacts(args []string) error {
-	if len(args) == 0 {
-		args = []string{"list"}
-	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("contacts "+sub, flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "")
-	s, pos, err := c.continuityArgs(fs, args)
+	sub, s, pos, asJSON, err := c.continuitySub("contacts", "list", args)
 	if err != nil {
 		return err
 	}
@@ -165,13 +173,7 @@ func (c *cli) contacts(args []string) error {
 
 // plan: motcua plan pdf FILE | show [--json] | import FILE.
 func (c *cli) plan(args []string) error {
-	if len(args) == 0 {
-		args = []string{"show"}
-	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("plan "+sub, flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "")
-	s, pos, err := c.continuityArgs(fs, args)
+	sub, s, pos, asJSON, err := c.continuitySub("plan", "show", args)
 	if err != nil {
 		return err
 	}

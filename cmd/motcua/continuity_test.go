@@ -155,3 +155,21 @@ func TestCLIBackupRestore(t *testing.T) {
 	}
 	wantExit(t, runCLI(t, dir, "restore", "khong-co"), 2, "Không có bản sao lưu")
 }
+
+// contacts and plan default to their listing subcommand, flags included;
+// an unknown subcommand names itself.
+func TestCLIContactsAndPlanDefaults(t *testing.T) {
+	dir := initStation(t)
+	cs := decode[[]struct {
+		Role string `json:"role"`
+	}](t, mustOK(t, runCLI(t, dir, "contacts", "--json")))
+	if len(cs) == 0 || cs[0].Role == "" {
+		t.Fatalf("contacts --json: %+v", cs)
+	}
+	if out := mustOK(t, runCLI(t, dir, "plan")); !strings.Contains(out, "Nghị định 137/2024") {
+		t.Fatalf("plan: %s", out)
+	}
+	if r := runCLI(t, dir, "plan", "bogus"); r.code != 2 || !strings.Contains(r.stderr, "bogus") {
+		t.Fatalf("plan bogus: %d %s", r.code, r.stderr)
+	}
+}
