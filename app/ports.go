@@ -66,10 +66,8 @@ type SettingsStore interface {
 	SetSetting(ctx context.Context, key, value string, a AuditEntry) error
 }
 
-// Clock tells the time; tests inject a fixed one.
-type Clock interface{ Now() time.Time }
+// Clock tells the time: the program's one clock (motcua.Clock).
+type Clock = motcua.Clock
 
-// SystemClock is the real clock, in Vietnam time.
-type SystemClock struct{}
-
-func (SystemClock) Now() time.Time { return time.Now().In(motcua.Location) }
+// SystemClock is the computer's clock, in Vietnam time.
+type SystemClock = motcua.SystemClock

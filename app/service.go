@@ -145,7 +145,7 @@ var (
 
 // ValidateApplicant normalises and checks the applicant fields, returning
 // the first problem as a coded error naming the field.
-func ValidateApplicant(a *motcua.Applicant, dobText string) error {
+func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) error {
 	a.Name = motcua.Clean(a.Name)
 	a.IDNumber = strings.ToUpper(strings.ReplaceAll(motcua.Clean(a.IDNumber), " ", ""))
 	a.Address = motcua.Clean(a.Address)
@@ -178,7 +178,7 @@ func ValidateApplicant(a *motcua.Applicant, dobText string) error {
 	}
 	if a.DOB != "" {
 		t, err := time.ParseInLocation("2006-01-02", a.DOB, motcua.Location)
-		if err != nil || t.Year() < 1900 || t.After(time.Now()) {
+		if err != nil || t.Year() < 1900 || t.After(today) {
 			return motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ (phải từ 1900 đến hôm nay)",
 				"date of birth %q is invalid (must be between 1900 and today)", a.DOB)
 		}
@@ -203,8 +203,8 @@ func ValidateApplicant(a *motcua.Applicant, dobText string) error {
 }
 
 // ApplicantFromCCCD fills an applicant from a chip-ID QR line.
-func ApplicantFromCCCD(line string) (motcua.Applicant, error) {
-	c, err := cccd.Parse(line)
+func ApplicantFromCCCD(line string, today time.Time) (motcua.Applicant, error) {
+	c, err := cccd.ParseAt(line, today)
 	if err != nil {
 		if pe, ok := err.(*cccd.ParseError); ok {
 			return motcua.Applicant{}, &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_CCCD_" + strings.ToUpper(pe.Rule),
@@ -258,7 +258,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	}
 	app := req.Applicant
 	if strings.TrimSpace(req.CCCD) != "" {
-		fromCard, err := ApplicantFromCCCD(req.CCCD)
+		fromCard, err := ApplicantFromCCCD(req.CCCD, s.now())
 		if err != nil {
 			return nil, err
 		}
@@ -268,7 +268,7 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		}
 		app = fromCard
 	}
-	if err := ValidateApplicant(&app, req.DOBText); err != nil {
+	if err := ValidateApplicant(&app, req.DOBText, s.now()); err != nil {
 		return nil, err
 	}
 	if req.Channel == 0 {

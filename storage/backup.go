@@ -89,7 +89,7 @@ type Backupper struct {
 var _ continuity.Backups = (*Backupper)(nil)
 
 // NewBackupper reads the data folder's backup configuration and key.
-func NewBackupper(dataDir, version string) (*Backupper, error) {
+func NewBackupper(dataDir, version string, clock motcua.Clock) (*Backupper, error) {
 	cfg, err := LoadBackupConfig(dataDir)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func NewBackupper(dataDir, version string) (*Backupper, error) {
 		return nil, err
 	}
 	return &Backupper{DataDir: dataDir, DBPath: filepath.Join(dataDir, "motcua.db"), Config: cfg, Version: version,
-		Now: time.Now, identity: id, Agency: cfg.Agency, Station: cfg.Station}, nil
+		Now: motcua.OrSystem(clock).Now, identity: id, Agency: cfg.Agency, Station: cfg.Station}, nil
 }
 
 // Recipient is the station's public backup key (age1…).
@@ -107,7 +107,7 @@ func (b *Backupper) Recipient() string { return b.identity.Recipient().String() 
 
 func (b *Backupper) now() time.Time {
 	if b.Now == nil {
-		return time.Now().In(motcua.Location)
+		return motcua.SystemClock{}.Now()
 	}
 	return b.Now().In(motcua.Location)
 }
@@ -220,7 +220,7 @@ func randomSuffix() string {
 // through its own connection: a read transaction, consistent, never
 // blocking the counter's writes, and the snapshot is compact.
 func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) {
-	start := time.Now()
+	start := motcua.StartStopwatch()
 	root, err := b.root()
 	if err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 		}
 		m.Keys = append(m.Keys, manifestKey{Path: filepath.ToSlash(k), Data: data})
 	}
-	info.Seconds = time.Since(start).Seconds()
+	info.Seconds = start.Elapsed().Seconds()
 	mj, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ func (b *Backupper) writeErr(err error) error {
 // pool temporaries older than staleAfter (a backup in progress elsewhere is
 // younger), and the data folder's plaintext working copies.
 func (b *Backupper) cleanStale(root, pool string) {
-	cut := time.Now().Add(-staleAfter)
+	cut := motcua.FileSystemNow().Add(-staleAfter)
 	if es, err := os.ReadDir(root); err == nil {
 		for _, e := range es {
 			if strings.HasSuffix(e.Name(), partialSuffix) {
@@ -460,7 +460,7 @@ func (b *Backupper) backupFiles(ctx context.Context, pool string, recips []age.R
 		json.Unmarshal(raw, &cache)
 	}
 	fresh := map[string]cacheEntry{}
-	now := time.Now()
+	now := motcua.FileSystemNow()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -858,7 +858,7 @@ func checkRestored(ctx context.Context, p string, info continuity.BackupInfo, m 
 // and belongs to this agency; the attachment copies decrypt to their
 // checksums (all of them when full, else those this backup added).
 func (b *Backupper) Verify(ctx context.Context, id string, full bool) (*continuity.VerifyReport, error) {
-	start := time.Now()
+	start := motcua.StartStopwatch()
 	info, err := b.find(id)
 	if err != nil {
 		return nil, err
@@ -901,7 +901,7 @@ func (b *Backupper) Verify(ctx context.Context, id string, full bool) (*continui
 		}
 	}
 	rep.OK = len(rep.Problems) == 0
-	rep.Seconds = time.Since(start).Seconds()
+	rep.Seconds = start.Elapsed().Seconds()
 	note := ""
 	if !rep.OK {
 		note = strings.Join(rep.Problems, "; ")
@@ -962,7 +962,7 @@ func gcPools(root string) error {
 			refs[l] = true
 		}
 	}
-	cut := time.Now().Add(-staleAfter)
+	cut := motcua.FileSystemNow().Add(-staleAfter)
 	for _, pool := range pools {
 		filepath.WalkDir(pool, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".age") {

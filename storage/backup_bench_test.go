@@ -93,10 +93,10 @@ func runBackupBench(b *testing.B) map[string]float64 {
 
 	figures := map[string]float64{}
 	start := time.Now()
-	h := storage.CheckDatabase(ctx, data, filepath.Join(data, "motcua.db"), false)
+	h := storage.CheckDatabase(ctx, data, filepath.Join(data, "motcua.db"), false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
 	figures["startup_check_s"] = time.Since(start).Seconds()
 	start = time.Now()
-	hf := storage.CheckDatabase(ctx, data, filepath.Join(data, "motcua.db"), true)
+	hf := storage.CheckDatabase(ctx, data, filepath.Join(data, "motcua.db"), true, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
 	figures["integrity_check_s"] = time.Since(start).Seconds()
 	if !h.OK || !hf.OK {
 		b.Fatalf("check: %+v %+v", h, hf)
@@ -111,7 +111,7 @@ func runBackupBench(b *testing.B) map[string]float64 {
 	if err := storage.SaveBackupConfig(data, continuity.BackupConfig{Dest: dest, Hour: -1}); err != nil {
 		b.Fatal(err)
 	}
-	bk, err := storage.NewBackupper(data, "bench")
+	bk, err := storage.NewBackupper(data, "bench", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

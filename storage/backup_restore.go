@@ -474,10 +474,10 @@ func guidance(rep *continuity.RestoreReport) []string {
 // changing it (read-only, never creating, migrating or checkpointing) and
 // says whether it can be used. full runs integrity_check (every index)
 // instead of quick_check.
-func CheckDatabase(ctx context.Context, dataDir, dbPath string, full bool) *continuity.Health {
-	start := time.Now()
-	h := &continuity.Health{DBPath: dbPath, Checked: time.Now().In(motcua.Location), Problems: []string{}}
-	defer func() { h.Seconds = time.Since(start).Seconds() }()
+func CheckDatabase(ctx context.Context, dataDir, dbPath string, full bool, now time.Time) *continuity.Health {
+	start := motcua.StartStopwatch()
+	h := &continuity.Health{DBPath: dbPath, Checked: now.In(motcua.Location), Problems: []string{}}
+	defer func() { h.Seconds = start.Elapsed().Seconds() }()
 	if _, err := os.Stat(JournalPath(dataDir)); err == nil {
 		h.RestorePending = true
 		h.Problems = append(h.Problems, "một lần khôi phục bị gián đoạn")

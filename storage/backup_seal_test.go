@@ -58,7 +58,7 @@ func TestRestoreOnNewPCSealedKeys(t *testing.T) {
 		t.Fatal("the old PC's sealed identity opened on the new PC")
 	}
 	newPC := t.TempDir()
-	b, err := storage.NewBackupper(newPC, "test")
+	b, err := storage.NewBackupper(newPC, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func newStation(tb testing.TB, agencyID string, files int) *station {
 	if err := storage.SaveBackupConfig(st.data, cfg); err != nil {
 		tb.Fatal(err)
 	}
-	if st.b, err = storage.NewBackupper(st.data, "test"); err != nil {
+	if st.b, err = storage.NewBackupper(st.data, "test", nil); err != nil {
 		tb.Fatal(err)
 	}
 	st.b.Agency, st.b.Station = agencyID, "1/1"
@@ -202,7 +202,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	// The disk damages the file: the startup check sees it.
 	damage(t, st.db)
 	damaged, _ := os.ReadFile(st.db)
-	h := storage.CheckDatabase(ctx, st.data, st.db, false)
+	h := storage.CheckDatabase(ctx, st.data, st.db, false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
 	if h.OK || len(h.Problems) == 0 || !strings.Contains(h.Message, "motcua restore") {
 		t.Fatalf("startup check missed the damage: %+v", h)
 	}
@@ -224,7 +224,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h := storage.CheckDatabase(ctx, st.data, st.db, true); !h.OK {
+	if h := storage.CheckDatabase(ctx, st.data, st.db, true, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)); !h.OK {
 		t.Fatalf("after restore: %+v", h)
 	}
 	kept, err := os.ReadFile(filepath.Join(rr.AsideDir, "motcua.db"))
@@ -328,7 +328,7 @@ func TestBackupBadInput(t *testing.T) {
 		// The right agency's backup, but this PC's key was replaced (a new
 		// PC without the exported key).
 		b, _ := copyBackup(t)
-		fresh, err := storage.NewBackupper(t.TempDir(), "test")
+		fresh, err := storage.NewBackupper(t.TempDir(), "test", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -489,7 +489,7 @@ func TestRestoreInterrupted(t *testing.T) {
 			}()
 			storage.SetCrashHook(nil)
 			if _, err := os.Stat(storage.JournalPath(st.data)); err == nil {
-				if h := storage.CheckDatabase(ctx, st.data, st.db, false); !h.RestorePending {
+				if h := storage.CheckDatabase(ctx, st.data, st.db, false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)); !h.RestorePending {
 					t.Fatalf("check does not report the interrupted restore: %+v", h)
 				}
 			}
@@ -528,10 +528,10 @@ func TestCheckDatabaseHeader(t *testing.T) {
 	f, _ := os.OpenFile(st.db, os.O_WRONLY, 0)
 	f.WriteAt([]byte("garbage garbage!"), 0)
 	f.Close()
-	if h := storage.CheckDatabase(ctx, st.data, st.db, false); h.OK || !strings.Contains(fmt.Sprint(h.Problems), "SQLite") {
+	if h := storage.CheckDatabase(ctx, st.data, st.db, false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)); h.OK || !strings.Contains(fmt.Sprint(h.Problems), "SQLite") {
 		t.Fatalf("%+v", h)
 	}
-	if h := storage.CheckDatabase(ctx, st.data, filepath.Join(st.data, "none.db"), false); !h.OK || h.Exists {
+	if h := storage.CheckDatabase(ctx, st.data, filepath.Join(st.data, "none.db"), false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)); !h.OK || h.Exists {
 		t.Fatalf("missing file: %+v", h)
 	}
 }
@@ -570,7 +570,7 @@ func TestRestoreOnNewPC(t *testing.T) {
 	os.WriteFile(exported, raw, 0o600)
 
 	newPC := t.TempDir()
-	b, err := storage.NewBackupper(newPC, "test") // a new station key, which cannot open the backup
+	b, err := storage.NewBackupper(newPC, "test", nil) // a new station key, which cannot open the backup
 	if err != nil {
 		t.Fatal(err)
 	}

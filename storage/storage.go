@@ -76,6 +76,13 @@ type Store struct {
 	stmts map[string]*sql.Stmt
 }
 
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock dates the store's writes (audit entries, migration backups) by
+// the program's clock.
+func WithClock(c motcua.Clock) Option { return func(s *Store) { s.now = motcua.OrSystem(c).Now } }
+
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date.
 //
@@ -83,7 +90,7 @@ type Store struct {
 // written; KindInvalid ErrNotOurs for another application's SQLite file;
 // KindConflict ErrSchemaTooNew when the file comes from a newer build (the
 // file is then left untouched).
-func Open(path string) (*Store, error) {
+func Open(path string, opts ...Option) (*Store, error) {
 	abs, err := checkDataDir(path)
 	if err != nil {
 		return nil, err
@@ -91,7 +98,10 @@ func Open(path string) (*Store, error) {
 	if err := probe(abs); err != nil {
 		return nil, err
 	}
-	s := &Store{path: abs, now: time.Now}
+	s := &Store{path: abs, now: motcua.SystemClock{}.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	if s.w, err = sql.Open("sqlite", abs+"?"+pragmas+"&_txlock=immediate"); err != nil {
 		return nil, fmt.Errorf("open %s: %w", abs, err)
 	}
@@ -317,7 +327,7 @@ func (s *Store) backupBeforeMigration(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("migrate: backup folder: %w", err)
 	}
-	dst := filepath.Join(dir, fmt.Sprintf("motcua-v%d-%s.db", version, time.Now().UTC().Format("20060102T150405Z")))
+	dst := filepath.Join(dir, fmt.Sprintf("motcua-v%d-%s.db", version, s.now().UTC().Format("20060102T150405Z")))
 	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
 		return fmt.Errorf("migrate: backup to %s before upgrading the schema from version %d: %w", dst, version, err)
 	}

@@ -267,10 +267,7 @@ func HumanBytes(n uint64) string {
 }
 
 func (b *BackupService) now() time.Time {
-	if b.Clock == nil {
-		return time.Now().In(motcua.Location)
-	}
-	return b.Clock.Now().In(motcua.Location)
+	return motcua.OrSystem(b.Clock).Now().In(motcua.Location)
 }
 
 func (b *BackupService) publish(e Event) {

@@ -44,7 +44,7 @@ func TestBackupService(t *testing.T) {
 	if err := storage.SaveBackupConfig(e.dir, continuity.BackupConfig{Dest: dest, Hour: -1}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := storage.NewBackupper(e.dir, "test")
+	b, err := storage.NewBackupper(e.dir, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func TestBackupServiceVerify(t *testing.T) {
 	if err := storage.SaveBackupConfig(e.dir, continuity.BackupConfig{Dest: t.TempDir(), Hour: -1}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := storage.NewBackupper(e.dir, "test")
+	b, err := storage.NewBackupper(e.dir, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

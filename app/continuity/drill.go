@@ -276,13 +276,12 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 	if poll <= 0 {
 		poll = time.Second
 	}
-	waitFrom := time.Now() // durations are measured on the real clock
-	deadline := waitFrom.Add(timeout)
+	waited := motcua.StartStopwatch() // durations are measured on the real clock
 	for {
 		if rec, err = s.Reconcile(ctx, from, s.now().Add(time.Second)); err != nil {
 			return nil, err
 		}
-		if !checkDelivery || rec.Pending == 0 || time.Now().After(deadline) {
+		if !checkDelivery || rec.Pending == 0 || waited.Elapsed() > timeout {
 			break
 		}
 		select {
@@ -293,7 +292,7 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 	}
 	if checkDelivery && rec.Pending == 0 {
 		res.DrainedAt = s.now()
-		res.DrainSeconds = time.Since(waitFrom).Seconds()
+		res.DrainSeconds = waited.Elapsed().Seconds()
 	}
 	rec.Final = true
 	res.Reconciliation = rec

@@ -38,7 +38,7 @@ func runChild(mode, dir string) error {
 	case "fill":
 		return fillChild(dir)
 	case "backup":
-		b, err := storage.NewBackupper(dir, "test")
+		b, err := storage.NewBackupper(dir, "test", nil)
 		if err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func runChild(mode, dir string) error {
 			}
 		}
 	case "restore":
-		b, err := storage.NewBackupper(dir, "test")
+		b, err := storage.NewBackupper(dir, "test", nil)
 		if err != nil {
 			return err
 		}
@@ -127,7 +127,7 @@ func TestKillDuringBackup(t *testing.T) {
 	if err := e.store.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
 	}
-	b, err := storage.NewBackupper(e.dir, "test")
+	b, err := storage.NewBackupper(e.dir, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestKillDuringRestore(t *testing.T) {
 	writeBlobs(t, e.dir, 10)
 	dest := t.TempDir()
 	storage.SaveBackupConfig(e.dir, continuity.BackupConfig{Dest: dest, Hour: -1})
-	b, err := storage.NewBackupper(e.dir, "test")
+	b, err := storage.NewBackupper(e.dir, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestKillDuringRestore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("restore after the kills: %v", err)
 	}
-	if h := storage.CheckDatabase(ctx, e.dir, b.DBPath, true); !h.OK {
+	if h := storage.CheckDatabase(ctx, e.dir, b.DBPath, true, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)); !h.OK {
 		t.Fatalf("database after the kills: %+v", h)
 	}
 	s, err := storage.Open(b.DBPath)

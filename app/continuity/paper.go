@@ -180,7 +180,7 @@ func (s *Service) BackEnter(ctx context.Context, r BackEntry) (*motcua.Dossier, 
 	}
 	ap := r.Applicant
 	if strings.TrimSpace(r.CCCD) != "" {
-		card, err := app.ApplicantFromCCCD(r.CCCD)
+		card, err := app.ApplicantFromCCCD(r.CCCD, s.now())
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +190,7 @@ func (s *Service) BackEnter(ctx context.Context, r BackEntry) (*motcua.Dossier, 
 		}
 		ap = card
 	}
-	if err := app.ValidateApplicant(&ap, r.DOBText); err != nil {
+	if err := app.ValidateApplicant(&ap, r.DOBText, s.now()); err != nil {
 		return nil, err
 	}
 	if r.Channel == 0 {

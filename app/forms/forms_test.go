@@ -469,7 +469,7 @@ func TestSparseDossier(t *testing.T) {
 			}
 			d := &motcua.Dossier{Code: "000.00.06.H56-261124-0001", Applicant: motcua.Applicant{Name: "Lò Thị Mỷ 🙂 李"}}
 			in := st.input(t, &f, d)
-			in = forms.Input{Dossier: d, QRText: in.QRText}
+			in = forms.Input{Dossier: d, QRText: in.QRText, Now: in.Now}
 			path := filepath.Join(dir, pid+"-"+string(f.ID)+".pdf")
 			var buf bytes.Buffer
 			if err := forms.Render(&buf, p, f.ID, in); err != nil {

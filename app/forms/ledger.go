@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -32,7 +33,7 @@ func RenderLedger(w io.Writer, p *Profile, dossiers []*motcua.Dossier, in Ledger
 	}
 	now := in.Now
 	if now.IsZero() {
-		now = time.Now()
+		return errors.New("forms: the ledger's print time is not given")
 	}
 	base := Input{AgencyName: in.AgencyName, Unit: in.Unit, Place: in.Place, HandlingUnit: in.HandlingUnit}
 	r := newRenderer(p, f, now)

@@ -8,6 +8,7 @@
 package forms
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -63,7 +64,7 @@ func Render(w io.Writer, p *Profile, id FormID, in Input) error {
 	}
 	now := in.Now
 	if now.IsZero() {
-		now = time.Now()
+		return errors.New("forms: the form's print time is not given")
 	}
 	r := newRenderer(p, f, now)
 	r.vars = values(p, f.Kind, in, now)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"motcua"
 	"motcua/app"
@@ -72,12 +71,11 @@ func RenewKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys, e
 		return Keys{}, err
 	}
 	k := Keys{Sign: hex.EncodeToString(sign.Public().(ed25519.PublicKey)), Box: hex.EncodeToString(box.PublicKey().Bytes())}
-	now := time.Now()
-	if err := putSecret(ctx, st, KeySignKey, hex.EncodeToString(seed), app.AuditEntry{At: now, Actor: actor, Action: "bundle.renew",
+	if err := putSecret(ctx, st, KeySignKey, hex.EncodeToString(seed), app.AuditEntry{Actor: actor, Action: "bundle.renew",
 		Subject: "sign", Detail: "khóa ký gói USB mới, công khai " + k.Sign}); err != nil {
 		return Keys{}, err
 	}
-	if err := putSecret(ctx, st, KeyBoxKey, hex.EncodeToString(box.Bytes()), app.AuditEntry{At: now, Actor: actor, Action: "bundle.renew",
+	if err := putSecret(ctx, st, KeyBoxKey, hex.EncodeToString(box.Bytes()), app.AuditEntry{Actor: actor, Action: "bundle.renew",
 		Subject: "box", Detail: "khóa nhận gói USB mới, công khai " + k.Box}); err != nil {
 		return Keys{}, err
 	}
@@ -118,7 +116,7 @@ func secretSetting(ctx context.Context, st app.SettingsStore, key, actor string)
 	if reseal && actor != "" {
 		sealed, err := keyfile.SealValue(v)
 		if err == nil {
-			err = st.SetSetting(ctx, key, sealed, app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.seal",
+			err = st.SetSetting(ctx, key, sealed, app.AuditEntry{Actor: actor, Action: "bundle.seal",
 				Subject: key, Detail: "bảo vệ khóa cho máy này (" + keyfile.Scheme() + ")"})
 		}
 		if err != nil {
@@ -153,7 +151,7 @@ func signKey(ctx context.Context, st app.SettingsStore, actor string) (ed25519.P
 		return nil, err
 	}
 	k := ed25519.NewKeyFromSeed(seed)
-	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.keygen", Subject: "sign",
+	a := app.AuditEntry{Actor: actor, Action: "bundle.keygen", Subject: "sign",
 		Detail: "khóa ký gói USB, công khai " + hex.EncodeToString(k.Public().(ed25519.PublicKey))}
 	if err := putSecret(ctx, st, KeySignKey, hex.EncodeToString(seed), a); err != nil {
 		return nil, err
@@ -177,7 +175,7 @@ func boxKey(ctx context.Context, st app.SettingsStore, actor string) (*ecdh.Priv
 	if err != nil {
 		return nil, err
 	}
-	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.keygen", Subject: "box",
+	a := app.AuditEntry{Actor: actor, Action: "bundle.keygen", Subject: "box",
 		Detail: "khóa nhận gói USB, công khai " + hex.EncodeToString(k.PublicKey().Bytes())}
 	if err := putSecret(ctx, st, KeyBoxKey, hex.EncodeToString(k.Bytes()), a); err != nil {
 		return nil, err
@@ -218,7 +216,7 @@ func Trust(ctx context.Context, st app.SettingsStore, station, key, actor string
 	}
 	m[s.String()] = key
 	raw, _ := json.Marshal(m)
-	return st.SetSetting(ctx, KeyTrust, string(raw), app.AuditEntry{At: time.Now(), Actor: actor, Action: "bundle.trust",
+	return st.SetSetting(ctx, KeyTrust, string(raw), app.AuditEntry{Actor: actor, Action: "bundle.trust",
 		Subject: s.String(), Detail: "khóa ký " + key})
 }
 
@@ -283,7 +281,7 @@ func (r *Runner) ExportBundleTo(ctx context.Context, path, recipient string) (in
 	if err != nil {
 		return 0, fmt.Errorf("ghi gói USB «%s»: %w", path, err)
 	}
-	r.st.Audit(ctx, app.AuditEntry{At: time.Now(), Actor: r.opts.Actor, Action: "bundle.export", Subject: filepath.Base(path),
+	r.st.Audit(ctx, app.AuditEntry{Actor: r.opts.Actor, Action: "bundle.export", Subject: filepath.Base(path),
 		Detail: fmt.Sprintf("%d thông điệp, người nhận %s", h.Messages, recipient)})
 	return h.Messages, nil
 }
@@ -354,7 +352,7 @@ func (r *Runner) ImportBundle(ctx context.Context, path string) (int, error) {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	a := app.AuditEntry{At: time.Now(), Actor: r.opts.Actor, Action: "bundle.import",
+	a := app.AuditEntry{Actor: r.opts.Actor, Action: "bundle.import",
 		Detail: fmt.Sprintf("gói %s của máy %s, tạo lúc %s", b.Header.ID, b.Header.Station, motcua.FormatTime(b.Header.Created))}
 	queued := 0
 	var skipped []string

@@ -160,7 +160,7 @@ func SaveConfig(ctx context.Context, st ConfigStore, ch Change, actor string) (C
 	if err := next.Validate(); err != nil {
 		return cur, err
 	}
-	a := app.AuditEntry{At: time.Now(), Actor: actor, Action: "province.configure", Subject: next.URL}
+	a := app.AuditEntry{Actor: actor, Action: "province.configure", Subject: next.URL}
 	put := func(key, old, val, detail string) error {
 		if old == val && (key != KeyPassword || !reseal) {
 			return nil

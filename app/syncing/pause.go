@@ -3,6 +3,7 @@ package syncing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -94,7 +95,7 @@ func SetPause(ctx context.Context, st app.SettingsStore, p Pause) error {
 
 func putPause(ctx context.Context, st app.SettingsStore, p Pause) error {
 	if p.Since.IsZero() {
-		p.Since = time.Now()
+		return errors.New("sync pause: the time it starts is not given")
 	}
 	p.Since = p.Since.In(motcua.Location)
 	p.Reason = motcua.Clean(p.Reason)
@@ -105,7 +106,7 @@ func putPause(ctx context.Context, st app.SettingsStore, p Pause) error {
 	if err != nil {
 		return err
 	}
-	return st.SetSetting(ctx, KeyPause, string(b), app.AuditEntry{At: time.Now(), Actor: p.By, Action: "sync.pause",
+	return st.SetSetting(ctx, KeyPause, string(b), app.AuditEntry{Actor: p.By, Action: "sync.pause",
 		Detail: p.Text()})
 }
 
@@ -126,7 +127,7 @@ func ClearPause(ctx context.Context, st app.SettingsStore, by string) (*Pause, e
 	if by == "" {
 		by = "system"
 	}
-	if err := st.SetSetting(ctx, KeyPause, "", app.AuditEntry{At: time.Now(), Actor: by, Action: "sync.resume",
+	if err := st.SetSetting(ctx, KeyPause, "", app.AuditEntry{Actor: by, Action: "sync.resume",
 		Detail: "Tiếp tục gửi lên tỉnh; tạm dừng từ " + motcua.FormatTime(cur.Since)}); err != nil {
 		return nil, err
 	}
@@ -138,6 +139,9 @@ func ClearPause(ctx context.Context, st app.SettingsStore, by string) (*Pause, e
 func (r *Runner) Pause(ctx context.Context, p Pause) error {
 	if p.By == "" {
 		p.By = r.opts.Actor
+	}
+	if p.Since.IsZero() {
+		p.Since = r.opts.Clock.Now()
 	}
 	if err := SetPause(ctx, r.st, p); err != nil {
 		return err
@@ -264,7 +268,7 @@ func (r *Runner) DrillOutage() continuity.Outage { return drillOutage{r} }
 type drillOutage struct{ r *Runner }
 
 func (o drillOutage) Begin(ctx context.Context) error {
-	if err := putPause(ctx, o.r.st, Pause{By: o.r.opts.Actor, Reason: "diễn tập", Drill: true}); err != nil {
+	if err := putPause(ctx, o.r.st, Pause{By: o.r.opts.Actor, Reason: "diễn tập", Drill: true, Since: o.r.opts.Clock.Now()}); err != nil {
 		return err
 	}
 	_, err := o.r.readPause(ctx)

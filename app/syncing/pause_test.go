@@ -181,7 +181,7 @@ func TestPauseAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if err := syncing.SetPause(ctx, other, syncing.Pause{By: "canbo2", Reason: "thay modem"}); err != nil {
+	if err := syncing.SetPause(ctx, other, syncing.Pause{By: "canbo2", Reason: "thay modem", Since: time.Date(2026, 11, 24, 9, 0, 0, 0, motcua.Location)}); err != nil {
 		t.Fatal(err)
 	}
 	st := w.until(t, "paused", func(s app.SyncStatus) bool { return s.Paused })
@@ -201,7 +201,7 @@ func TestPauseAcrossProcesses(t *testing.T) {
 	}
 
 	t.Run("ErrPausedTwice", func(t *testing.T) {
-		err := syncing.SetPause(ctx, other, syncing.Pause{By: "canbo3"})
+		err := syncing.SetPause(ctx, other, syncing.Pause{By: "canbo3", Since: time.Date(2026, 11, 24, 9, 5, 0, 0, motcua.Location)})
 		wantCode(t, err, syncing.ErrPaused, "sync")
 		if cur, _ := syncing.LoadPause(ctx, s); cur == nil || cur.By != "canbo2" || cur.Reason != "thay modem" {
 			t.Fatalf("a second pause changed the first: %+v", cur)

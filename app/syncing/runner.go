@@ -52,7 +52,8 @@ type Options struct {
 	// DataDir keeps uploads.json (attachment upload URLs, so an upload
 	// resumes across restarts); "" keeps them in memory.
 	DataDir string
-	Actor   string // audit actor of retries, imports and key creation; default "system"
+	Actor   string       // audit actor of retries, imports and key creation; default "system"
+	Clock   motcua.Clock // the program's clock; default the system clock
 	Logger  *slog.Logger
 	// OnActivity, if set, receives what each delivery and pull step did
 	// (`motcua sync --watch` prints it). It runs on the engine's
@@ -150,6 +151,7 @@ func New(ctx context.Context, st Store, q Queue, opts Options) (*Runner, error) 
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	opts.Clock = motcua.OrSystem(opts.Clock)
 	def := func(p *time.Duration, d time.Duration) {
 		if *p <= 0 {
 			*p = d
@@ -387,7 +389,7 @@ func (r *Runner) refresh(ctx context.Context) error {
 	prev := r.status
 	s.Since = prev.Since
 	if s.State != prev.State || s.Paused != prev.Paused || s.Since.IsZero() {
-		s.Since = time.Now()
+		s.Since = r.opts.Clock.Now()
 	}
 	r.status = s
 	if s.Pending > prev.Pending && r.cancel != nil && r.Configured() {
@@ -492,10 +494,10 @@ func (r *Runner) onPull(sum pullback.Summary) {
 	r.mu.Lock()
 	r.pullErr = sum.Err
 	if sum.Err == nil && r.pause == nil { // a paused pull exchanged nothing
-		r.lastSync = time.Now()
+		r.lastSync = r.opts.Clock.Now()
 	}
 	r.mu.Unlock()
-	r.report(Activity{At: time.Now(), Pulled: sum.Outcomes, Err: sum.Err})
+	r.report(Activity{At: r.opts.Clock.Now(), Pulled: sum.Outcomes, Err: sum.Err})
 }
 
 func (r *Runner) report(act Activity) {

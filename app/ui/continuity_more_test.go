@@ -231,7 +231,7 @@ func TestContinuityBackupVerify(t *testing.T) {
 	if !strings.Contains(b.Disks.Text, "dữ liệu") {
 		t.Fatalf("disks: %q", b.Disks.Text)
 	}
-	bk, err := storage.NewBackupper(s.dir, "test")
+	bk, err := storage.NewBackupper(s.dir, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

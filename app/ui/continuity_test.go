@@ -51,7 +51,7 @@ func contStation(t *testing.T, st motcua.Station, role accounts.Role, o contOpti
 		if err := storage.SaveBackupConfig(s.dir, continuity.BackupConfig{Dest: dest, Hour: -1}); err != nil {
 			t.Fatal(err)
 		}
-		b, err := storage.NewBackupper(s.dir, "test")
+		b, err := storage.NewBackupper(s.dir, "test", nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -74,7 +74,7 @@ func (x *ScanInbox) Start(dir string) error {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	w, err := inbox.New(inbox.Options{Dir: dir, StableFor: x.StableFor, Poll: x.Poll, Handle: x.handle, Gone: x.gone, Log: log})
+	w, err := inbox.New(inbox.Options{Dir: dir, StableFor: x.StableFor, Poll: x.Poll, Handle: x.handle, Gone: x.gone, Log: log, Clock: x.svc.Clock})
 	if err != nil {
 		x.mu.Lock()
 		x.err = err

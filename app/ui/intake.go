@@ -580,7 +580,7 @@ func (s *Intake) onScan(line string) {
 		}
 		return
 	case scanCCCD:
-		a, err := app.ApplicantFromCCCD(line)
+		a, err := app.ApplicantFromCCCD(line, s.frame.now())
 		if err != nil {
 			s.ScanErr.set(tr("Mã QR căn cước không hợp lệ:") + " " + errMsg(err))
 			return

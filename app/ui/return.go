@@ -172,7 +172,7 @@ func (s *Return) onScan(line string) {
 			s.ScanErr.set(tr("Đây là QR căn cước. Hãy quét mã QR trên giấy tiếp nhận trước, rồi quét căn cước của người nhận."))
 			return
 		}
-		a, err := app.ApplicantFromCCCD(line)
+		a, err := app.ApplicantFromCCCD(line, s.frame.now())
 		if err != nil {
 			s.ScanErr.set(tr("Mã QR căn cước không hợp lệ:") + " " + errMsg(err))
 			return

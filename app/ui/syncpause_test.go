@@ -51,7 +51,7 @@ func TestSyncPauseResume(t *testing.T) {
 	}
 
 	// A drill's pause left by a crashed `motcua drill start`.
-	if err := syncing.SetPause(ctx, s.st, syncing.Pause{By: "system", Drill: true}); err != nil {
+	if err := syncing.SetPause(ctx, s.st, syncing.Pause{By: "system", Drill: true, Since: s.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	r.SendNow() // an engine that has not started refreshes here and now; the screen hears it

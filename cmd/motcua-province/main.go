@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"motcua"
 	"net"
 	"net/http"
 	"os"
@@ -138,6 +139,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxUpload := fs.Int64("max-upload", 50<<20, "dung lượng tệp tối đa (byte)")
 	seed := fs.Uint64("seed", 0, "hạt giống lỗi giả lập")
 	verbose := fs.Bool("v", false, "ghi nhật ký chi tiết")
+	clockAt := fs.String("clock", "", "đồng hồ máy chủ bắt đầu từ thời điểm RFC 3339 này rồi chạy tiếp (kiểm thử, trình diễn) / start the server's clock at this RFC 3339 time (tests, demos)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -156,8 +158,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	clock := motcua.Clock(motcua.SystemClock{})
+	if *clockAt != "" {
+		at, err := time.Parse(time.RFC3339, *clockAt)
+		if err != nil {
+			return usageError{fmt.Sprintf("-clock: cần thời điểm RFC 3339, ví dụ 2026-11-24T09:00:00+07:00 / needs an RFC 3339 time: %v", err)}
+		}
+		start := motcua.StartStopwatch()
+		clock = motcua.ClockFunc(func() time.Time { return at.Add(start.Elapsed()) })
+	}
 	srv, err := refserver.Open(refserver.Config{DBPath: *db, FilesDir: *files, Agencies: agencies, SessionTTL: *ttl,
-		AdminToken: *adminToken, MaxUpload: *maxUpload, Faults: f, Seed: *seed, Logger: log})
+		AdminToken: *adminToken, MaxUpload: *maxUpload, Faults: f, Seed: *seed, Logger: log, Now: clock.Now})
 	if err != nil {
 		return err
 	}

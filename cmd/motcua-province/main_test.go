@@ -51,7 +51,8 @@ func TestServeAndAdmin(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-agency", "000.00.06.H56",
-			"-user", "xa:mk", "-admin-token", "T", "-fault", "latency=1ms"}, &out, io.Discard)
+			"-user", "xa:mk", "-admin-token", "T", "-fault", "latency=1ms",
+			"-clock", provincetest.Day.Add(time.Hour).Format(time.RFC3339)}, &out, io.Discard)
 	}()
 	var url string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -83,7 +84,8 @@ func TestServeAndAdmin(t *testing.T) {
 	}{
 		{[]string{"stats"}, 0, `"dossiers": 1`},
 		{[]string{"process", d.Code}, 0, `"TrangThaiHoSo": "4"`},
-		{[]string{"extend", d.Code, "-due", "20301231170000", "-reason", "Cần xác minh"}, 0, `"NgayHenTra": "20301231170000"`},
+		{[]string{"extend", d.Code, "-due", "20261123170000", "-reason", "Cần xác minh"}, 2, "phải sau"},
+		{[]string{"extend", d.Code, "-due", "20261201170000", "-reason", "Cần xác minh"}, 0, `"NgayHenTra": "20261201170000"`},
 		{[]string{"supplement", d.Code}, 2, "lý do"},
 		{[]string{"result", d.Code, "-doc", "Giấy khai sinh"}, 0, `"TenGiayTo": "Giấy khai sinh"`},
 		{[]string{"show", d.Code}, 0, `"status": 9`},

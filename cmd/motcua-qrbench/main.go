@@ -15,6 +15,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"motcua"
 	"os"
 	"os/signal"
 	"time"
@@ -57,13 +58,13 @@ func run(ctx context.Context, n int, seed uint64, dir, zbar string, verbose bool
 		fmt.Fprintln(os.Stderr, "motcua-qrbench:", err)
 		return 1
 	}
-	t0 := time.Now()
+	t0 := motcua.StartStopwatch()
 	samples, err := corpus.New(seed).WriteDir(dir, n)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "motcua-qrbench:", err)
 		return 1
 	}
-	fmt.Printf("corpus: %d pages, seed %d, in %s (generated in %s)\n\n", n, seed, dir, time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("corpus: %d pages, seed %d, in %s (generated in %s)\n\n", n, seed, dir, t0.Elapsed().Round(time.Millisecond))
 	rep, err := qrbench.Run(ctx, dir, samples, qrbench.Config{
 		Decoder: qrdecode.New(qrdecode.Options{}), Zbar: zbar, Batch: true,
 	})

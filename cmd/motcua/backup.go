@@ -33,7 +33,7 @@ func (c *cli) dbPath() string { return filepath.Join(c.dataDir(), "motcua.db") }
 // backupper builds the backup engine from the data folder's configuration,
 // without opening the database (it may be damaged).
 func (c *cli) backupper(identities []string) (*storage.Backupper, error) {
-	b, err := storage.NewBackupper(c.dataDir(), Version)
+	b, err := storage.NewBackupper(c.dataDir(), Version, c.clock)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (c *cli) backup(args []string) error {
 			b.Recipient(), b.Config.Recipients, storage.BackupConfigPath(c.dataDir()))
 		return nil
 	case "now":
-		if h := storage.CheckDatabase(ctx, c.dataDir(), c.dbPath(), false); !h.OK {
+		if h := storage.CheckDatabase(ctx, c.dataDir(), c.dbPath(), false, c.now()); !h.OK {
 			return damagedErr(h)
 		}
 		bs := &continuity.BackupService{Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: c.dataDir()}
@@ -318,7 +318,7 @@ func (c *cli) check(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	h := storage.CheckDatabase(ctx, c.dataDir(), c.dbPath(), *full)
+	h := storage.CheckDatabase(ctx, c.dataDir(), c.dbPath(), *full, c.now())
 	disks := []continuity.DiskStatus{continuity.CheckDisk(storage.DiskUsage, c.dataDir(), "dữ liệu")}
 	var last *continuity.BackupInfo
 	if b, err := c.backupper(nil); err == nil && b.Config.Dest != "" {

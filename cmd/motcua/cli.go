@@ -30,7 +30,11 @@ type cli struct {
 	errOut   io.Writer
 	store    *storage.Store
 	svc      *app.Service
+	clock    motcua.Clock // the program's clock (programClock)
 }
+
+// now is the program's time, in Vietnam time.
+func (c *cli) now() time.Time { return c.clock.Now().In(motcua.Location) }
 
 func (c *cli) close() {
 	if c.store != nil {
@@ -122,12 +126,12 @@ func (c *cli) open() (*app.Service, error) {
 	if c.data == "" {
 		c.data = DefaultDataDir()
 	}
-	st, err := storage.Open(filepath.Join(c.data, "motcua.db"))
+	st, err := storage.Open(filepath.Join(c.data, "motcua.db"), storage.WithClock(c.clock))
 	if err != nil {
 		return nil, err
 	}
 	c.store = st
-	svc, err := buildService(context.Background(), st)
+	svc, err := buildService(context.Background(), st, c.clock)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +141,7 @@ func (c *cli) open() (*app.Service, error) {
 
 // buildService wires the service with the catalogue and calendar stored in
 // the settings, falling back to the embedded seeds.
-func buildService(ctx context.Context, st *storage.Store) (*app.Service, error) {
+func buildService(ctx context.Context, st *storage.Store, clock motcua.Clock) (*app.Service, error) {
 	catJSON := assets.CatalogJSON
 	if v, ok, err := st.Setting(ctx, app.KeyCatalog); err != nil {
 		return nil, err
@@ -152,7 +156,9 @@ func buildService(ctx context.Context, st *storage.Store) (*app.Service, error) 
 	if err != nil {
 		return nil, err
 	}
-	return app.New(st, cal, cat), nil
+	svc := app.New(st, cal, cat)
+	svc.Clock = clock
+	return svc, nil
 }
 
 // flags parses a subcommand's flags, allowing positional arguments before,
@@ -472,7 +478,7 @@ func (c *cli) due(args []string) error {
 
 func (c *cli) calendar(args []string) error {
 	fs := flag.NewFlagSet("calendar", flag.ContinueOnError)
-	year := fs.Int("year", time.Now().In(motcua.Location).Year(), "")
+	year := fs.Int("year", c.now().Year(), "")
 	asJSON := fs.Bool("json", false, "")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err

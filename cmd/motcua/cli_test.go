@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"motcua"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"motcua/scanning/pdfrender"
 )
@@ -18,9 +22,44 @@ import (
 func TestMain(m *testing.M) {
 	pdfrender.ServeWorker()
 	if os.Getenv("MOTCUA_AS_MAIN") == "1" {
+		if c, err := childClock(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		} else if c != nil {
+			programClock = c
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
+}
+
+// fixClock runs every CLI child process of test t on a clock that reads at
+// at the moment of the call and runs on from there: a test that fixes a
+// date fixes it for the processes it talks to as well. Only this test
+// binary reads the variables (childClock); the shipped program has no way
+// to run on another date.
+func fixClock(t *testing.T, at time.Time) {
+	t.Helper()
+	t.Setenv("MOTCUA_TEST_NOW", at.Format(time.RFC3339Nano))
+	t.Setenv("MOTCUA_TEST_NOW_ANCHOR", strconv.FormatInt(time.Now().UnixNano(), 10))
+}
+
+// childClock is the clock fixClock handed to this child process, or nil.
+func childClock() (motcua.Clock, error) {
+	v := os.Getenv("MOTCUA_TEST_NOW")
+	if v == "" {
+		return nil, nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return nil, fmt.Errorf("MOTCUA_TEST_NOW: %w", err)
+	}
+	n, err := strconv.ParseInt(os.Getenv("MOTCUA_TEST_NOW_ANCHOR"), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("MOTCUA_TEST_NOW_ANCHOR: %w", err)
+	}
+	offset := at.Sub(time.Unix(0, n))
+	return motcua.ClockFunc(func() time.Time { return time.Now().Add(offset).In(motcua.Location) }), nil
 }
 
 type result struct {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"motcua"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runIn runs the CLI as a child process with stdin.
@@ -87,12 +89,14 @@ func TestCLIDrillInteractive(t *testing.T) {
 }
 
 func TestCLIPaper(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 24, 8, 0, 0, 0, motcua.Location)) // blocks reserved that morning, before the receipt
 	dir := initStation(t)
 	pdf := filepath.Join(dir, "bn.pdf")
 	out := mustOK(t, runCLI(t, dir, "reserve", "--count", "4", "--pdf", pdf))
 	if !strings.Contains(out, "9993 … 9999") {
 		t.Fatalf("reserve: %s", out)
 	}
+	fixClock(t, time.Date(2026, 11, 24, 10, 0, 0, 0, motcua.Location)) // the network is back: the paper receipts are entered
 	at := "2026-11-24T09:40:00+07:00"
 	enter := []string{"paper", "enter", "--code", "000.00.06.H56-261124-9999", "--at", at, "--procedure", "1.001193",
 		"--name", "Lê Thị Hoa", "--id-number", "038190004321", "--json"}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"motcua"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,7 +50,7 @@ func openWindow(t *testing.T, dir string) *window {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	a, err := buildService(ctx, st)
+	a, err := buildService(ctx, st, motcua.SystemClock{})
 	if err != nil {
 		t.Fatal(err)
 	}

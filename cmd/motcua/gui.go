@@ -69,7 +69,7 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		return ui.Options{}, err
 	}
 	return ui.Options{
-		Accounts:  accounts.New(c.store),
+		Accounts:  c.accounts(),
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
 		Thumbs:    pdfrender.Isolated(),
@@ -89,4 +89,12 @@ func (c *cli) wireScans(svc *app.Service) {
 	if _, err := c.scans("system"); err != nil {
 		fmt.Fprintln(c.errOut, "chức năng số hóa không mở được:", motcua.ErrorMessage(err))
 	}
+}
+
+// accounts is the account service on the station's store and the
+// program's clock.
+func (c *cli) accounts() *accounts.Service {
+	acc := accounts.New(c.store)
+	acc.Clock = c.clock
+	return acc
 }

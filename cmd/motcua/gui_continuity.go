@@ -19,7 +19,7 @@ import (
 // startupCheck is the check before the window opens the database: a damaged
 // file is never opened (nor overwritten); the officer is shown what to do.
 func (c *cli) startupCheck() error {
-	h := storage.CheckDatabase(context.Background(), c.dataDir(), c.dbPath(), false)
+	h := storage.CheckDatabase(context.Background(), c.dataDir(), c.dbPath(), false, c.now())
 	if h.OK {
 		return nil
 	}

@@ -31,7 +31,7 @@ func (c *cli) holiday(args []string) error {
 	switch sub {
 	case "list":
 		fs := flag.NewFlagSet("holiday list", flag.ContinueOnError)
-		year := fs.Int("year", time.Now().In(motcua.Location).Year(), "")
+		year := fs.Int("year", c.now().Year(), "")
 		asJSON := fs.Bool("json", false, "")
 		if _, err := parseFlags(fs, args); err != nil {
 			return err

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"motcua"
 	"os"
 
 	"motcua/scanning/pdfrender"
@@ -23,13 +24,18 @@ var (
 	Commit  = "unknown"
 )
 
+// programClock is the program's one clock, handed to every service. Only
+// the test binary replaces it (cli_test.go), for the child processes of
+// tests that fix a date; a release build has no way to.
+var programClock motcua.Clock = motcua.SystemClock{}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	dataDir, args := extractData(args)
 	cmd := "gui"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	c := &cli{data: dataDir, out: stdout, errOut: stderr, noWindow: os.Getenv("MOTCUA_NO_WINDOW") == "1"}
+	c := &cli{data: dataDir, out: stdout, errOut: stderr, clock: programClock, noWindow: os.Getenv("MOTCUA_NO_WINDOW") == "1"}
 	defer c.close()
 	var err error
 	switch cmd {

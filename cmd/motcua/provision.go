@@ -189,7 +189,7 @@ func (c *cli) provisionCreate(args []string) error {
 	if err != nil {
 		return err
 	}
-	o := provision.Options{Key: key, Issuer: motcua.Clean(*issuer), IssuedAt: time.Now(),
+	o := provision.Options{Key: key, Issuer: motcua.Clean(*issuer), IssuedAt: c.now(),
 		Valid: time.Duration(*days) * 24 * time.Hour, ProvinceURL: *url}
 	if *caFile != "" {
 		ca, err := readInput("ca", *caFile)
@@ -299,7 +299,7 @@ func (c *cli) openProfile(svc *app.Service, path, keyFile string) (*provision.Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := provision.Open(data, key, provision.Check{Now: time.Now(), Machine: hostname()})
+	p, err := provision.Open(data, key, provision.Check{Now: c.now(), Machine: hostname()})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -425,7 +425,7 @@ func (c *cli) provisionApply(args []string) error {
 	if err := keyfile.WriteKeyFile(filepath.Join(c.data, app.KeyFileName), []byte(qrsign.EncodePrivateKey(priv)+"\n")); err != nil {
 		return fmt.Errorf("ghi %s: %w", app.KeyFileName, err)
 	}
-	ra := app.AuditEntry{At: time.Now().In(motcua.Location), Actor: actor, Action: "keyring.provision", Subject: p.AgencyID,
+	ra := app.AuditEntry{Actor: actor, Action: "keyring.provision", Subject: p.AgencyID,
 		Detail: fmt.Sprintf("%d khóa trạm", len(p.Keyring.Keys))}
 	if err := svc.Store.SetSetting(ctx, app.KeyKeyring, string(ring), ra); err != nil {
 		return err
@@ -449,11 +449,11 @@ func (c *cli) provisionApply(args []string) error {
 		return err
 	}
 	summary, err := json.Marshal(appliedProfile{Serial: p.Serial, Issuer: p.Issuer, IssuedAt: p.IssuedAt, ExpiresAt: p.ExpiresAt,
-		Machine: p.Machine, KeyID: provision.Fingerprint(key), AppliedAt: time.Now().In(motcua.Location)})
+		Machine: p.Machine, KeyID: provision.Fingerprint(key), AppliedAt: c.now()})
 	if err != nil {
 		return err
 	}
-	a := app.AuditEntry{At: time.Now().In(motcua.Location), Actor: actor, Action: "station.provision", Subject: p.AgencyID,
+	a := app.AuditEntry{Actor: actor, Action: "station.provision", Subject: p.AgencyID,
 		Detail: fmt.Sprintf("hồ sơ %s, máy %s, tên máy %s, khóa tỉnh %s", p.Serial, p.StationID(), hostname(), provision.Fingerprint(key))}
 	for _, kv := range [][2]string{{keyProvinceKey, string(pubPEM)}, {keyProvinceURL, p.Province.URL}, {keyProvision, string(summary)}} {
 		if err := svc.Store.SetSetting(ctx, kv[0], kv[1], a); err != nil {

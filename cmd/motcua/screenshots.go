@@ -62,7 +62,7 @@ func (c *cli) screenshots(args []string) error {
 	if err != nil {
 		return err
 	}
-	clk := &tourClock{base: time.Date(2026, 11, 23, 9, 12, 0, 0, motcua.Location), start: time.Now()}
+	clk := &tourClock{base: time.Date(2026, 11, 23, 9, 12, 0, 0, motcua.Location), start: motcua.StartStopwatch()}
 	svc.Clock = clk
 	// The delivery engine runs as in the window, with no province configured.
 	stopSync := c.startSync(svc)
@@ -117,7 +117,7 @@ func (c *cli) screenshots(args []string) error {
 			tourErr = t.run()
 		}()
 	})
-	t.started = time.Now()
+	t.started = motcua.StartStopwatch()
 	t.m = ui.NewMain(w, svc, opt)
 	defer t.m.Close()
 	w.ShowAndRun()
@@ -133,14 +133,15 @@ func (c *cli) screenshots(args []string) error {
 // tourClock is a fixed morning that still moves forward.
 type tourClock struct {
 	mu          sync.Mutex
-	base, start time.Time
-	skew        time.Duration
+	base  time.Time
+	start motcua.Stopwatch
+	skew  time.Duration
 }
 
 func (k *tourClock) Now() time.Time {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.base.Add(time.Since(k.start) + k.skew).In(motcua.Location)
+	return k.base.Add(k.start.Elapsed() + k.skew).In(motcua.Location)
 }
 
 type tour struct {
@@ -153,7 +154,7 @@ type tour struct {
 	out     string
 	n       int
 	clk     *tourClock
-	started time.Time
+	started motcua.Stopwatch
 	readyQR string
 }
 
@@ -222,10 +223,9 @@ func blank(img image.Image) bool {
 func (t *tour) startup() error {
 	var img image.Image
 	fyne.DoAndWait(func() { img = t.w.Canvas().Capture() })
-	first := time.Now()
-	since := first.Sub(processStart())
+	since, built := processAge(), t.started.Elapsed()
 	fmt.Fprintf(t.c.out, "cold start to first frame: %d ms (window built in %d ms)\n",
-		since.Milliseconds(), first.Sub(t.started).Milliseconds())
+		since.Milliseconds(), built.Milliseconds())
 	if rss := residentKB(); rss > 0 {
 		fmt.Fprintf(t.c.out, "resident memory after start: %.1f MB\n", float64(rss)/1024)
 	}
@@ -736,7 +736,7 @@ func (t *tour) seed() error {
 		}
 	}
 	// The citizen of the return screen: her result is ready.
-	a, err := app.ApplicantFromCCCD(tourCCCD)
+	a, err := app.ApplicantFromCCCD(tourCCCD, t.clk.Now())
 	if err != nil {
 		return err
 	}
@@ -820,34 +820,34 @@ func (s *tourSync) ImportBundle(context.Context, string) (int, error) { return 0
 
 var _ app.Syncer = (*tourSync)(nil)
 
-// processStart is when this process started, from /proc (Linux); now
+// processAge is how long this process has run, from /proc (Linux); 0
 // elsewhere.
-func processStart() time.Time {
+func processAge() time.Duration {
 	raw, err := os.ReadFile("/proc/self/stat")
 	if err != nil {
-		return time.Now()
+		return 0
 	}
 	// Field 22 is the start time in clock ticks after boot; fields after the
 	// command name (in parentheses) start at 3.
 	s := string(raw)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	if len(fields) < 20 {
-		return time.Now()
+		return 0
 	}
 	ticks, err := strconv.ParseFloat(fields[19], 64)
 	if err != nil {
-		return time.Now()
+		return 0
 	}
 	up, err := os.ReadFile("/proc/uptime")
 	if err != nil {
-		return time.Now()
+		return 0
 	}
 	uptime, err := strconv.ParseFloat(strings.Fields(string(up))[0], 64)
 	if err != nil {
-		return time.Now()
+		return 0
 	}
 	const hz = 100 // USER_HZ on Linux
-	return time.Now().Add(-time.Duration((uptime - ticks/hz) * float64(time.Second)))
+	return time.Duration((uptime - ticks/hz) * float64(time.Second))
 }
 
 // residentKB is the resident set size of this process, in KiB (Linux).

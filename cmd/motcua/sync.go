@@ -28,6 +28,7 @@ func (c *cli) runner(opts syncing.Options) (*syncing.Runner, error) {
 		return nil, err
 	}
 	opts.DataDir = c.data
+	opts.Clock = c.clock
 	if f := c.attachmentFiles(); f != nil && opts.Files == nil {
 		opts.Files = f
 	}
@@ -363,7 +364,7 @@ func (c *cli) syncPause(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	if err := syncing.SetPause(ctx, c.store, syncing.Pause{By: currentUser(), Reason: *reason}); err != nil {
+	if err := syncing.SetPause(ctx, c.store, syncing.Pause{By: currentUser(), Reason: *reason, Since: c.now()}); err != nil {
 		return err
 	}
 	p, err := syncing.LoadPause(ctx, c.store)
@@ -417,7 +418,7 @@ func (c *cli) syncWatch(ctx context.Context) error {
 	say := func(format string, args ...any) {
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(c.out, time.Now().In(motcua.Location).Format("15:04:05")+" "+format+"\n", args...)
+		fmt.Fprintf(c.out, c.now().Format("15:04:05")+" "+format+"\n", args...)
 	}
 	r, err := c.runner(syncing.Options{OnActivity: func(a syncing.Activity) {
 		for _, d := range a.Delivered {

@@ -32,7 +32,7 @@ func (c *cli) user(args []string) error {
 	if _, err := c.open(); err != nil {
 		return err
 	}
-	acc := accounts.New(c.store)
+	acc := c.accounts()
 	ctx := context.Background()
 	actor := "cli:" + currentUser()
 	switch sub {

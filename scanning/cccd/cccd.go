@@ -73,9 +73,10 @@ func Looks(line string) bool {
 // Parse reads one scanned line. It trims surrounding spaces, CR/LF and a
 // byte-order mark, normalises to NFC (keyboard-mode scanners may send
 // decomposed text) and validates every field. The error, if any, is a
-// *ParseError for the first rule broken, checked in field order.
-func Parse(line string) (Card, error) {
-	return parse(line, time.Now())
+// *ParseError for the first rule broken, checked in field order. now is
+// today for the "born in the future" and expiry rules: the caller's clock.
+func ParseAt(line string, now time.Time) (Card, error) {
+	return parse(line, now)
 }
 
 func parse(line string, now time.Time) (Card, error) {

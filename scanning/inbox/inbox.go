@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"motcua"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,8 @@ type Options struct {
 	// left the folder by other means: deleted or moved by hand.
 	Gone func(path string)
 	Log  *slog.Logger // default slog.Default()
+	// Clock dates the error notes; default the system clock.
+	Clock motcua.Clock
 }
 
 // Watcher watches one inbox. Start runs it in the background; tests may
@@ -72,9 +75,9 @@ type Watcher struct {
 type state struct {
 	size   int64
 	mtime  time.Time
-	since  time.Time // when size and mtime took these values
-	failed bool      // handled with an error at this size and mtime
-	held   bool      // the handler returned ErrHold at this size and mtime
+	since  motcua.Stopwatch // started when size and mtime took these values
+	failed bool             // handled with an error at this size and mtime
+	held   bool             // the handler returned ErrHold at this size and mtime
 }
 
 // New checks the options and creates the processed folder.
@@ -94,6 +97,7 @@ func New(opt Options) (*Watcher, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
+	opt.Clock = motcua.OrSystem(opt.Clock)
 	if err := os.MkdirAll(opt.Processed, 0o755); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -164,7 +168,6 @@ func (w *Watcher) Scan(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
-	now := time.Now()
 	present := map[string]bool{}
 	type ready struct {
 		name  string
@@ -183,7 +186,7 @@ func (w *Watcher) Scan(ctx context.Context) error {
 		present[name] = true
 		st, ok := w.seen[name]
 		if !ok || st.size != fi.Size() || !st.mtime.Equal(fi.ModTime()) {
-			st = state{size: fi.Size(), mtime: fi.ModTime(), since: now}
+			st = state{size: fi.Size(), mtime: fi.ModTime(), since: motcua.StartStopwatch()}
 			if !ok && w.noteCurrent(name, fi.ModTime()) {
 				st.failed = true // failed before a restart; unchanged since
 			}
@@ -200,7 +203,7 @@ func (w *Watcher) Scan(ctx context.Context) error {
 			st.failed = false // the officer deleted the note: try again
 			w.seen[name] = st
 		}
-		if fi.Size() > 0 && now.Sub(st.since) >= w.opt.StableFor {
+		if fi.Size() > 0 && st.since.Elapsed() >= w.opt.StableFor {
 			due = append(due, ready{name, fi.ModTime()})
 		}
 	}
@@ -322,7 +325,7 @@ func (w *Watcher) writeNote(name string, cause error) {
 	msg := fmt.Sprintf("Không xử lý được tệp «%s» lúc %s.\nLý do: %v\n\n"+
 		"Tệp vẫn ở đây. Sửa tệp (hoặc quét lại) để thử lại, hoặc xóa ghi chú này để thử lại ngay.\n"+
 		"(The file was not processed and is kept. Change it, or delete this note, to try again.)\n",
-		name, time.Now().Format("15:04 02/01/2006"), cause)
+		name, w.opt.Clock.Now().In(motcua.Location).Format("15:04 02/01/2006"), cause)
 	if err := os.WriteFile(filepath.Join(w.opt.Dir, name+NoteSuffix), []byte(msg), 0o644); err != nil {
 		w.opt.Log.Error("inbox: write error note", "file", name, "err", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"motcua"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,9 +108,9 @@ func Run(ctx context.Context, dir string, samples []corpus.Sample, cfg Config) (
 		path := filepath.Join(dir, s.Name)
 		row := Row{Sample: s}
 		ours := func() error {
-			t0 := time.Now()
+			t0 := motcua.StartStopwatch()
 			res, err := dec.DecodeFile(path)
-			row.Ours.Time = time.Since(t0)
+			row.Ours.Time = t0.Elapsed()
 			if err != nil {
 				return err
 			}
@@ -166,9 +167,9 @@ func runZbar(ctx context.Context, zbar string, files ...string) (string, time.Du
 	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	t0 := time.Now()
+	t0 := motcua.StartStopwatch()
 	err := cmd.Run()
-	d := time.Since(t0)
+	d := t0.Elapsed()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 4 {
 		err = nil

@@ -23,6 +23,7 @@ import (
 	_ "image/jpeg" //
 	_ "image/png"  //
 	"io"
+	"motcua"
 	"os"
 	"slices"
 	"sort"
@@ -217,8 +218,8 @@ const (
 )
 
 func (d *Decoder) run(p *plane) []found {
-	start := time.Now()
-	over := func() bool { return d.opt.Budget > 0 && time.Since(start) > d.opt.Budget }
+	start := motcua.StartStopwatch()
+	over := func() bool { return d.opt.Budget > 0 && start.Elapsed() > d.opt.Budget }
 	order := triage(p)
 	if order == nil {
 		return nil

@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"motcua"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -164,7 +165,7 @@ func NewWriter(w io.Writer, o Options) (*Writer, error) {
 	var id [16]byte
 	rand.Read(id[:])
 	if o.Now.IsZero() {
-		o.Now = time.Now()
+		o.Now = motcua.SystemClock{}.Now()
 	}
 	hdr := Header{Version: version, ID: hex.EncodeToString(id[:]), Agency: o.Agency, Station: o.Station, Created: o.Now,
 		Signer: hex.EncodeToString(o.Sign.Public().(ed25519.PublicKey)), Ephemeral: hex.EncodeToString(eph.PublicKey().Bytes()),

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"motcua"
 	"net/http"
 	"net/url"
 	"sync"
@@ -116,9 +117,9 @@ func (p *HTTPProber) Probe(ctx context.Context) Result {
 	// follow it.
 	c := *base
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	start := time.Now()
+	start := motcua.StartStopwatch()
 	resp, err := c.Do(req)
-	lat := time.Since(start)
+	lat := start.Elapsed()
 	if err != nil {
 		return Result{State: classifyTransport(err), Detail: err.Error(), Latency: lat}
 	}
@@ -222,7 +223,7 @@ func New(p Prober, cfg Config) *Monitor {
 		cfg.Threshold = 2
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = motcua.SystemClock{}.Now
 	}
 	return &Monitor{prober: p, cfg: cfg, subs: map[chan Event]struct{}{}, check: make(chan struct{}, 1)}
 }

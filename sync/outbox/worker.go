@@ -88,7 +88,7 @@ func New(store Store, adapter province.Adapter, cfg Config) *Worker {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = motcua.SystemClock{}.Now
 	}
 	return &Worker{store: store, adapter: adapter, cfg: cfg, log: cfg.Logger,
 		wake: make(chan struct{}, 1), reconnect: make(chan struct{}, 1),

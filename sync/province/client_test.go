@@ -32,7 +32,7 @@ func newClient(tb testing.TB, cfg province.Config) *province.Client {
 
 func TestClientContract(t *testing.T) {
 	provincetest.Contract(t, func(t *testing.T) provincetest.Harness {
-		p := reftest.Start(t, false, nil)
+		p := reftest.Start(t, false, func(c *refserver.Config) { c.Now = provincetest.Clock().Now })
 		return provincetest.Harness{Adapter: newClient(t, p.Config()), Agency: reftest.Agency, Act: p.Act}
 	})
 }

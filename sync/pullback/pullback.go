@@ -185,7 +185,7 @@ func New(a province.Adapter, s Store, cfg Config) *Puller {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = motcua.SystemClock{}.Now
 	}
 	return &Puller{adapter: a, store: s, cfg: cfg, wake: make(chan struct{}, 1)}
 }

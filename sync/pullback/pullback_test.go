@@ -81,7 +81,7 @@ func (s *memStore) get(code string) *motcua.Dossier {
 
 func TestPullFromReferenceServer(t *testing.T) {
 	ctx := context.Background()
-	p := reftest.Start(t, false, nil)
+	p := reftest.Start(t, false, func(c *refserver.Config) { c.Now = provincetest.Clock().Now })
 	c, err := province.NewClient(p.Config())
 	if err != nil {
 		t.Fatal(err)

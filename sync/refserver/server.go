@@ -100,7 +100,7 @@ func Open(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = motcua.SystemClock{}.Now
 	}
 	db, err := openDB(cfg.DBPath)
 	if err != nil {

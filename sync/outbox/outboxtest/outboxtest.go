@@ -54,7 +54,7 @@ func (s *MemStore) Enqueue(_ context.Context, d *motcua.Dossier) (int64, error) 
 	defer s.mu.Unlock()
 	id := int64(len(s.msgs) + 1)
 	s.msgs = append(s.msgs, outbox.Message{ID: id, Dossier: d.Code, Kind: "update", Payload: b,
-		State: outbox.StatePending, CreatedAt: time.Now()})
+		State: outbox.StatePending, CreatedAt: motcua.SystemClock{}.Now()})
 	return id, nil
 }
 
@@ -150,7 +150,7 @@ func (s *SQLiteStore) Enqueue(ctx context.Context, d *motcua.Dossier) (int64, er
 		return 0, err
 	}
 	res, err := s.DB.ExecContext(ctx, `INSERT INTO outbox(dossier, kind, payload, created_at) VALUES (?, 'update', ?, ?)`,
-		d.Code, b, time.Now().UnixMilli())
+		d.Code, b, motcua.SystemClock{}.Now().UnixMilli())
 	if err != nil {
 		return 0, err
 	}

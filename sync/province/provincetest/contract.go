@@ -34,6 +34,15 @@ type Harness struct {
 // Day is the receipt day of the dossiers the suite builds.
 var Day = time.Date(2026, 11, 24, 8, 30, 0, 0, motcua.Location)
 
+// Clock is the province's clock in the suite: it reads an hour after Day
+// when made and runs on, so the dossiers the suite builds are in its past
+// whatever day the tests run. Every peer under the contract uses it.
+func Clock() motcua.Clock {
+	start := motcua.StartStopwatch()
+	at := Day.Add(time.Hour)
+	return motcua.ClockFunc(func() time.Time { return at.Add(start.Elapsed()) })
+}
+
 // Dossier builds a valid received dossier of agency with sequence seq.
 func Dossier(agency string, seq int) *motcua.Dossier {
 	code, err := motcua.NewDossierCode(agency, Day, seq)

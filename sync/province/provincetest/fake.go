@@ -25,6 +25,8 @@ type Fake struct {
 	// ("deliver", "upload", "lookup", "changes") and the items of a
 	// deliver; a non-nil error fails the call.
 	Hook func(op string, items []province.Item) error
+	// Clock dates the changes Act makes; default the system clock.
+	Clock motcua.Clock
 
 	mu       sync.Mutex
 	dossiers map[string]*fakeDossier
@@ -282,7 +284,7 @@ func (f *Fake) Act(_ context.Context, code, kind, reason string, due time.Time) 
 	}
 	n, _ := strconv.Atoi(d.h.TrangThaiHoSo)
 	st := motcua.Status(n)
-	c := province.Change{Seq: int64(len(f.feed) + 1), Code: code, Reason: reason, At: province.FormatDate(time.Now()),
+	c := province.Change{Seq: int64(len(f.feed) + 1), Code: code, Reason: reason, At: province.FormatDate(motcua.OrSystem(f.Clock).Now()),
 		Actor: "Hệ thống một cửa tỉnh"}
 	move := func(to motcua.Status) error {
 		if st == to {
