@@ -132,7 +132,7 @@ func (c *cli) screenshots(args []string) error {
 
 // tourClock is a fixed morning that still moves forward.
 type tourClock struct {
-	mu          sync.Mutex
+	mu    sync.Mutex
 	base  time.Time
 	start motcua.Stopwatch
 	skew  time.Duration
