@@ -12,7 +12,7 @@ LDFLAGS := -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
 BUILD_PKGS := libgl1-mesa-dev xorg-dev
 TEST_PKGS := xvfb imagemagick poppler-utils zbar-tools
 
-.PHONY: all build run test vet bench deps-build deps-test clean screenshot screenshots
+.PHONY: all build run test test-dates vet bench deps-build deps-test clean screenshot screenshots
 
 all: build
 
@@ -33,6 +33,23 @@ vet: deps-build
 
 test: deps-test vet
 	$(GO) test -count=1 -timeout 15m ./...
+	@$(MAKE) --no-print-directory test-dates
+
+# The suite on other days. A build with the `testclock` tag (tests only; no
+# release is built with it) starts the system clock of every process of the
+# run — test binaries, the CLI children, the reference server — at
+# MOTCUA_TEST_CLOCK: the last working day before Tết 2027, New Year's Eve
+# 2027 and the leap day 2028. Packages with no date in them (QR decoding,
+# PDF rendering, icons, the blob store) are left out, and -short trims the
+# volume and crash tests (2,000-dossier chaos, SIGKILL loops, the screen
+# tour), which measure no date, to keep CI short.
+TEST_DATES ?= 2027-02-03T16:45:00+07:00 2027-12-31T10:30:00+07:00 2028-02-29T09:00:00+07:00
+DATE_PKGS = $(shell $(GO) list ./... | grep -v -e /scanning/qrbench -e /scanning/qrdecode -e /scanning/corpus -e /scanning/pdfdoc -e /scanning/pdfrender -e /packaging/icon -e /storage/blob -e /cmd/motcua-qrbench)
+test-dates: deps-test
+	@set -e; for d in $(TEST_DATES); do \
+		echo "== the suite on $$d (-tags testclock) =="; \
+		MOTCUA_TEST_CLOCK=$$d $(GO) test -tags testclock -short -count=1 -timeout 15m $(DATE_PKGS); \
+	done
 
 # Benchmarks print each figure next to its peer measured in the same run.
 BENCH_N ?= 1000000

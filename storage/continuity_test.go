@@ -39,7 +39,7 @@ func TestBlobPurger(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := storage.BlobPurger{S: st.s, DataDir: st.data}
-	got, err := p.PurgeAttachments(ctx, codes[0], time.Now().Add(time.Hour))
+	got, err := p.PurgeAttachments(ctx, codes[0], motcua.SystemClock{}.Now().Add(time.Hour))
 	if err != nil || got != 1 {
 		t.Fatalf("purged %d files, %v; want 1 (the shared scan is still needed)", got, err)
 	}

@@ -306,7 +306,7 @@ func TestOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.OutboxRetry(ctx, second, time.Now().Add(time.Hour), "503 Service Unavailable"); err != nil {
+	if err := s.OutboxRetry(ctx, second, motcua.SystemClock{}.Now().Add(time.Hour), "503 Service Unavailable"); err != nil {
 		t.Fatal(err)
 	}
 	if ms, _ := s.OutboxPending(ctx, 10); len(ms) != 0 {

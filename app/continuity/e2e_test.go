@@ -3,6 +3,7 @@ package continuity_test
 import (
 	"bytes"
 	"context"
+	"motcua"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -119,7 +120,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // incident closes with a correct reconciliation report.
 func TestEndToEndOutage(t *testing.T) {
 	e := newEnv(t)
-	e.clock.Set(time.Now().Truncate(time.Second)) // the engine runs on the real clock
+	e.clock.Set(motcua.SystemClock{}.Now().Truncate(time.Second)) // the engine runs on the real clock
 	p := newProvince(t)
 	r := runner(t, e, p)
 	w := e.svc.NewWatcher(continuity.WatchConfig{Threshold: 10 * time.Minute})
@@ -194,7 +195,7 @@ func TestEndToEndOutage(t *testing.T) {
 // A drill against the real engine: the province goes away for the drill.
 func TestDrillRealEngine(t *testing.T) {
 	e := newEnv(t)
-	e.clock.Set(time.Now().Truncate(time.Second))
+	e.clock.Set(motcua.SystemClock{}.Now().Truncate(time.Second))
 	p := newProvince(t)
 	r := runner(t, e, p)
 	waitFor(t, "online", func() bool { return r.Status().State == app.ConnOnline })

@@ -59,10 +59,10 @@ func runChild(mode, dir string) error {
 		}
 	case "backentry":
 		e := newEnvAt(&testing.T{}, dir, stationOne)
-		e.clock.Set(time.Now())
+		e.clock.Set(motcua.SystemClock{}.Now())
 		out := bufio.NewWriter(os.Stdout)
 		for seq := 9999; ; seq -= 2 {
-			d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: seq, At: time.Now().Add(-time.Hour), ProcedureCode: "1.001022", By: "canbo1",
+			d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: seq, At: motcua.SystemClock{}.Now().Add(-time.Hour), ProcedureCode: "1.001022", By: "canbo1",
 				Applicant: motcua.Applicant{Name: "Đỗ Thị Mai", IDNumber: fmt.Sprintf("0381900%05d", seq)}})
 			if err != nil {
 				switch codeOf(err) {

@@ -59,7 +59,7 @@ func TestPersonalData(t *testing.T) {
 	if err := e.svc.SetRetentionYears(ctx, 2, "lanhdao"); err != nil {
 		t.Fatal(err)
 	}
-	e.clock.Set(time.Now().AddDate(3, 0, 0))
+	e.clock.Set(motcua.SystemClock{}.Now().AddDate(3, 0, 0))
 	p := &purger{}
 	if rep, err = e.svc.PurgeAttachments(ctx, p, false, "canbo1"); err != nil || len(rep.Items) != 1 || rep.Files != 2 || len(p.codes) != 1 || p.codes[0] != d1.Code {
 		t.Fatalf("purge %+v %v", rep, err)

@@ -267,7 +267,7 @@ func TestContinuityPaper(t *testing.T) {
 	s, m, cs := contStation(t, motcua.Station{K: 1, N: 2}, accounts.RoleLeader, contOptions{})
 	// The store dates a block by the real clock: the paper receipts of this
 	// test are written today, a few minutes after midnight.
-	now := time.Now().In(motcua.Location).Truncate(time.Second)
+	now := motcua.SystemClock{}.Now().Truncate(time.Second)
 	s.clock.mu.Lock()
 	s.clock.t = now
 	s.clock.mu.Unlock()

@@ -209,7 +209,7 @@ func TestDrillSimulatedOutageCLI(t *testing.T) {
 		wantExit(t, runCLI(t, dir, "drill", "finish", "mot"), 2, "drill: ")
 	})
 	t.Run("ErrNotStarted", func(t *testing.T) {
-		mustOK(t, runCLI(t, dir, "drill", "schedule", "network", "--simulate", "--at", time.Now().Add(48*time.Hour).Format(time.RFC3339)))
+		mustOK(t, runCLI(t, dir, "drill", "schedule", "network", "--simulate", "--at", motcua.SystemClock{}.Now().Add(48*time.Hour).Format(time.RFC3339)))
 		r := runCLI(t, dir, "drill", "finish", "2")
 		wantExit(t, r, 2, "drill: ")
 		if !strings.Contains(r.stderr, "scheduled") {

@@ -70,7 +70,7 @@ func signed(t *testing.T, keyDir, profile string, edit func(p *provision.Profile
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := provision.Open(data, key.Public().(ed25519.PublicKey), provision.Check{Now: time.Now()})
+	p, err := provision.Open(data, key.Public().(ed25519.PublicKey), provision.Check{Now: motcua.SystemClock{}.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,14 +168,14 @@ func TestProvisionApply(t *testing.T) {
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
 		p := signed(t, keyDir, may1, func(p *provision.Profile) {
-			p.IssuedAt = time.Now().Add(-48 * time.Hour).Truncate(time.Second)
+			p.IssuedAt = motcua.SystemClock{}.Now().Add(-48 * time.Hour).Truncate(time.Second)
 			p.ExpiresAt = p.IssuedAt.Add(24 * time.Hour)
 		})
 		refused(t, runCLI(t, t.TempDir(), "provision", "apply", p), "hết hạn", "quy tắc: thời hạn hiệu lực")
 	})
 	t.Run("ErrClockBehind", func(t *testing.T) {
 		p := signed(t, keyDir, may1, func(p *provision.Profile) {
-			p.IssuedAt = time.Now().Add(72 * time.Hour).Truncate(time.Second)
+			p.IssuedAt = motcua.SystemClock{}.Now().Add(72 * time.Hour).Truncate(time.Second)
 			p.ExpiresAt = p.IssuedAt.Add(24 * time.Hour)
 		})
 		refused(t, runCLI(t, t.TempDir(), "provision", "apply", p), "chỉnh ngày giờ")

@@ -224,7 +224,7 @@ func TestSyncEndToEnd(t *testing.T) {
 	if _, err := p.Act(ctx, codes[0], refserver.Action{Kind: refserver.ActDone}); err != nil {
 		t.Fatal(err)
 	}
-	due := time.Now().In(motcua.Location).AddDate(0, 0, 10).Truncate(time.Hour)
+	due := motcua.SystemClock{}.Now().In(motcua.Location).AddDate(0, 0, 10).Truncate(time.Hour)
 	if _, err := p.Act(ctx, codes[1], refserver.Action{Kind: refserver.ActExtend, Reason: "Chờ xác minh thông tin đất đai",
 		Due: province.FormatDate(due)}); err != nil {
 		t.Fatal(err)

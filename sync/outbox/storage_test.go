@@ -61,7 +61,7 @@ func TestRealStorage(t *testing.T) {
 	p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults = hostile })
 	n := 150
 	final := map[string]*motcua.Dossier{}
-	a := app.AuditEntry{At: time.Now(), Actor: "canbo1", Action: "test"}
+	a := app.AuditEntry{At: motcua.SystemClock{}.Now(), Actor: "canbo1", Action: "test"}
 	for i := range n {
 		d := provincetest.Dossier(reftest.Agency, i+1)
 		if err := s.Insert(ctx, d, a); err != nil {
