@@ -44,14 +44,14 @@ func TestBackupService(t *testing.T) {
 	if err := storage.SaveBackupConfig(e.dir, continuity.BackupConfig{Dest: dest, Hour: -1}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := storage.NewBackupper(e.dir, "test", nil)
+	b, err := storage.NewBackupper(e.dir, "test", e.clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	var events []continuity.Event
 	e.svc.Subscribe(func(ev continuity.Event) { mu.Lock(); events = append(events, ev); mu.Unlock() })
-	bs := &continuity.BackupService{Svc: e.svc, Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: e.dir, Poll: 10 * time.Millisecond}
+	bs := &continuity.BackupService{Svc: e.svc, Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: e.dir, Poll: 10 * time.Millisecond, Clock: e.clock}
 	bs.Start(ctx)
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -64,7 +64,8 @@ func newEnv(tb testing.TB) *env {
 
 func newEnvAt(tb testing.TB, dir string, st motcua.Station) *env {
 	tb.Helper()
-	s, err := storage.Open(filepath.Join(dir, "motcua.db"))
+	clock := &fakeClock{t: t0}
+	s, err := storage.Open(filepath.Join(dir, "motcua.db"), storage.WithClock(clock))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -77,7 +78,6 @@ func newEnvAt(tb testing.TB, dir string, st motcua.Station) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	clock := &fakeClock{t: t0}
 	a := app.New(s, cal, cat)
 	a.Clock = clock
 	if _, err := a.Identity(ctx); err != nil {
