@@ -1,0 +1,31 @@
+// Command mangen writes the man pages of motcua (one per command, section
+// 1) from the command tree: `make man`, or
+// `go run ./cmd/motcua/internal/mangen -out DIR`. The .deb ships them.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra/doc"
+
+	"motcua/cmd/motcua/internal/cli"
+)
+
+func main() {
+	out := flag.String("out", "dist/man", "folder for the man pages")
+	flag.Parse()
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	root := cli.Root()
+	root.DisableAutoGenTag = true // the same pages from one build to the next
+	hdr := &doc.GenManHeader{Title: "MOTCUA", Section: "1", Source: "Một Cửa " + cli.Version, Manual: "Một Cửa"}
+	if err := doc.GenManTree(root, hdr, *out); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(*out)
+}
