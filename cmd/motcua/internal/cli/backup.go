@@ -196,12 +196,13 @@ func (c *cli) backup(sub string, pos []string, f backupFlags) error {
 			return nil
 		}
 		tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "BẢN SAO LƯU\tLÚC TẠO\tHỒ SƠ\tTỆP\tDUNG LƯỢNG\tKIỂM TRA")
 		for _, i := range list {
 			v := "chưa kiểm tra"
 			if !i.Verified.IsZero() {
 				v = okText(i.VerifyOK) + " " + motcua.FormatTime(i.Verified)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d hồ sơ\t%d tệp\t%s\t%s\n", i.ID, motcua.FormatTime(i.Created), i.Dossiers, i.Files,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", i.ID, motcua.FormatTime(i.Created), i.Dossiers, i.Files,
 				continuity.HumanBytes(uint64(i.DBStored+i.NewBytes)), v)
 		}
 		return tw.Flush()

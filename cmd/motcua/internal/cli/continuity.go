@@ -47,9 +47,10 @@ func (c *cli) runbook(sub string, pos []string, asJSONv bool) error {
 			return c.printJSON(rs)
 		}
 		tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "TÌNH HUỐNG\tKỊCH BẢN\tSỐ BƯỚC\tPHIÊN BẢN")
 		for _, sc := range continuity.Scenarios() {
 			rb := rs.For(sc)
-			fmt.Fprintf(tw, "%s\t%s\t%d bước\tphiên bản %s\n", sc, rb.Title, len(rb.Steps), rb.Version)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", sc, rb.Title, len(rb.Steps), rb.Version)
 		}
 		return tw.Flush()
 	case "show":
@@ -158,6 +159,7 @@ func (c *cli) contacts(sub string, pos []string, asJSONv bool) error {
 			return c.printJSON(cs)
 		}
 		tw := tabwriter.NewWriter(c.out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "VAI TRÒ\tCHỨC DANH\tHỌ TÊN\tĐƠN VỊ\tĐIỆN THOẠI")
 		for _, ct := range cs {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ct.Role, ct.Title, ct.Name, ct.Organisation, ct.Phone)
 		}
@@ -264,27 +266,28 @@ func (c *cli) planExtras(ctx context.Context, s *continuity.Service) continuity.
 // continuityUsage lists the continuity plan's commands (`motcua continuity`).
 const continuityUsage = `motcua — phương án bảo đảm hoạt động liên tục / the continuity plan
 
-  incident open --scenario KEY [--severity 1-4] [--title T] [--started RFC3339] [--note TEXT] [--json]
+  incident open --scenario KEY [--severity 1-4] [--title T] [--started DATE] [--note TEXT] [--json]
   incident action|note [ID] TEXT     incident notify [ID] --contact WHO [--channel HOW] [--text T]
-  incident step [ID] STEP [--undo]   incident close [ID] --summary TEXT [--ended RFC3339]
+  incident step [ID] STEP [--undo]   incident close [ID] --summary TEXT [--ended DATE]
   incident list [--open] [--json]    incident show [ID] [--json]
   incident report [ID] [--pdf FILE] [--json FILE] [--reconciliation FILE]
       KEY: network province power hardware malware corruption printer disaster other
   runbook list | show KEY [--json] | pdf KEY FILE | import FILE
   contacts list [--json] | import FILE | export FILE
   plan show [--json] | pdf FILE | import FILE
-  drill schedule KEY --at RFC3339 [--simulate] | start KEY|ID [--simulate] | step ID STEP
+  drill schedule KEY --at DATE [--simulate] | start KEY|ID [--simulate] | step ID STEP
   drill run KEY|ID [--simulate] [--drain-timeout 2m] [--pdf FILE]     (start + the steps, Enter each + finish)
   drill finish ID [--drain-timeout 2m] [--pdf FILE] [--notes T] | cancel ID | list [--json] | report ID [--pdf FILE]
       --simulate: mô phỏng mất kết nối — tạm dừng gửi lên tỉnh tới khi kết thúc, rồi gửi hết và tra cứu tại tỉnh
                   (simulated outage: delivery paused until finish, then drained and checked at the province)
   reserve --count N [--pdf FILE]     (= paper reserve)
   paper list [--json] | pdf BLOCK [FILE]
-  paper enter (--code CODE | --seq N) --at RFC3339 --procedure CODE (--cccd LINE | --name N --id-number ID) [--officer O]
+  paper enter (--code CODE | --seq N) --at DATE --procedure CODE (--cccd LINE | --name N --id-number ID) [--officer O]
   backup config [--dest DIR] [--hour H] [--recipient age1…] [--attachments DIR] [--json]
   backup now [--json] | list [--all] [--json] | verify [ID] [--full] [--identity FILE] | prune
   backup key show | export FILE
   restore ID [--identity FILE]... | restore --resume      (= backup restore)
   check [--full] [--json]            the startup check: database (read-only), disks, last backup
-  pdp log CODE | export --id-number N [--out FILE] | retention [--years N] | purge
+  pdp log CODE | export --id-number N [--out FILE] | retention [--years N] | purge [--apply]
+      DATE: DD/MM/YYYY, YYYY-MM-DD hoặc/or RFC 3339. Chi tiết / details: motcua help COMMAND
 `

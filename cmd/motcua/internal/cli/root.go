@@ -44,6 +44,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	c := &cli{out: stdout, errOut: stderr, clock: programClock, noWindow: os.Getenv("MOTCUA_NO_WINDOW") == "1"}
 	defer c.close()
 	root := c.root()
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd(args...)
+	if name := unknownCommand(root, args); name != "" {
+		return c.report(usageErr("command", "Lệnh «%s» không tồn tại; xem «motcua help»", "unknown command %q; see 'motcua help'", name))
+	}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -95,7 +100,7 @@ func (c *cli) root() *cobra.Command {
 	root.PersistentFlags().StringVar(&c.data, "data", os.Getenv("MOTCUA_DATA"),
 		"thư mục dữ liệu (mặc định $MOTCUA_DATA, rồi thư mục dữ liệu của người dùng) / data directory (default $MOTCUA_DATA, then the user's data directory)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErr(commandName(cmd), "Tham số không hợp lệ: %v (xem «motcua %s --help»)", "invalid flags: %v (see 'motcua %s --help')", err, commandName(cmd))
+		return usageErr(commandName(cmd), "Tham số không hợp lệ: %v (xem «%s --help»)", "invalid flags: %v (see '%s --help')", err, cmd.CommandPath())
 	})
 	root.AddGroup(
 		&cobra.Group{ID: "dossier", Title: "Hồ sơ / dossiers:"},
@@ -122,15 +127,52 @@ func (c *cli) root() *cobra.Command {
 	for _, extra := range extraCommands {
 		root.AddCommand(extra(c))
 	}
+	root.Flags().BoolP("version", "v", false, "in phiên bản / print the version")
+	var helpFlags func(*cobra.Command)
+	helpFlags = func(cmd *cobra.Command) {
+		cmd.Flags().BoolP("help", "h", false, "trợ giúp của lệnh này / help for this command")
+		for _, s := range cmd.Commands() {
+			helpFlags(s)
+		}
+	}
+	helpFlags(root)
 	return root
 }
 
 // extraCommands are added by files built with a tag (the screenshot tour).
 var extraCommands []func(*cli) *cobra.Command
 
-// commandName is the command's path without the program name.
+// commandName is the command's path without the program name, the field
+// its usage errors name ("command" for the program itself).
 func commandName(cmd *cobra.Command) string {
+	if !cmd.HasParent() {
+		return "command"
+	}
 	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+}
+
+// unknownCommand is the first word of args when it names no command (the
+// root would otherwise first complain about the flags that follow it).
+func unknownCommand(root *cobra.Command, args []string) string {
+	cmd, rest, err := root.Find(args)
+	if err != nil || cmd != root {
+		return ""
+	}
+	for i := 0; i < len(rest); i++ {
+		switch a := rest[i]; {
+		case a == "--data":
+			i++ // its value
+		case a == "--" || strings.HasPrefix(a, "-"):
+			if a == "--" {
+				return ""
+			}
+		case strings.HasPrefix(a, "__"): // the shell completion's requests (__complete)
+			return ""
+		default:
+			return a
+		}
+	}
+	return ""
 }
 
 // newCmd is one command: use is its usage line (name first), short its
@@ -190,8 +232,8 @@ func needSub(cmd *cobra.Command, args []string) error {
 	}
 	list := strings.Join(names, ", ")
 	if len(args) == 0 {
-		return usageErr(cmd.Name(), "Cần một lệnh con: %s (xem «motcua %s --help»)", "a subcommand is needed: %s (see 'motcua %s --help')",
-			list, commandName(cmd))
+		return usageErr(cmd.Name(), "Cần một lệnh con: %s (xem «%s --help»)", "a subcommand is needed: %s (see '%s --help')",
+			list, cmd.CommandPath())
 	}
 	return usageErr(cmd.Name(), "Lệnh con «%s» không tồn tại; có: %s", "unknown subcommand %q; there are: %s", args[0], list)
 }
@@ -225,8 +267,8 @@ func (c *cli) continuityCmd() *cobra.Command {
 // noArgs is the Args of a command that takes no positional argument.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErr(commandName(cmd), "Tham số thừa «%s» (xem «motcua %s --help»)", "unexpected argument %q (see 'motcua %s --help')",
-			args[0], commandName(cmd))
+		return usageErr(commandName(cmd), "Tham số thừa «%s» (xem «%s --help»)", "unexpected argument %q (see '%s --help')",
+			args[0], cmd.CommandPath())
 	}
 	return nil
 }

@@ -15,7 +15,9 @@ import (
 
 func main() {
 	out := flag.String("out", "dist/man", "folder for the man pages")
+	version := flag.String("version", cli.Version, "the version printed in the pages")
 	flag.Parse()
+	cli.Version = *version
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
