@@ -259,3 +259,47 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// TestTablesHaveHeaders: the tables of the command line start with a
+// header row and show status names; --json keeps the codes.
+func TestTablesHaveHeaders(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("ICT", 7*3600)))
+	dir := initStation(t)
+	code := strings.Fields(mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.001035", "--cccd", cccdLine)))[0]
+	for _, c := range []struct {
+		args   []string
+		header []string
+		row    string
+	}{
+		{[]string{"list"}, []string{"MÃ HỒ SƠ", "TRẠNG THÁI", "HẸN TRẢ"}, "Được tiếp nhận"},
+		{[]string{"search", "Tuyết"}, []string{"MÃ HỒ SƠ", "TRẠNG THÁI"}, "Được tiếp nhận"},
+		{[]string{"show", code}, []string{"LÚC", "VIỆC", "TỪ", "SANG"}, "2 Được tiếp nhận"},
+		{[]string{"calendar", "--year", "2026"}, []string{"NGÀY", "LOẠI", "TÊN"}, "nghỉ lễ"},
+		{[]string{"holiday", "list", "--year", "2026"}, []string{"NGÀY", "THỨ", "LOẠI"}, "nghỉ lễ"},
+		{[]string{"catalog", "list"}, []string{"MÃ", "LĨNH VỰC", "TÊN THỦ TỤC"}, "2.001035"},
+		{[]string{"runbook", "list"}, []string{"TÌNH HUỐNG", "KỊCH BẢN"}, "network"},
+		{[]string{"outbox"}, []string{"ID", "TRẠNG THÁI", "HỒ SƠ"}, code},
+	} {
+		out := mustOK(t, runCLI(t, dir, c.args...))
+		lines := strings.Split(out, "\n")
+		if c.args[0] == "show" { // the history table follows the dossier's fields
+			for len(lines) > 0 && !strings.Contains(lines[0], "LÚC") {
+				lines = lines[1:]
+			}
+		}
+		for _, h := range c.header {
+			if len(lines) == 0 || !strings.Contains(lines[0], h) {
+				t.Errorf("%v: no header %q:\n%s", c.args, h, out)
+			}
+		}
+		if !strings.Contains(strings.Join(lines[1:], "\n"), c.row) {
+			t.Errorf("%v: no %q under the header:\n%s", c.args, c.row, out)
+		}
+	}
+	if out := mustOK(t, runCLI(t, dir, "list")); regexp.MustCompile(`\s2\s`).MatchString(strings.SplitN(out, "\n", 2)[1]) {
+		t.Errorf("list shows the bare status number:\n%s", out)
+	}
+	if v := decode[[]view](t, mustOK(t, runCLI(t, dir, "list", "--json"))); len(v) != 1 || v[0].StatusCode != 2 {
+		t.Errorf("list --json: %+v", v)
+	}
+}
