@@ -12,7 +12,7 @@ LDFLAGS := -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
 BUILD_PKGS := libgl1-mesa-dev xorg-dev
 TEST_PKGS := xvfb imagemagick poppler-utils zbar-tools
 
-.PHONY: all build run test test-dates vet bench deps-build deps-test clean screenshot screenshots
+.PHONY: all build tour man run test test-dates vet bench deps-build deps-test clean screenshot screenshots
 
 all: build
 
@@ -25,6 +25,16 @@ deps-test: deps-build
 build: deps-build
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/motcua ./cmd/motcua
 
+# The screenshot tour and its sample data live only in this build (-tags
+# tour); the shipped motcua has no `screenshots` command.
+tour: deps-build
+	$(GO) build -tags tour -ldflags "$(LDFLAGS)" -o bin/motcua-tour ./cmd/motcua
+
+# Man pages (section 1, one per command) generated from the command tree.
+man:
+	rm -rf dist/man
+	$(GO) run ./cmd/motcua/internal/mangen -out dist/man
+
 run: build
 	./bin/motcua
 
@@ -33,6 +43,7 @@ vet: deps-build
 
 test: deps-test vet
 	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -count=1 -tags tour -run TestScreenshotTour ./cmd/motcua/internal/cli/
 	@$(MAKE) --no-print-directory test-dates
 
 # The suite on other days. A build with the `testclock` tag (tests only; no
@@ -54,7 +65,7 @@ test-dates: deps-test
 # Benchmarks print each figure next to its peer measured in the same run.
 BENCH_N ?= 1000000
 QR_N ?= 110
-bench: deps-test build
+bench: deps-test build tour
 	$(GO) test -run '^$$' -timeout 30m -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
 	MOTCUA_BENCH_N=10000 $(GO) test -run '^$$' -bench Drain -benchtime 1x ./sync/outbox/ 2>&1 | tee -a bench.txt
@@ -63,7 +74,7 @@ bench: deps-test build
 	# built once in testout/bench, about 80 s, and reused), and the cold start
 	# of the real window to its first frame, three times.
 	$(GO) test -run '^$$' -bench DossierList -benchtime 20x -timeout 30m ./app/ui/ 2>&1 | grep -v 'Fyne error\|Cause:\|  At:' | tee -a bench.txt
-	for i in 1 2 3; do xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua screenshots --startup-only; done 2>&1 | tee -a bench.txt
+	for i in 1 2 3; do xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua-tour screenshots --startup-only; done 2>&1 | tee -a bench.txt
 	@./packaging/bench-summary.sh bench.txt
 	@echo "== rural link (needs root, ip netns and the kernel's netem; falls back to rate shaping) =="
 	-@./sync/netem/rural-bench.sh
@@ -72,9 +83,9 @@ bench: deps-test build
 # The screen tour: the real window under Xvfb (1366×768 screen, 1366×697
 # window: a maximised window on a Windows laptop) on sample data, one PNG per
 # screen in testout/screenshots. Look at every picture.
-screenshots: deps-test build
+screenshots: deps-test tour
 	rm -rf testout/screenshots
-	LANG=vi_VN.UTF-8 xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua screenshots --out testout/screenshots
+	LANG=vi_VN.UTF-8 xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua-tour screenshots --out testout/screenshots
 
 clean:
 	rm -rf bin dist testout

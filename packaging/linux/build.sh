@@ -10,3 +10,7 @@ echo "linux: go build motcua $VERSION ($COMMIT)"
 CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.Version=$VERSION -X main.Commit=$COMMIT" \
   -o "$OUT/bin/motcua" ./cmd/motcua
 go run ./packaging/icon "$OUT/icons" >/dev/null
+# Man pages and the bash completion, from the command tree.
+rm -rf "$OUT/man"
+go run ./cmd/motcua/internal/mangen -out "$OUT/man" -version "$VERSION" >/dev/null
+"$OUT/bin/motcua" completion bash >"$OUT/motcua.bash"

@@ -25,6 +25,10 @@ tree() {
   install -Dm644 "$OUT/metainfo.xml" "$p/share/metainfo/vn.motcua.counter.metainfo.xml"
   install -Dm644 docs/INSTALL.vi.md "$p/share/doc/motcua/INSTALL.vi.md"
   install -Dm644 docs/INSTALL.en.md "$p/share/doc/motcua/INSTALL.en.md"
+  for m in "$OUT"/man/*.1; do
+    gzip -9n <"$m" | install -Dm644 /dev/stdin "$p/share/man/man1/$(basename "$m").gz"
+  done
+  install -Dm644 "$OUT/motcua.bash" "$p/share/bash-completion/completions/motcua"
   for n in 16 24 32 48 64 128 256 512; do
     install -Dm644 "$OUT/icons/motcua-$n.png" "$p/share/icons/hicolor/${n}x$n/apps/vn.motcua.counter.png"
   done

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func pdftotext(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v (apt-get install poppler-utils)", path, err)
+	}
+	return string(out)
+}
+
+// TestCLIForms: the receipt, a supplement request and the ledger come out
+// of the CLI as PDFs with the right text; the receipt's QR reads back from
+// the PDF and verifies offline, and a changed byte does not.
+func TestCLIForms(t *testing.T) {
+	dir := initStation(t)
+	out := t.TempDir()
+	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", cccdLine,
+		"--at", "2026-11-23T09:15:00+07:00", "--json")))
+
+	receipt := filepath.Join(out, "giay-hen.pdf")
+	mustOK(t, runCLI(t, dir, "receipt", v.Code, "-o", receipt))
+	text := pdftotext(t, receipt)
+	for _, want := range []string{"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", v.Code, "Nguyễn Thị Ánh Tuyết", "UBND xã Quảng Phú"} {
+		if !strings.Contains(strings.ToUpper(text), strings.ToUpper(want)) {
+			t.Errorf("receipt text lacks %q:\n%s", want, text)
+		}
+	}
+	var qr string
+	for _, l := range strings.Split(mustOK(t, runCLI(t, dir, "qr", "decode", receipt)), "\n") {
+		if strings.HasPrefix(l, "MC1|") && strings.Contains(l, "|"+v.Code+"|") {
+			qr = l
+		}
+	}
+	if qr == "" {
+		t.Fatal("the receipt's QR was not found in the PDF")
+	}
+	if r := runCLI(t, dir, "qr", "verify", qr); r.code != 0 || !strings.HasPrefix(r.stdout, "valid") {
+		t.Fatalf("receipt QR: exit %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	bad := strings.Replace(qr, v.Code, strings.Replace(v.Code, "-0001", "-0003", 1), 1)
+	if r := runCLI(t, dir, "qr", "verify", "--payload", bad); r.code != 3 {
+		t.Fatalf("a changed code verified: exit %d %s", r.code, r.stdout)
+	}
+
+	mustOK(t, runCLI(t, dir, "supplement", v.Code, "--reason", "Thiếu giấy tờ", "--missing", "Tờ khai xác nhận tình trạng hôn nhân; Bản sao CCCD"))
+	sup := filepath.Join(out, "bo-sung.pdf")
+	mustOK(t, runCLI(t, dir, "form", "02", v.Code, "-o", sup))
+	text = pdftotext(t, sup)
+	for _, want := range []string{"Bản sao CCCD", "Thiếu giấy tờ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Mẫu 02 lacks %q:\n%s", want, text)
+		}
+	}
+
+	ledger := filepath.Join(out, "so.pdf")
+	mustOK(t, runCLI(t, dir, "ledger", "--from", "2026-11-01", "--to", "2026-11-30", "-o", ledger))
+	// The code wraps inside its narrow column; its day and number stay together.
+	if text = pdftotext(t, ledger); !strings.Contains(text, "261123-0001") || !strings.Contains(text, "27/11/2026") {
+		t.Errorf("ledger lacks the dossier:\n%s", text)
+	}
+
+	for _, c := range []struct {
+		name  string
+		args  []string
+		field string
+	}{
+		{"ErrUnknownForm", []string{"form", "09", v.Code, "-o", filepath.Join(out, "x.pdf")}, "form"},
+		{"ErrUnknownProfile", []string{"receipt", v.Code, "-o", filepath.Join(out, "x.pdf"), "--profile", "tt99"}, "profile"},
+		{"ErrBadDate", []string{"ledger", "--from", "31/02/2026", "--to", "2026-11-30", "-o", filepath.Join(out, "x.pdf")}, "from"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runCLI(t, dir, c.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c.field+":") {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+	// A bad date names the flag and the accepted forms.
+	if r := runCLI(t, dir, "ledger", "--from", "1.11.2026", "--to", "2026-11-30"); r.code != 2 ||
+		!strings.Contains(r.stderr, "--from") || !strings.Contains(r.stderr, "DD/MM/YYYY, YYYY-MM-DD") || !strings.Contains(r.stderr, "RFC 3339") {
+		t.Errorf("bad date: exit %d: %s", r.code, r.stderr)
+	}
+	// A dossier that does not exist: exit 4, the field named.
+	if r := runCLI(t, dir, "receipt", "000.00.06.H56-261123-0099", "-o", filepath.Join(out, "x.pdf")); r.code != 4 || !strings.Contains(r.stderr, "code:") {
+		t.Errorf("unknown dossier: exit %d: %s", r.code, r.stderr)
+	}
+	// Without -o the receipt gets its default name in the working directory;
+	// the code typed in lower case is the same dossier; the ledger takes
+	// DD/MM/YYYY and names its file after the period.
+	cwd := t.TempDir()
+	mustOK(t, runCLIAt(t, cwd, dir, "receipt", strings.ToLower(v.Code)))
+	mustOK(t, runCLIAt(t, cwd, dir, "ledger", "--from", "01/11/2026", "--to", "30/11/2026"))
+	for _, name := range []string{"bien-nhan-" + v.Code + ".pdf", "so-theo-doi-20261101-20261130.pdf"} {
+		if text := pdftotext(t, filepath.Join(cwd, name)); !strings.Contains(text, "261123-0001") {
+			t.Errorf("%s lacks the dossier:\n%s", name, text)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "x.pdf")); err == nil {
+		t.Error("a refused command wrote a file")
+	}
+}
+
+// `receipt --print` goes to the printer chosen for the station (as the
+// window prints), and to the system default once the choice is cleared.
+// A stand-in `lp` on PATH records what it was asked to print.
+func TestCLIPrintChosenPrinter(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the stand-in lp is a shell script")
+	}
+	dir := initStation(t)
+	code := intakeOne(t, dir)
+	bin := t.TempDir()
+	record := filepath.Join(t.TempDir(), "lp-args")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + record + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out := filepath.Join(t.TempDir(), "giay hen.pdf")
+
+	mustOK(t, runCLI(t, dir, "printer", "set", "Canon LBP2900 (Quầy một cửa)", "--force"))
+	mustOK(t, runCLI(t, dir, "receipt", code, "-o", out, "--print"))
+	got, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatalf("lp was not run: %v", err)
+	}
+	if want := "-d\nCanon LBP2900 (Quầy một cửa)\n" + out + "\n"; string(got) != want {
+		t.Fatalf("lp arguments:\n%q\nwant\n%q", got, want)
+	}
+
+	mustOK(t, runCLI(t, dir, "printer", "set", "--default"))
+	mustOK(t, runCLI(t, dir, "receipt", code, "-o", out, "--print"))
+	if got, _ := os.ReadFile(record); string(got) != out+"\n" {
+		t.Fatalf("default printer: lp arguments %q", got)
+	}
+}

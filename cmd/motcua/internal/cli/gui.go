@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"motcua/cmd/motcua/internal/cleanlocale"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"motcua"
+	"motcua/app"
+	"motcua/app/accounts"
+	"motcua/app/syncing"
+	"motcua/app/ui"
+	"motcua/scanning/pdfrender"
+)
+
+// gui opens the counter window and blocks until it is closed.
+func (c *cli) gui() (err error) {
+	if !c.noWindow {
+		if err := needDisplay(); err != nil {
+			return err
+		}
+	}
+	defer windowPanic(&err)
+	if err := c.startupCheck(); err != nil {
+		return err
+	}
+	svc, err := c.open()
+	if err != nil {
+		return err
+	}
+	c.wireScans(svc)
+	opt, err := c.uiOptions(context.Background(), svc)
+	if err != nil {
+		return err
+	}
+	stopSync := c.startSync(svc)
+	defer stopSync()
+	stopContinuity, cs, bs := c.startContinuity(svc)
+	defer stopContinuity()
+	if cs != nil {
+		opt.Incident = incidentLine(cs)
+		opt.Continuity = cs
+	}
+	opt.Backups = bs
+	// A drill's simulated outage pauses the real engine; with no province
+	// configured there is nothing to pause and drills run as tabletop
+	// exercises (the continuity screen says so).
+	if r, ok := svc.Sync.(*syncing.Runner); ok && r.Configured() {
+		opt.Outage = r.DrillOutage()
+		opt.ProvinceCheck = r.ProvinceCheck()
+	}
+	opt.Inbox = c.startInbox(svc, opt.Keys)
+	defer opt.Inbox.Stop()
+	a := fyneapp.NewWithID("vn.motcua.counter")
+	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
+	w.Resize(fyne.NewSize(1366, 740))
+	m := ui.NewMain(w, svc, opt)
+	defer m.Close()
+	w.ShowAndRun()
+	return nil
+}
+
+// uiOptions wires the window's services: the accounts, the station's
+// signing key (created at the first start), where the forms are written.
+func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, error) {
+	station := ""
+	if id, err := svc.Identity(ctx); err == nil {
+		station = id.Station.String()
+	}
+	keys, err := app.LoadKeys(ctx, c.data, c.store, station, "system")
+	if err != nil {
+		return ui.Options{}, err
+	}
+	return ui.Options{
+		Accounts:  c.accounts(),
+		Keys:      keys,
+		PapersDir: filepath.Join(c.data, "papers"),
+		Thumbs:    pdfrender.Isolated(),
+	}, nil
+}
+
+// wireScans gives the window digitisation (the data directory's blob store
+// and the station key). A station not yet set up, or a blob store that
+// cannot be opened, leaves it off: the window says so where it is used.
+func (c *cli) wireScans(svc *app.Service) {
+	if svc.Scans != nil {
+		return
+	}
+	if _, err := svc.Identity(context.Background()); err != nil {
+		return // first run: set-up comes first
+	}
+	if _, err := c.scans("system"); err != nil {
+		fmt.Fprintln(c.errOut, "chức năng số hóa không mở được:", motcua.ErrorMessage(err))
+	}
+}
+
+// accounts is the account service on the station's store and the
+// program's clock.
+func (c *cli) accounts() *accounts.Service {
+	acc := accounts.New(c.store)
+	acc.Clock = c.clock
+	return acc
+}
+
+// needDisplay says, in one sentence, that a window cannot open on a Linux
+// session with no display (SSH, a service): without it GLFW panics.
+func needDisplay() error {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return nil
+	}
+	if os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		cleanlocale.Fix() // the window's Fyne reads the locale again
+		return nil
+	}
+	return noWindowErr(nil)
+}
+
+func noWindowErr(cause error) error {
+	return &motcua.Error{Kind: motcua.KindInternal, Code: "ERR_NO_DISPLAY", Field: "display",
+		Msg:   "Không mở được cửa sổ: phiên làm việc này không có màn hình (chưa đặt DISPLAY); chạy motcua trên máy có màn hình, hoặc dùng các lệnh (motcua help)",
+		MsgEN: "cannot open the window: this session has no display (DISPLAY is not set); run motcua on a desktop, or use the commands (motcua help)",
+		Err:   cause}
+}
+
+// windowPanic turns the panic of a window that cannot be created (a
+// display that does not answer) into that one-sentence error.
+func windowPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = noWindowErr(fmt.Errorf("%v", r))
+	}
+}
