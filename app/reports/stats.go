@@ -288,7 +288,7 @@ func indicators(r *Report, online, digitised int) []Indicator {
 	ok := r.Resolved.Early + r.Resolved.OnTime
 	return []Indicator{
 		share("on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", "On-time share",
-			"(trước hạn + đúng hạn) / số hồ sơ đã giải quyết trong kỳ; đúng hạn khi ngày kết thúc xử lý ≤ ngày hẹn trả, "+
+			"(trước hạn + đúng hạn) / số hồ sơ đã giải quyết trong kỳ; đúng hạn khi ngày kết thúc xử lý không sau ngày hẹn trả, "+
 				"quá hạn khi có hơn một lần yêu cầu bổ sung",
 			ok, r.Resolved.Total(), Full, ""),
 		share("online", "Tỷ lệ hồ sơ trực tuyến", "Online share",
