@@ -18,7 +18,9 @@ var ctx = context.Background()
 const agency = "000.00.06.H56"
 
 // vn is a Vietnam time on day d of month m, 2026.
-func vn(m time.Month, d, hh, mm int) time.Time { return time.Date(2026, m, d, hh, mm, 0, 0, motcua.Location) }
+func vn(m time.Month, d, hh, mm int) time.Time {
+	return time.Date(2026, m, d, hh, mm, 0, 0, motcua.Location)
+}
 
 // step is one history move of a seeded dossier.
 type step struct {
@@ -58,7 +60,7 @@ func build(s seed) *motcua.Dossier {
 	}
 	d := &motcua.Dossier{
 		Code: code(s.n, s.received), Procedure: procs[s.proc], Channel: s.ch,
-		Applicant: motcua.Applicant{Name: fmt.Sprintf("Nguyễn Thị Ánh %d", s.n), IDNumber: fmt.Sprintf("0011900%05d", s.n), SubjectType: motcua.SubjectCitizen},
+		Applicant:  motcua.Applicant{Name: fmt.Sprintf("Nguyễn Thị Ánh %d", s.n), IDNumber: fmt.Sprintf("0011900%05d", s.n), SubjectType: motcua.SubjectCitizen},
 		Components: []motcua.Component{{Name: "Tờ khai", Original: 1}},
 		ReceivedAt: s.received, DueAt: s.due, Status: motcua.StatusNew, Officer: s.officer, Station: s.station,
 	}

@@ -148,9 +148,9 @@ func in(t time.Time, p Period) bool { return !t.IsZero() && !t.Before(p.From) &&
 func endedBefore(r *Row, t time.Time) bool { e := r.EndedAt(); return !e.IsZero() && e.Before(t) }
 
 func compute(rows []Row, p Period, now time.Time) *Report {
-	eval := p.To
+	eval, cut := p.To, p.To // cut: a dossier ended before cut is not pending
 	if now.Before(eval) {
-		eval = now
+		eval, cut = now, now.Add(time.Nanosecond) // what happened at now has happened
 	}
 	rep := &Report{Period: p, Label: p.Label(), AsOf: now, Evaluated: eval, Scope: Scope,
 		Satisfaction: "Không có dữ liệu: máy này không ghi đánh giá mức độ hài lòng / no data: this station records no satisfaction ratings"}
@@ -235,7 +235,7 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 				rep.Stopped++
 			}
 		}
-		if !endedBefore(r, eval) && r.ReceivedAt.Before(eval) {
+		if !endedBefore(r, cut) && r.ReceivedAt.Before(cut) {
 			if !r.DueAt.IsZero() && r.DueAt.Before(eval) && r.Status != motcua.StatusSupplement {
 				rep.PendingLate++
 			} else {
