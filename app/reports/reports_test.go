@@ -3,6 +3,8 @@ package reports_test
 import (
 	"encoding/json"
 	"math"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -269,4 +271,38 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// The store prefilters closed dossiers by the time of their last write:
+// with each dossier written when its last step happened (as in real use),
+// the November report is the same as with every row written today.
+func TestStatisticsWithRealWriteTimes(t *testing.T) {
+	want, err := service(t, append(november(), december()...)...).Statistics(ctx, reports.Month(2026, time.November))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := motcua.NewFixedClock(now)
+	st, err := storage.Open(filepath.Join(t.TempDir(), "motcua.db"), storage.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, s := range append(november(), december()...) {
+		d := build(s)
+		last := d.History[len(d.History)-1].At
+		for _, h := range d.History {
+			if h.At.After(last) {
+				last = h.At
+			}
+		}
+		clk.Set(last)
+		insert(t, st, s)
+	}
+	got, err := reports.New(storage.ReportSource{S: st}, motcua.DefaultCalendar(), motcua.NewFixedClock(now)).Statistics(ctx, reports.Month(2026, time.November))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("with real write times:\n%+v\nwant\n%+v", got, want)
+	}
 }
