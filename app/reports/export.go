@@ -45,32 +45,48 @@ type JSON struct {
 	Board  *Board  `json:"board,omitempty"`
 }
 
-// Export writes the report (and the board, when not nil) in format. The
-// charts of PDF and XLSX are drawn here.
+// ErrEmptyReport is the code of a report refused for having no dossier.
+const ErrEmptyReport = "ERR_EMPTY_REPORT"
+
+// Export writes the report (and the board, when not nil) in format; with
+// no report, the board alone (the daily summary). The charts of PDF and
+// XLSX are drawn here. A report of a period without any dossier is
+// refused rather than printed as a page of zeros.
 func Export(w io.Writer, format string, r *Report, b *Board) error {
+	if _, err := FormatOf(format, ""); err != nil {
+		return err
+	}
+	if r == nil && b == nil {
+		return motcua.Invalid(motcua.ErrRequired, "report", "Chưa có báo cáo để xuất", "there is no report to export")
+	}
+	if r != nil && r.Empty() {
+		return motcua.Invalid(ErrEmptyReport, "from", "%s không có hồ sơ nào trên máy này: không xuất báo cáo rỗng",
+			"%s has no dossiers on this station: no empty report is written", r.Label)
+	}
 	switch format {
 	case FormatJSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(JSON{Report: r, Board: b})
-	case FormatPDF, FormatXLSX:
-		var charts []Chart
-		if r != nil {
-			var err error
-			if charts, err = Charts(r); err != nil {
-				return err
-			}
+	case FormatPDF:
+		charts, err := chartsOf(r)
+		if err != nil {
+			return err
 		}
-		if r == nil {
-			return motcua.Invalid(motcua.ErrRequired, "report", "Chưa có báo cáo để xuất", "there is no report to export")
-		}
-		if format == FormatPDF {
-			return WritePDF(w, r, b, charts)
-		}
-		return WriteXLSX(w, r, b, charts)
+		return WritePDF(w, r, b, charts)
 	}
-	_, err := FormatOf(format, "")
-	return err
+	charts, err := chartsOf(r)
+	if err != nil {
+		return err
+	}
+	return WriteXLSX(w, r, b, charts)
+}
+
+func chartsOf(r *Report) ([]Chart, error) {
+	if r == nil {
+		return nil, nil
+	}
+	return Charts(r)
 }
 
 // ExportFile writes the export to path: rendered in memory first, then

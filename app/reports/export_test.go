@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,15 +166,48 @@ func TestPDF(t *testing.T) {
 		t.Fatalf("not a PDF with embedded fonts and charts: %d bytes", buf.Len())
 	}
 	keep(t, "bao-cao-2026-11.pdf", buf.Bytes())
-	// an empty period still renders, saying it is empty
-	svc := service(t)
-	e, err := svc.Statistics(ctx, reports.Month(2026, time.June))
+	// the board alone: the leader's daily summary
+	buf.Reset()
+	if err := reports.Export(&buf, reports.FormatPDF, nil, b); err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "bang-han-2026-12-07.pdf", buf.Bytes())
+	buf.Reset()
+	if err := reports.Export(&buf, reports.FormatXLSX, nil, b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	buf.Reset()
-	if err := reports.Export(&buf, reports.FormatPDF, e, nil); err != nil {
+	if v, _ := f.GetCellValue("Bảng theo dõi hạn", "B5"); v != b.Late[0].Code {
+		t.Errorf("board sheet B5 = %q, want the most late dossier %s", v, b.Late[0].Code)
+	}
+	var txt bytes.Buffer
+	if err := reports.WriteBoardText(&txt, b); err != nil {
 		t.Fatal(err)
+	}
+	if s := txt.String(); !strings.Contains(s, "Quá hạn: 2\n") || !strings.Contains(s, "trễ 7 ngày làm việc") {
+		t.Errorf("board text:\n%s", s)
+	}
+}
+
+// A period without any dossier is refused with its message, in every
+// format: no page of zeros that reads like a report.
+func TestEmptyReportRefused(t *testing.T) {
+	e, err := service(t).Statistics(ctx, reports.Month(2026, time.June))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{reports.FormatPDF, reports.FormatXLSX, reports.FormatJSON} {
+		var buf bytes.Buffer
+		err := reports.Export(&buf, f, e, nil)
+		if me, ok := motcua.AsError(err); !ok || me.Code != reports.ErrEmptyReport || !strings.Contains(me.Msg, "Tháng 6/2026") {
+			t.Errorf("%s of an empty period: %v", f, err)
+		}
+		if buf.Len() != 0 {
+			t.Errorf("%s of an empty period wrote %d bytes", f, buf.Len())
+		}
 	}
 }
 

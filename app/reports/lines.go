@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -145,4 +146,20 @@ func BoardGroups(b *Board) []BoardGroup {
 		{"supplement", "Chờ công dân bổ sung", b.Supplement},
 		{"extended", "Đã gia hạn", b.Extended},
 	}
+}
+
+// WriteBoardText writes the board as plain text, one line per dossier
+// (the daily summary for a terminal or a plain-text mail).
+func WriteBoardText(w io.Writer, b *Board) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "BẢNG THEO DÕI HẠN GIẢI QUYẾT – tính đến %s – hồ sơ của %s – %d hồ sơ đang giải quyết\n",
+		DateTime(b.AsOf), StationsText(b.Stations), b.Active)
+	for _, g := range BoardGroups(b) {
+		fmt.Fprintf(&sb, "\n%s: %d\n", g.Title, len(g.Items))
+		for _, it := range g.Items {
+			fmt.Fprintf(&sb, "  %s  hẹn %s  %s  %s  (%s)\n", it.Code, DateTime(it.DueAt), g.Note(it), it.Procedure, it.Officer)
+		}
+	}
+	_, err := io.WriteString(w, sb.String())
+	return err
 }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"motcua"
 	"motcua/assets"
 )
 
@@ -19,12 +21,21 @@ const pdfFamily = "NotoSerif"
 // indicators with their formulas, the breakdowns, the charts, and the
 // deadline board when b is not nil.
 func WritePDF(w io.Writer, r *Report, b *Board, charts []Chart) error {
+	if r == nil && b == nil {
+		return motcua.Invalid(motcua.ErrRequired, "report", "Chưa có báo cáo để in", "there is no report to print")
+	}
+	title, agency, asOf := "", "", time.Time{}
+	if r != nil {
+		title, agency, asOf = "Báo cáo "+r.Label, r.Agency, r.AsOf
+	} else {
+		title, agency, asOf = "Bảng theo dõi hạn giải quyết", b.Agency, b.AsOf
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle("Báo cáo "+r.Label, true)
-	pdf.SetAuthor(r.Agency, true)
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor(agency, true)
 	pdf.SetCreator("Một Cửa", true)
-	pdf.SetCreationDate(r.AsOf)
-	pdf.SetModificationDate(r.AsOf)
+	pdf.SetCreationDate(asOf)
+	pdf.SetModificationDate(asOf)
 	pdf.AddUTF8FontFromBytes(pdfFamily, "", assets.NotoSerifRegular)
 	pdf.AddUTF8FontFromBytes(pdfFamily, "B", assets.NotoSerifBold)
 	pdf.AddUTF8FontFromBytes(pdfFamily, "I", assets.NotoSerifItalic)
@@ -34,13 +45,15 @@ func WritePDF(w io.Writer, r *Report, b *Board, charts []Chart) error {
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
 		pdf.SetFont(pdfFamily, "I", 8)
-		pdf.CellFormat(0, 5, fmt.Sprintf("%s – số liệu tính đến %s – trang %d/{nb}", r.Label, DateTime(r.AsOf), pdf.PageNo()), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 5, fmt.Sprintf("%s – số liệu tính đến %s – trang %d/{nb}", title, DateTime(asOf), pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
 	p := &pdfw{pdf: pdf}
-	p.summaryPages(r)
-	p.chartPages(charts)
+	if r != nil {
+		p.summaryPages(r)
+		p.chartPages(charts)
+	}
 	if b != nil {
-		p.boardPages(b)
+		p.boardPages(b, r == nil)
 	}
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
@@ -229,10 +242,14 @@ func (p *pdfw) chartPages(charts []Chart) {
 	}
 }
 
-func (p *pdfw) boardPages(b *Board) {
+func (p *pdfw) boardPages(b *Board, alone bool) {
 	pdf := p.pdf
 	pdf.AddPage()
 	w := p.width()
+	if alone {
+		p.text("B", 10, strings.ToUpper(firstNonEmpty(b.Agency, "Bộ phận Một cửa")), "L")
+		pdf.Ln(3)
+	}
 	p.text("B", 12, "BẢNG THEO DÕI HẠN GIẢI QUYẾT", "C")
 	p.text("I", 9, "Tính đến "+DateTime(b.AsOf)+"; hồ sơ của "+StationsText(b.Stations)+fmt.Sprintf("; %d hồ sơ đang giải quyết.", b.Active), "C")
 	widths := []float64{w * 0.31, w * 0.31, w * 0.17, w * 0.21}

@@ -51,6 +51,7 @@ type BoardItem struct {
 // Board is the deadline board at one instant.
 type Board struct {
 	AsOf       time.Time   `json:"as_of"`
+	Agency     string      `json:"agency,omitempty"`
 	Stations   []int       `json:"stations"`
 	DueToday   []BoardItem `json:"due_today"`  // due today, not yet late
 	DueSoon    []BoardItem `json:"due_soon"`   // due within the next 2 working days after today
@@ -69,7 +70,9 @@ func (s *Service) Board(ctx context.Context) (*Board, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deadline board: %w", err)
 	}
-	return s.board(rows, s.now()), nil
+	b := s.board(rows, s.now())
+	b.Agency = s.Agency
+	return b, nil
 }
 
 func (s *Service) board(rows []Row, now time.Time) *Board {

@@ -17,15 +17,19 @@ func WriteXLSX(w io.Writer, r *Report, b *Board, charts []Chart) error {
 	defer f.Close()
 	x := &book{f: f}
 	x.styles()
-	const sum = "Tổng hợp"
-	f.SetSheetName("Sheet1", sum)
-	x.summary(sum, r)
-	x.breakdown("Theo thủ tục", []string{"Mã thủ tục", "Tên thủ tục", "Số hồ sơ"}, r.ByProcedure, true)
-	x.breakdown("Theo lĩnh vực", []string{"Lĩnh vực", "Số hồ sơ"}, r.ByField, false)
-	x.breakdown("Theo ngày", []string{"Ngày / tháng", "Số hồ sơ"}, r.ByDay, false)
-	x.officers("Theo cán bộ", r)
+	const sum, boardSheet = "Tổng hợp", "Bảng theo dõi hạn"
+	if r != nil {
+		f.SetSheetName("Sheet1", sum)
+		x.summary(sum, r)
+		x.breakdown("Theo thủ tục", []string{"Mã thủ tục", "Tên thủ tục", "Số hồ sơ"}, r.ByProcedure, true)
+		x.breakdown("Theo lĩnh vực", []string{"Lĩnh vực", "Số hồ sơ"}, r.ByField, false)
+		x.breakdown("Theo ngày", []string{"Ngày / tháng", "Số hồ sơ"}, r.ByDay, false)
+		x.officers("Theo cán bộ", r)
+	} else {
+		f.SetSheetName("Sheet1", boardSheet)
+	}
 	if b != nil {
-		x.board("Bảng theo dõi hạn", b)
+		x.board(boardSheet, b)
 	}
 	if len(charts) > 0 {
 		x.charts("Biểu đồ", charts)
@@ -249,7 +253,9 @@ func (x *book) officers(sh string, r *Report) {
 }
 
 func (x *book) board(sh string, b *Board) {
-	x.sheet(sh)
+	if idx, _ := x.f.GetSheetIndex(sh); idx < 0 {
+		x.sheet(sh)
+	}
 	x.set(sh, 1, 1, "BẢNG THEO DÕI HẠN GIẢI QUYẾT")
 	x.styleRange(sh, 1, 1, 1, 1, x.title)
 	x.set(sh, 1, 2, "Tính đến "+DateTime(b.AsOf)+"; hồ sơ của "+StationsText(b.Stations)+fmt.Sprintf("; %d hồ sơ đang giải quyết", b.Active))

@@ -33,14 +33,16 @@ type Reports struct {
 	Compute    *Button
 	ExportPDF  *Button
 	ExportXLSX *Button
-	Status     *widget.Label
-	Msg        fieldErr
-	Progress   *widget.ProgressBarInfinite
-	Tabs       *container.AppTabs
-	Board      *fyne.Container
-	Summary    *fyne.Container
-	Indicators *fyne.Container
-	Charts     *fyne.Container
+	// ExportBoard prints the deadline board alone (the daily summary).
+	ExportBoard *Button
+	Status      *widget.Label
+	Msg         fieldErr
+	Progress    *widget.ProgressBarInfinite
+	Tabs        *container.AppTabs
+	Board       *fyne.Container
+	Summary     *fyne.Container
+	Indicators  *fyne.Container
+	Charts      *fyne.Container
 	// Reminder is the line under the navigation bar after sign-in: what is
 	// late or due today, with a button to this screen. Hidden when nothing is.
 	Reminder     *fyne.Container
@@ -99,8 +101,10 @@ func newReports(e *env, svc *reports.Service) *Reports {
 	s.Compute.Importance = widget.HighImportance
 	s.ExportPDF = newButton(e.keys, tr("Xuất PDF"), func() { s.export(reports.FormatPDF) })
 	s.ExportXLSX = newButton(e.keys, tr("Xuất Excel (XLSX)"), func() { s.export(reports.FormatXLSX) })
+	s.ExportBoard = newButton(e.keys, tr("In bảng hạn (PDF)"), func() { s.exportBoard() })
 	s.ExportPDF.Disable()
 	s.ExportXLSX.Disable()
+	s.ExportBoard.Disable()
 	s.Status = widget.NewLabel("")
 	s.Status.Wrapping = fyne.TextWrapWord
 	s.Progress = widget.NewProgressBarInfinite()
@@ -119,7 +123,7 @@ func newReports(e *env, svc *reports.Service) *Reports {
 	)
 	s.Period.SetSelectedIndex(0)
 	fromTo := container.NewHBox(widget.NewLabel(tr("Từ ngày")), sized(s.From, 120), widget.NewLabel(tr("đến ngày")), sized(s.To, 120))
-	bar := container.NewHBox(widget.NewLabel(tr("Kỳ báo cáo")), s.Period, fromTo, s.Compute, widget.NewSeparator(), s.ExportPDF, s.ExportXLSX)
+	bar := container.NewHBox(widget.NewLabel(tr("Kỳ báo cáo")), s.Period, fromTo, s.Compute, widget.NewSeparator(), s.ExportPDF, s.ExportXLSX, s.ExportBoard)
 	top := container.NewVBox(bar, s.Progress, s.Status, s.Msg.Label)
 	s.content = container.NewBorder(top, nil, nil, nil, s.Tabs)
 	return s
@@ -299,12 +303,11 @@ func (s *Reports) done(gen int, r *reports.Report, b *reports.Board, charts []re
 	s.showReport(r)
 	s.showCharts(charts)
 	s.setReminder(b)
-	s.ExportPDF.Enable()
-	s.ExportXLSX.Enable()
+	s.enableExports(r)
 	st := fmt.Sprintf(tr("%s: số liệu tính đến %s, hồ sơ của %s (tính trong %s)."), r.Label, reports.DateTime(r.AsOf),
 		reports.StationsText(r.Stations), took.Round(time.Millisecond))
 	if r.Empty() {
-		st += " " + tr("Trong kỳ không có hồ sơ nào.")
+		st += " " + tr("Trong kỳ không có hồ sơ nào: không có báo cáo để xuất.")
 	}
 	s.Status.SetText(st)
 }
@@ -410,6 +413,19 @@ func (s *Reports) ReminderText() string {
 	return s.reminderText.Text
 }
 
+// enableExports allows the exports of r: none for a period without any
+// dossier (no empty report), the board always.
+func (s *Reports) enableExports(r *reports.Report) {
+	s.ExportBoard.Enable()
+	if r == nil || r.Empty() {
+		s.ExportPDF.Disable()
+		s.ExportXLSX.Disable()
+		return
+	}
+	s.ExportPDF.Enable()
+	s.ExportXLSX.Enable()
+}
+
 // export writes the last result as PDF or XLSX into the papers folder
 // (bao-cao/), in the background, then opens it.
 func (s *Reports) export(format string) {
@@ -420,11 +436,28 @@ func (s *Reports) export(format string) {
 		s.Msg.set(tr("Chưa có báo cáo: bấm Tính trước."))
 		return
 	}
-	dir := filepath.Join(s.papers.dir, "bao-cao")
 	name := fmt.Sprintf("bao-cao-%s-%s.%s", r.Period.From.Format("2006-01-02"), r.Period.LastDay().Format("2006-01-02"), format)
+	s.write(name, format, r, b)
+}
+
+// exportBoard prints the board alone.
+func (s *Reports) exportBoard() {
+	s.mu.Lock()
+	b := s.board
+	s.mu.Unlock()
+	if b == nil {
+		s.Msg.set(tr("Chưa có báo cáo: bấm Tính trước."))
+		return
+	}
+	s.write("bang-han-"+b.AsOf.Format("2006-01-02-1504")+".pdf", reports.FormatPDF, nil, b)
+}
+
+func (s *Reports) write(name, format string, r *reports.Report, b *reports.Board) {
+	dir := filepath.Join(s.papers.dir, "bao-cao")
 	path := filepath.Join(dir, name)
 	s.ExportPDF.Disable()
 	s.ExportXLSX.Disable()
+	s.ExportBoard.Disable()
 	s.Status.SetText(tr("Đang xuất ") + name + "…")
 	open := s.papers.open
 	go func() {
@@ -436,8 +469,10 @@ func (s *Reports) export(format string) {
 			err = open(path)
 		}
 		onUI(func() {
-			s.ExportPDF.Enable()
-			s.ExportXLSX.Enable()
+			s.mu.Lock()
+			last := s.report
+			s.mu.Unlock()
+			s.enableExports(last)
 			if err != nil {
 				s.Msg.set(errMsg(err))
 				return

@@ -171,6 +171,12 @@ func TestReportsScreen(t *testing.T) {
 		t.Errorf("exported %s: %v", opened[0], err)
 	}
 	waitUntil(t, "the export buttons back", func() bool { return !r.ExportXLSX.Disabled() })
+	test.Tap(r.ExportBoard)
+	waitUntil(t, "the board PDF to be opened", func() bool { mu.Lock(); defer mu.Unlock(); return len(opened) == 2 })
+	if !strings.HasSuffix(opened[1], "bang-han-2026-11-23-0900.pdf") {
+		t.Errorf("board exported as %s", opened[1])
+	}
+	waitUntil(t, "the export buttons back", func() bool { return !r.ExportXLSX.Disabled() })
 
 	// a custom, inverted period
 	r.Period.SetSelectedIndex(7)
@@ -182,6 +188,16 @@ func TestReportsScreen(t *testing.T) {
 	}
 	if again, _ := r.Result(); again != rep {
 		t.Error("a refused period replaced the report on show")
+	}
+
+	// a period without dossiers: said so, and nothing to export but the board
+	r.From.SetText("01/06/2026")
+	r.To.SetText("30/06/2026")
+	ctrl(s.win, fyne.KeyR)
+	waitUntil(t, "the empty report", func() bool { e, _ := r.Result(); return !r.Busy() && e != rep })
+	if !strings.Contains(r.Status.Text, "không có hồ sơ nào") || !r.ExportPDF.Disabled() || !r.ExportXLSX.Disabled() || r.ExportBoard.Disabled() {
+		t.Errorf("empty period: status %q, exports pdf %v xlsx %v board %v", r.Status.Text,
+			!r.ExportPDF.Disabled(), !r.ExportXLSX.Disabled(), !r.ExportBoard.Disabled())
 	}
 }
 
