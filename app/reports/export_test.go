@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -115,6 +116,10 @@ func TestXLSXMatchesJSON(t *testing.T) {
 				t.Errorf("line %q is a total but has no formula", l.Label)
 			}
 			formulas++
+			// the formula gives the report's figure
+			if v, err := f.CalcCellValue(sh, "B"+strconv.Itoa(row)); err != nil || v != strconv.Itoa(l.Value) {
+				t.Errorf("total %q computes to %q (%v), the report says %d", l.Label, v, err, l.Value)
+			}
 			continue
 		}
 		if got := val(row); got != l.Value {
@@ -131,6 +136,17 @@ func TestXLSXMatchesJSON(t *testing.T) {
 	}
 	if fm, _ := f.GetCellFormula(sh, "D"+strconv.Itoa(row)); fm == "" {
 		t.Error("on-time share is not a formula")
+	}
+	for i, in := range r.Indicators {
+		if !in.Has() {
+			continue
+		}
+		c := "D" + strconv.Itoa(row+i)
+		v, err := f.CalcCellValue(sh, c, excelize.Options{RawCellValue: true})
+		got, perr := strconv.ParseFloat(v, 64)
+		if err != nil || perr != nil || math.Abs(got*100-in.Percent) > 1e-9 {
+			t.Errorf("indicator %s: %s computes to %q (%v), the report says %.2f%%", in.ID, c, v, err, in.Percent)
+		}
 	}
 	// JSON says the same figures
 	var js bytes.Buffer

@@ -27,7 +27,6 @@ func (r *Report) Lines() []Line {
 	ls := []Line{
 		{Key: "to_handle", Label: "Tổng số hồ sơ phải giải quyết", Value: r.ToHandle, Sum: []string{"received", "carried"}},
 		{Key: "received", Label: "Tiếp nhận mới trong kỳ", Value: r.Received, Indent: 1},
-		{Key: "carried", Label: "Từ kỳ trước chuyển sang", Value: r.CarriedOver, Indent: 1},
 	}
 	var chKeys []string
 	for _, c := range r.ByChannel {
@@ -37,6 +36,7 @@ func (r *Report) Lines() []Line {
 	}
 	ls[1].Sum = chKeys // received = the sum of its channels
 	ls = append(ls,
+		Line{Key: "carried", Label: "Từ kỳ trước chuyển sang", Value: r.CarriedOver, Indent: 1},
 		Line{Key: "resolved", Label: "Đã giải quyết trong kỳ", Value: r.Resolved.Total(), Sum: []string{"early", "on_time", "late"}},
 		Line{Key: "early", Label: "Trước hạn", Value: r.Resolved.Early, Indent: 1},
 		Line{Key: "on_time", Label: "Đúng hạn", Value: r.Resolved.OnTime, Indent: 1},

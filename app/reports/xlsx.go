@@ -34,6 +34,10 @@ func WriteXLSX(w io.Writer, r *Report, b *Board, charts []Chart) error {
 	if len(charts) > 0 {
 		x.charts("Biểu đồ", charts)
 	}
+	// The formulas carry no cached value: ask the spreadsheet to compute
+	// them all when the file is opened.
+	on := true
+	x.keep(f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &on}))
 	if x.err != nil {
 		return fmt.Errorf("xlsx: %w", x.err)
 	}
