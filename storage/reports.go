@@ -41,20 +41,29 @@ const updatedSlack = 24 * time.Hour
 // the time of the write), so older closed dossiers are passed over before
 // their history is read: a year's report does not read earlier years.
 func (r ReportSource) PeriodRows(ctx context.Context, from, to time.Time) ([]reports.Row, error) {
-	return r.query(ctx, reportPeriodSQL, ms(to), ms(from.Add(-updatedSlack)), ms(from))
+	return r.query(ctx, `SELECT COUNT(*) FROM dossiers WHERE received_at < ?`, []any{ms(to)},
+		reportPeriodSQL, ms(to), ms(from.Add(-updatedSlack)), ms(from))
 }
 
 // ActiveRows returns the dossiers in an active status (2, 4, 5, 6), through
 // the (status, due_at) index.
 func (r ReportSource) ActiveRows(ctx context.Context) ([]reports.Row, error) {
-	return r.query(ctx, `SELECT `+reportCols+` FROM dossiers d JOIN history h ON h.dossier_code = d.code
+	return r.query(ctx, `SELECT COUNT(*) FROM dossiers WHERE status IN (2, 4, 5, 6)`, nil,
+		`SELECT `+reportCols+` FROM dossiers d JOIN history h ON h.dossier_code = d.code
 		WHERE d.status IN (2, 4, 5, 6)
 		GROUP BY d.id`)
 }
 
-func (r ReportSource) query(ctx context.Context, q string, args ...any) ([]reports.Row, error) {
+// query runs q; bound (a COUNT over an index, at least the number of rows
+// q returns) sizes the result once instead of growing it row by row.
+func (r ReportSource) query(ctx context.Context, bound string, bargs []any, q string, args ...any) ([]reports.Row, error) {
 	var out []reports.Row
 	err := r.S.read(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, bound, bargs...).Scan(&n); err != nil {
+			return err
+		}
+		out = make([]reports.Row, 0, n)
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
