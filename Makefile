@@ -66,7 +66,9 @@ test-dates: deps-test
 BENCH_N ?= 1000000
 QR_N ?= 110
 bench: deps-test build tour
-	$(GO) test -run '^$$' -timeout 30m -bench . -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
+	$(GO) test -run '^$$' -timeout 30m -bench . -skip ReportYear -benchtime 2000x ./storage/ -args -bench-n=$(BENCH_N) 2>&1 | tee bench.txt
+	# The yearly report over a year of dossiers (MOTCUA_REPORT_BENCH_N, default 20,000) next to a bare COUNT(*).
+	$(GO) test -run '^$$' -timeout 30m -bench ReportYear -benchtime 5x ./storage/ 2>&1 | tee -a bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
 	MOTCUA_BENCH_N=10000 $(GO) test -run '^$$' -bench Drain -benchtime 1x ./sync/outbox/ 2>&1 | tee -a bench.txt
 	$(GO) run ./cmd/motcua-qrbench -n $(QR_N) 2>&1 | tee -a bench.txt

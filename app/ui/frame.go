@@ -26,6 +26,7 @@ const (
 	ScreenSync
 	ScreenSettings
 	ScreenContinuity
+	ScreenReports
 )
 
 // screen is what the frame needs of each screen.
@@ -75,6 +76,7 @@ type Frame struct {
 	Sync       *SyncScreen
 	Settings   *Settings
 	Continuity *Continuity
+	Reports    *Reports
 	Status     *StatusBar
 	// Banner is the strip at the top while an incident is open.
 	Banner *IncidentBanner
@@ -99,6 +101,7 @@ func newFrame(m *Main) *Frame {
 	f.Sync = newSyncScreen(e)
 	f.Settings = newSettings(e)
 	f.Continuity = newContinuity(e)
+	f.Reports = newReports(e, m.opt.Reports)
 	f.Banner = newIncidentBanner(m.opt.Continuity, f.now)
 
 	items := []struct {
@@ -112,6 +115,7 @@ func newFrame(m *Main) *Frame {
 		{ScreenSync, tr("F5 Đồng bộ"), fyne.KeyF5},
 		{ScreenSettings, tr("F6 Cài đặt"), fyne.KeyF6},
 		{ScreenContinuity, tr("F7 Liên tục"), fyne.KeyF7},
+		{ScreenReports, tr("F8 Báo cáo"), fyne.KeyF8},
 	}
 	navBox := container.NewHBox()
 	for _, it := range items {
@@ -130,7 +134,7 @@ func newFrame(m *Main) *Frame {
 	who := widget.NewLabelWithStyle(f.user.FullName+" · "+roleName(f.user.Role), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, navBox, container.NewHBox(who, lock, out))
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	top := container.NewVBox(container.NewStack(bg, container.NewPadded(bar)), f.Banner.Content(), widget.NewSeparator())
+	top := container.NewVBox(container.NewStack(bg, container.NewPadded(bar)), f.Banner.Content(), f.Reports.Reminder, widget.NewSeparator())
 
 	f.center = container.NewStack()
 	f.content = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), f.Status.Content()), nil, nil, f.center)
@@ -163,6 +167,7 @@ func newFrame(m *Main) *Frame {
 	}()
 	f.Status.Refresh()
 	f.Banner.Refresh()
+	f.Reports.Remind()
 	return f
 }
 
@@ -216,6 +221,8 @@ func (f *Frame) screen(s Screen) screen {
 		return f.Settings
 	case ScreenContinuity:
 		return f.Continuity
+	case ScreenReports:
+		return f.Reports
 	}
 	return f.Intake
 }

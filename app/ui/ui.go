@@ -4,7 +4,7 @@
 // fyne.Do (onUI). It never imports storage/ or sync/.
 //
 // The window is keyboard-first: F2 intake, F3 dossiers, F4 return, F5 sync,
-// F6 settings, F7 continuity plan, Ctrl+L lock; every text field passes
+// F6 settings, F7 continuity plan, F8 reports, Ctrl+L lock; every text field passes
 // these keys on (see Keys), and the scan field of intake and return is
 // where the focus comes back after each action, ready for the USB scanner.
 package ui
@@ -20,6 +20,7 @@ import (
 	"motcua/app/accounts"
 	"motcua/app/continuity"
 	"motcua/app/forms"
+	"motcua/app/reports"
 )
 
 // Options are what the window needs besides the counter service.
@@ -60,6 +61,9 @@ type Options struct {
 	Thumbs Thumbnailer
 	// Inbox is the station's scan-inbox folder watcher; nil: no inbox.
 	Inbox *ScanInbox
+	// Reports computes the deadline board and the period reports (F8,
+	// and the reminder at sign-in); nil: the F8 screen says it is off.
+	Reports *reports.Service
 }
 
 // Main is the counter window: first-run set-up, sign-in, then the frame

@@ -14,9 +14,11 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/reports"
 	"motcua/app/syncing"
 	"motcua/app/ui"
 	"motcua/scanning/pdfrender"
+	"motcua/storage"
 )
 
 // gui opens the counter window and blocks until it is closed.
@@ -82,6 +84,8 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
 		Thumbs:    pdfrender.Isolated(),
+		// the window's working calendar is used (Calendar nil)
+		Reports: reports.New(storage.ReportSource{S: c.store}, nil, c.clock),
 	}, nil
 }
 

@@ -1,0 +1,314 @@
+package reports
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"motcua"
+)
+
+// Count is one line of a breakdown.
+type Count struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
+// Outcomes counts resolved dossiers by class.
+type Outcomes struct {
+	Early  int `json:"early"`
+	OnTime int `json:"on_time"`
+	Late   int `json:"late"`
+}
+
+// Total is every resolved dossier.
+func (o Outcomes) Total() int { return o.Early + o.OnTime + o.Late }
+
+func (o *Outcomes) add(class string) {
+	switch class {
+	case Early:
+		o.Early++
+	case OnTime:
+		o.OnTime++
+	default:
+		o.Late++
+	}
+}
+
+// OfficerLine is one officer's figures.
+type OfficerLine struct {
+	Officer  string   `json:"officer"`
+	Received int      `json:"received"`
+	Resolved Outcomes `json:"resolved"`
+	Pending  int      `json:"pending"`
+}
+
+// Indicator availability.
+const (
+	Full    = "full"    // computed as the portal defines it
+	Partial = "partial" // computed from the part of the definition the local data holds
+	None    = "none"    // the local data does not hold what the indicator needs
+)
+
+// Indicator is one national-portal indicator computed from local data.
+type Indicator struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	NameEN      string  `json:"name_en"`
+	Formula     string  `json:"formula"`
+	Numerator   int     `json:"numerator"`
+	Denominator int     `json:"denominator"`
+	Percent     float64 `json:"percent"` // 0–100; 0 when unavailable or the denominator is 0
+	Available   string  `json:"available"`
+	Note        string  `json:"note,omitempty"`
+}
+
+// Has reports whether the indicator has a value.
+func (i Indicator) Has() bool { return i.Available != None && i.Denominator > 0 }
+
+// Report is the statistics of one period.
+type Report struct {
+	Period    Period    `json:"period"`
+	Label     string    `json:"label"`
+	AsOf      time.Time `json:"as_of"`
+	Agency    string    `json:"agency,omitempty"`
+	AgencyID  string    `json:"agency_id,omitempty"`
+	Stations  []int     `json:"stations"`  // the stations whose dossiers the local file holds for the period
+	Scope     string    `json:"scope"`     // which dossiers the report covers, in words
+	Evaluated time.Time `json:"evaluated"` // pending figures are as of min(period end, now)
+
+	Received    int     `json:"received"`     // received in the period
+	CarriedOver int     `json:"carried_over"` // received before, still pending at the start
+	ToHandle    int     `json:"to_handle"`    // received + carried over
+	ByChannel   []Count `json:"by_channel"`   // of the received
+	ByProcedure []Count `json:"by_procedure"` // of the received
+	ByField     []Count `json:"by_field"`     // of the received
+	ByDay       []Count `json:"by_day"`       // received per day (month when the period is longer than 62 days)
+
+	Resolved         Outcomes `json:"resolved"`           // finished in the period (Đã xử lý xong / Đã trả kết quả)
+	LateBySupplement int      `json:"late_by_supplement"` // of Resolved.Late: late only because of more than one supplement request
+	PendingInTime    int      `json:"pending_in_time"`    // not ended by the evaluation time, not past due
+	PendingLate      int      `json:"pending_late"`       // not ended, past due
+
+	SupplementDossiers int `json:"supplement_dossiers"` // received in the period with at least one supplement request
+	SupplementRequests int `json:"supplement_requests"` // requests on those dossiers
+	SupplementMulti    int `json:"supplement_multi"`    // with more than one request (late under §3.5)
+	Refused            int `json:"refused"`             // refused in the period
+	Withdrawn          int `json:"withdrawn"`
+	Stopped            int `json:"stopped"`
+	Returned           int `json:"returned"` // results handed to the citizen in the period
+	Extended           int `json:"extended"` // received in the period and extended once
+
+	Satisfaction string `json:"satisfaction"` // no local data: says so
+
+	Officers   []OfficerLine `json:"officers"`
+	Indicators []Indicator   `json:"indicators"`
+}
+
+// Pending is every dossier not ended at the evaluation time.
+func (r *Report) Pending() int { return r.PendingInTime + r.PendingLate }
+
+// Empty reports whether the period has no dossier at all to report on.
+func (r *Report) Empty() bool {
+	return r.ToHandle == 0 && r.Resolved.Total() == 0 && r.Refused == 0 && r.Returned == 0 && r.Withdrawn == 0 && r.Stopped == 0
+}
+
+// Scope describes the dossiers a report covers.
+const Scope = "Mọi hồ sơ có trong cơ sở dữ liệu của máy này (các máy tiếp nhận ghi ở mục «Máy»); " +
+	"chưa gồm hồ sơ của các máy khác trong cơ quan chưa đồng bộ về máy này / " +
+	"every dossier this station's database holds (stations listed); dossiers of other stations not copied here are not included"
+
+// Statistics computes the report of period p as of the clock's now. A
+// period wholly in the future is refused; one without data gives a report
+// whose Empty says so.
+func (s *Service) Statistics(ctx context.Context, p Period) (*Report, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !p.From.Before(now) {
+		return nil, motcua.Invalid(ErrBadPeriod, "from", "Kỳ báo cáo (%s) chưa bắt đầu", "the period (%s) has not started yet", p.Label())
+	}
+	rows, err := s.Source.PeriodRows(ctx, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", p.Label(), err)
+	}
+	r := compute(rows, p, now)
+	r.Agency, r.AgencyID = s.Agency, s.AgencyID
+	return r, nil
+}
+
+func in(t time.Time, p Period) bool { return !t.IsZero() && !t.Before(p.From) && t.Before(p.To) }
+
+// endedBefore: the dossier had ended strictly before t.
+func endedBefore(r *Row, t time.Time) bool { e := r.EndedAt(); return !e.IsZero() && e.Before(t) }
+
+func compute(rows []Row, p Period, now time.Time) *Report {
+	eval, cut := p.To, p.To // cut: a dossier ended before cut is not pending
+	if now.Before(eval) {
+		eval, cut = now, now.Add(time.Nanosecond) // what happened at now has happened
+	}
+	rep := &Report{Period: p, Label: p.Label(), AsOf: now, Evaluated: eval, Scope: Scope,
+		Satisfaction: "Không có dữ liệu: máy này không ghi đánh giá mức độ hài lòng / no data: this station records no satisfaction ratings"}
+	byDay := p.To.Sub(p.From) <= 62*24*time.Hour
+	channels := map[string]*Count{}
+	procs := map[string]*Count{}
+	fields := map[string]*Count{}
+	days := map[string]*Count{}
+	officers := map[string]*OfficerLine{}
+	stations := map[int]bool{}
+	officer := func(name string) *OfficerLine {
+		if o, ok := officers[name]; ok {
+			return o
+		}
+		o := &OfficerLine{Officer: name}
+		officers[name] = o
+		return o
+	}
+	bump := func(m map[string]*Count, key, label string) {
+		c, ok := m[key]
+		if !ok {
+			c = &Count{Key: key, Label: label}
+			m[key] = c
+		}
+		c.N++
+	}
+	var online, digitised int
+	for i := range rows {
+		r := &rows[i]
+		if in(r.ReturnedAt, p) {
+			rep.Returned++ // the result may have been ready before the period
+		}
+		if !r.ReceivedAt.Before(p.To) || endedBefore(r, p.From) {
+			continue
+		}
+		stations[r.Station] = true
+		if in(r.ReceivedAt, p) {
+			rep.Received++
+			bump(channels, strconv.Itoa(int(r.Channel)), r.Channel.Name())
+			bump(procs, r.ProcedureCode, r.ProcedureName)
+			bump(fields, r.Field, r.Field)
+			if byDay {
+				bump(days, r.ReceivedAt.Format("2006-01-02"), r.ReceivedAt.Format("02/01"))
+			} else {
+				bump(days, r.ReceivedAt.Format("2006-01"), r.ReceivedAt.Format("01/2006"))
+			}
+			officer(r.Officer).Received++
+			if r.Supplements > 0 {
+				rep.SupplementDossiers++
+				rep.SupplementRequests += r.Supplements
+				if r.Supplements > 1 {
+					rep.SupplementMulti++
+				}
+			}
+			if r.Extended {
+				rep.Extended++
+			}
+			if r.Channel == motcua.ChannelOnline {
+				online++
+			}
+			if r.Attachments > 0 {
+				digitised++
+			}
+		} else {
+			rep.CarriedOver++
+		}
+		if f := r.FinishedAt(); in(f, p) && (r.ClosedAt.IsZero() || f.Before(r.ClosedAt)) {
+			c := r.Outcome()
+			rep.Resolved.add(c)
+			officer(r.Officer).Resolved.add(c)
+			if c == Late && r.Supplements > 1 && (r.DueAt.IsZero() || !f.After(r.DueAt)) {
+				rep.LateBySupplement++
+			}
+		}
+		if in(r.ClosedAt, p) && r.EndedAt().Equal(r.ClosedAt) {
+			switch r.Status {
+			case motcua.StatusRefused:
+				rep.Refused++
+			case motcua.StatusWithdrawn:
+				rep.Withdrawn++
+			case motcua.StatusStopped:
+				rep.Stopped++
+			}
+		}
+		if !endedBefore(r, cut) && r.ReceivedAt.Before(cut) {
+			if !r.DueAt.IsZero() && r.DueAt.Before(eval) && r.Status != motcua.StatusSupplement {
+				rep.PendingLate++
+			} else {
+				rep.PendingInTime++
+			}
+			officer(r.Officer).Pending++
+		}
+	}
+	rep.ToHandle = rep.Received + rep.CarriedOver
+	rep.ByChannel = sorted(channels, false)
+	rep.ByProcedure = sorted(procs, false)
+	rep.ByField = sorted(fields, false)
+	rep.ByDay = sorted(days, true)
+	rep.Stations = sortedKeys(stations)
+	for _, o := range officers {
+		rep.Officers = append(rep.Officers, *o)
+	}
+	slices.SortFunc(rep.Officers, func(a, b OfficerLine) int { return cmp.Compare(a.Officer, b.Officer) })
+	rep.Indicators = indicators(rep, online, digitised)
+	return rep
+}
+
+// sorted returns the counts by key (chronological) or by count, largest first.
+func sorted(m map[string]*Count, byKey bool) []Count {
+	out := make([]Count, 0, len(m))
+	for _, c := range m {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b Count) int {
+		if byKey {
+			return cmp.Compare(a.Key, b.Key)
+		}
+		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+func share(id, name, en, formula string, num, den int, avail, note string) Indicator {
+	i := Indicator{ID: id, Name: name, NameEN: en, Formula: formula, Numerator: num, Denominator: den, Available: avail, Note: note}
+	if avail != None && den > 0 {
+		i.Percent = 100 * float64(num) / float64(den)
+	}
+	return i
+}
+
+// indicators computes the national portal's indicators (Quyết định
+// 766/QĐ-TTg, scored as DOMAIN.md §3.5 transcribes) from what this
+// station records, saying where the local data falls short.
+func indicators(r *Report, online, digitised int) []Indicator {
+	ok := r.Resolved.Early + r.Resolved.OnTime
+	return []Indicator{
+		share("on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", "On-time share",
+			"(trước hạn + đúng hạn) / số hồ sơ đã giải quyết trong kỳ; đúng hạn khi ngày kết thúc xử lý không sau ngày hẹn trả, "+
+				"quá hạn khi có hơn một lần yêu cầu bổ sung",
+			ok, r.Resolved.Total(), Full, ""),
+		share("online", "Tỷ lệ hồ sơ trực tuyến", "Online share",
+			"số hồ sơ nộp trực tuyến (KenhThucHien = 2) / số hồ sơ tiếp nhận trong kỳ",
+			online, r.Received, Partial,
+			"Cổng quốc gia còn đòi kết quả điện tử (MaKetQua + DuongDanTepTinKetQua); máy này chưa ghi kết quả điện tử nên chỉ tính theo kênh nộp / "+
+				"the portal also requires an electronic result, which this station does not record: counted by channel only"),
+		share("digitised", "Tỷ lệ số hóa hồ sơ", "Digitisation share",
+			"số hồ sơ có tệp đính kèm ở thành phần hồ sơ / số hồ sơ tiếp nhận trong kỳ",
+			digitised, r.Received, Partial,
+			"Cổng quốc gia còn đòi tệp đính kèm ở kết quả; máy này chưa lưu tệp kết quả nên chỉ tính phần thành phần hồ sơ / "+
+				"the portal also requires a file attached to the result, which this station does not store: components only"),
+		share("reuse", "Tỷ lệ tái sử dụng dữ liệu số hóa", "Reuse share",
+			"số hồ sơ có HoSoCoThanhPhanSoHoa = 1 hoặc TaiLieuNop.DuocSoHoa = 1 / số hồ sơ tiếp nhận",
+			0, r.Received, None,
+			"Không có dữ liệu: máy này chưa ghi việc dùng lại giấy tờ đã số hóa / no data: reuse of digitised documents is not recorded"),
+		share("population_db", "Tỷ lệ khai thác Cơ sở dữ liệu quốc gia về dân cư", "Population-database use",
+			"số hồ sơ có TaiKhoanDuocXacThucVoiVNeID = 1 hoặc DuocLayTuKhoDMQG = 1 / số hồ sơ tiếp nhận",
+			0, r.Received, None,
+			"Không có dữ liệu: máy này không kết nối CSDL dân cư hay VNeID (đọc QR CCCD không phải là khai thác CSDL) / "+
+				"no data: this station has no link to the population database or VNeID (reading the chip-ID QR is not that)"),
+	}
+}
