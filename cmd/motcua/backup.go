@@ -38,7 +38,7 @@ func (c *cli) backupper(identities []string) (*storage.Backupper, error) {
 		return nil, err
 	}
 	b.DBPath = c.dbPath()
-	if b.Identities, err = storage.ParseIdentityFiles(identities); err != nil {
+	if err := b.UseKeyFiles(identities); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -70,7 +70,7 @@ func orDash(s string) string {
 // backup: motcua backup config|now|list|verify|restore|prune|key.
 func (c *cli) backup(args []string) error {
 	if len(args) == 0 {
-		return usageErr("backup", "Cần «backup config|now|list|verify|restore|prune|key»", "use 'backup config|now|list|verify|restore|prune|key'")
+		return usageErr("backup", "Cần «backup config|now|list|verify|restore|prune|key|trust»", "use 'backup config|now|list|verify|restore|prune|key|trust'")
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("backup "+sub, flag.ContinueOnError)
@@ -95,6 +95,16 @@ func (c *cli) backup(args []string) error {
 		return c.restoreCmd(ctx, pos, identities, *resume, *asJSON)
 	case "key":
 		return c.backupKey(pos)
+	case "trust":
+		if len(pos) != 1 {
+			return usageErr("key", "Cần «backup trust KHOÁ» (khoá ký công khai của máy cũ, base64)", "use 'backup trust KEY' (the old station's public signing key, base64)")
+		}
+		fp, err := storage.TrustSigner(c.dataDir(), pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "Đã tin cậy các bản sao lưu ký bằng khoá %s\n", fp)
+		return nil
 	}
 	b, err := c.backupper(identities)
 	if err != nil {
@@ -243,6 +253,9 @@ func (c *cli) backupKey(pos []string) error {
 	if len(pos) == 0 || pos[0] == "show" {
 		fmt.Fprintf(c.out, "Khoá công khai (age): %s\nKhoá bí mật: %s (giữ kín; xuất ra để cất ngoài máy: motcua backup key export TỆP)\n",
 			b.Recipient(), storage.IdentityPath(c.dataDir()))
+		if pub, fp, err := b.SignerKey(); err == nil {
+			fmt.Fprintf(c.out, "Khoá ký bản sao lưu: %s (dấu vân tay %s — ghi vào phiếu cài đặt)\n", pub, fp)
+		}
 		return nil
 	}
 	if pos[0] == "export" && len(pos) == 2 {
@@ -303,6 +316,9 @@ func (c *cli) restoreCmd(ctx context.Context, pos, identities []string, resume, 
 	for _, l := range rep.Lost {
 		fmt.Fprintf(c.out, "  %s  %s  %s  %s  %s\n", l.Code, motcua.FormatTime(l.ReceivedAt), l.Procedure, l.Applicant,
 			map[bool]string{true: "đã gửi lên tỉnh", false: "CHƯA gửi lên tỉnh"}[l.Delivered])
+	}
+	for _, l := range rep.Changed {
+		fmt.Fprintf(c.out, "  %s  %s  %s  %s  nội dung khác bản sao lưu\n", l.Code, motcua.FormatTime(l.ReceivedAt), l.Procedure, l.Applicant)
 	}
 	fmt.Fprintf(c.out, "Báo cáo khôi phục: %s\n", filepath.Join(rep.AsideDir, "restore-report.json"))
 	return nil
