@@ -131,10 +131,13 @@ type IntakeRequest struct {
 	Components    []motcua.Component // nil: the procedure's checklist
 	Summary       string
 	At            time.Time // receipt time; zero = now. Past times are back-entries.
-	Officer       string
-	Decision      Decision
-	Reason        string   // required for supplement and refusal
-	Missing       []string // supplement: the missing items, listed once
+	// By is the acting account: intake needs PermIntake, a refusal at
+	// receipt the role of the KeyRefuseAtReceiptRole setting (authz.go).
+	// The dossier's officer is By.Username.
+	By       Actor
+	Decision Decision
+	Reason   string   // required for supplement and refusal
+	Missing  []string // supplement: the missing items, listed once
 }
 
 var (
@@ -248,6 +251,9 @@ func (s *Service) DueFor(p motcua.Procedure, ch motcua.Channel, t time.Time) tim
 // Intake records a dossier presented at the counter with the officer's
 // decision, in one transaction, and returns it with its code.
 func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossier, error) {
+	if err := s.mayDecide(ctx, req.By, req.Decision); err != nil {
+		return nil, err
+	}
 	id, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
@@ -287,9 +293,6 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	if at.After(now.Add(5 * time.Minute)) {
 		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
 	}
-	if req.Officer == "" {
-		req.Officer = "system"
-	}
 	comps := req.Components
 	if comps == nil {
 		for _, c := range p.Components {
@@ -315,29 +318,29 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		Fee:        p.Fee,
 		ReceivedAt: at,
 		Status:     motcua.StatusNew,
-		Officer:    req.Officer,
+		Officer:    req.By.Username,
 		Station:    id.Station.K,
 	}
 	action := "accept"
 	switch req.Decision {
 	case DecideAccept:
 		d.DueAt = s.DueFor(p, req.Channel, at)
-		err = d.Move(motcua.StatusReceived, "accept", req.Officer, "", at)
+		err = d.Move(motcua.StatusReceived, "accept", req.By.Username, "", at)
 	case DecideSupplement:
 		action = "supplement"
 		if err = markMissing(d, req.Missing); err == nil {
-			err = d.Move(motcua.StatusSupplement, action, req.Officer, req.Reason, at)
+			err = d.Move(motcua.StatusSupplement, action, req.By.Username, req.Reason, at)
 		}
 	case DecideRefuse:
 		action = "refuse"
-		err = d.Move(motcua.StatusRefused, action, req.Officer, req.Reason, at)
+		err = d.Move(motcua.StatusRefused, action, req.By.Username, req.Reason, at)
 	default:
 		err = motcua.Invalid(motcua.ErrBadValue, "decision", "Quyết định không hợp lệ", "invalid decision")
 	}
 	if err != nil {
 		return nil, err
 	}
-	a := AuditEntry{At: now, Actor: req.Officer, Action: "dossier." + action,
+	a := AuditEntry{At: now, Actor: req.By.Username, Action: "dossier." + action,
 		Detail: fmt.Sprintf("%s; giấy tờ %s", p.Code, MaskID(app.IDNumber))}
 	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
 		return nil, err
@@ -374,12 +377,17 @@ func markMissing(d *motcua.Dossier, missing []string) error {
 	return nil
 }
 
-// change loads a dossier, applies fn and saves it with the optimistic check.
-func (s *Service) change(ctx context.Context, code, actor, action string, fn func(d *motcua.Dossier, now time.Time) error) (*motcua.Dossier, error) {
+// change loads a dossier, checks that by holds the permission perm gives
+// for it, applies fn and saves it with the optimistic check.
+func (s *Service) change(ctx context.Context, code string, by Actor, action string, perm func(d *motcua.Dossier) Perm, fn func(d *motcua.Dossier, now time.Time) error) (*motcua.Dossier, error) {
 	d, err := s.Store.Get(ctx, strings.TrimSpace(code))
 	if err != nil {
 		return nil, err
 	}
+	if err := by.Allow(perm(d)); err != nil {
+		return nil, err
+	}
+	actor := by.Username
 	prevStatus, prevLen := d.Status, len(d.History)
 	now := s.now()
 	if err := fn(d, now); err != nil {
@@ -396,32 +404,37 @@ func (s *Service) change(ctx context.Context, code, actor, action string, fn fun
 	return d, nil
 }
 
+func fixed(p Perm) func(*motcua.Dossier) Perm { return func(*motcua.Dossier) Perm { return p } }
+
 // Refuse refuses the dossier with a reason (Mẫu 03).
-func (s *Service) Refuse(ctx context.Context, code, actor, reason string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "refuse", func(d *motcua.Dossier, now time.Time) error {
-		return d.Move(motcua.StatusRefused, "refuse", actor, reason, now)
+func (s *Service) Refuse(ctx context.Context, code string, by Actor, reason string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, by, "refuse", fixed(PermRefuse), func(d *motcua.Dossier, now time.Time) error {
+		return d.Move(motcua.StatusRefused, "refuse", by.Username, reason, now)
 	})
 }
 
 // RequestSupplement asks for the missing items, all at once, with a reason (Mẫu 02).
-func (s *Service) RequestSupplement(ctx context.Context, code, actor, reason string, missing []string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "supplement", func(d *motcua.Dossier, now time.Time) error {
+func (s *Service) RequestSupplement(ctx context.Context, code string, by Actor, reason string, missing []string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, by, "supplement", fixed(PermIntake), func(d *motcua.Dossier, now time.Time) error {
 		if err := motcua.CheckTransition(d.Status, motcua.StatusSupplement, motcua.Clean(reason)); err != nil {
 			return err
 		}
 		if err := markMissing(d, missing); err != nil {
 			return err
 		}
-		return d.Move(motcua.StatusSupplement, "supplement", actor, reason, now)
+		return d.Move(motcua.StatusSupplement, "supplement", by.Username, reason, now)
 	})
 }
 
 // Advance moves the dossier to status to. Completing a supplement (5 → 2)
 // restarts the time limit from now (NĐ 61 art. 19 cl. 4).
-func (s *Service) Advance(ctx context.Context, code, actor string, to motcua.Status, reason string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "advance", func(d *motcua.Dossier, now time.Time) error {
+// The permission depends on the move: stop needs PermStop, refusal
+// PermRefuse, supplement completed PermIntake, the rest PermAdvance.
+func (s *Service) Advance(ctx context.Context, code string, by Actor, to motcua.Status, reason string) (*motcua.Dossier, error) {
+	perm := func(d *motcua.Dossier) Perm { return advancePerm(d.Status, to) }
+	return s.change(ctx, code, by, "advance", perm, func(d *motcua.Dossier, now time.Time) error {
 		from := d.Status
-		if err := d.Move(to, "advance", actor, reason, now); err != nil {
+		if err := d.Move(to, "advance", by.Username, reason, now); err != nil {
 			return err
 		}
 		if from == motcua.StatusSupplement && to == motcua.StatusReceived {
@@ -438,16 +451,16 @@ func (s *Service) Advance(ctx context.Context, code, actor string, to motcua.Sta
 }
 
 // Extend sets a new appointment with an apology (Mẫu 04), once per dossier.
-func (s *Service) Extend(ctx context.Context, code, actor, reason string, due time.Time) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "extend", func(d *motcua.Dossier, now time.Time) error {
-		return d.Extend(due.In(motcua.Location), actor, reason, now)
+func (s *Service) Extend(ctx context.Context, code string, by Actor, reason string, due time.Time) (*motcua.Dossier, error) {
+	return s.change(ctx, code, by, "extend", fixed(PermExtend), func(d *motcua.Dossier, now time.Time) error {
+		return d.Extend(due.In(motcua.Location), by.Username, reason, now)
 	})
 }
 
 // Return records that the result was handed to the citizen.
-func (s *Service) Return(ctx context.Context, code, actor, note string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "return", func(d *motcua.Dossier, now time.Time) error {
-		if err := d.Move(motcua.StatusReturned, "return", actor, "", now); err != nil {
+func (s *Service) Return(ctx context.Context, code string, by Actor, note string) (*motcua.Dossier, error) {
+	return s.change(ctx, code, by, "return", fixed(PermReturn), func(d *motcua.Dossier, now time.Time) error {
+		if err := d.Move(motcua.StatusReturned, "return", by.Username, "", now); err != nil {
 			return err
 		}
 		d.History[len(d.History)-1].Note = motcua.Clean(note)

@@ -240,7 +240,7 @@ func (c *cli) intake(args []string) error {
 	fs.StringVar(&req.Applicant.Address, "address", "", "")
 	fs.StringVar(&req.Applicant.Email, "email", "", "")
 	fs.StringVar(&req.Summary, "summary", "", "")
-	fs.StringVar(&req.Officer, "officer", "", "")
+	officer := fs.String("officer", "", "")
 	channel := fs.Int("channel", 1, "")
 	at := fs.String("at", "", "")
 	asJSON := fs.Bool("json", false, "")
@@ -255,9 +255,10 @@ func (c *cli) intake(args []string) error {
 		}
 		req.At = t
 	}
-	if req.Officer == "" {
-		req.Officer = currentUser()
+	if *officer == "" {
+		*officer = currentUser()
 	}
+	req.By = app.OperatorActor(*officer)
 	svc, err := c.open()
 	if err != nil {
 		return err
@@ -405,7 +406,7 @@ func (c *cli) transition(cmd string, args []string) error {
 	var d *motcua.Dossier
 	switch cmd {
 	case "refuse":
-		d, err = svc.Refuse(ctx, code, *officer, *reason)
+		d, err = svc.Refuse(ctx, code, app.OperatorActor(*officer), *reason)
 	case "supplement":
 		var items []string
 		for _, it := range strings.Split(*missing, ";") {
@@ -413,12 +414,12 @@ func (c *cli) transition(cmd string, args []string) error {
 				items = append(items, it)
 			}
 		}
-		d, err = svc.RequestSupplement(ctx, code, *officer, *reason, items)
+		d, err = svc.RequestSupplement(ctx, code, app.OperatorActor(*officer), *reason, items)
 	case "advance":
 		if *to == 0 {
 			return usageErr("to", "Chưa nhập trạng thái đích (--to N, 1–10)", "missing target status (--to N, 1–10)")
 		}
-		d, err = svc.Advance(ctx, code, *officer, motcua.Status(*to), *reason)
+		d, err = svc.Advance(ctx, code, app.OperatorActor(*officer), motcua.Status(*to), *reason)
 	case "extend":
 		if *due == "" {
 			return usageErr("due", "Chưa nhập ngày hẹn mới (--due RFC3339)", "missing new due date (--due RFC3339)")
@@ -427,9 +428,9 @@ func (c *cli) transition(cmd string, args []string) error {
 		if perr != nil {
 			return perr
 		}
-		d, err = svc.Extend(ctx, code, *officer, *reason, t)
+		d, err = svc.Extend(ctx, code, app.OperatorActor(*officer), *reason, t)
 	case "return":
-		d, err = svc.Return(ctx, code, *officer, *note)
+		d, err = svc.Return(ctx, code, app.OperatorActor(*officer), *note)
 	}
 	if err != nil {
 		return err
