@@ -200,7 +200,10 @@ type manifestDB struct {
 	Size     int64  `json:"size"`
 	SHA256   string `json:"sha256"`
 	AuditSeq int64  `json:"audit_seq"`
-	OutboxID int64  `json:"outbox_id"`
+	// AuditHead is the hash (hex) of entry AuditSeq: with the signature,
+	// an anchor of the audit chain outside the database (AuditAnchor).
+	AuditHead string `json:"audit_head,omitempty"`
+	OutboxID  int64  `json:"outbox_id"`
 }
 
 type manifestFile struct {
@@ -454,6 +457,13 @@ func readSnapshot(ctx context.Context, p string, m *manifest) error {
 	}
 	if err := q(`SELECT coalesce(max(seq), 0) FROM audit`, &m.DB.AuditSeq); err != nil {
 		return err
+	}
+	if m.DB.AuditSeq > 0 {
+		var h []byte
+		if err := db.QueryRowContext(ctx, `SELECT hash FROM audit WHERE seq = ?`, m.DB.AuditSeq).Scan(&h); err != nil {
+			return fmt.Errorf("read snapshot: %w", err)
+		}
+		m.DB.AuditHead = hex.EncodeToString(h)
 	}
 	return q(`SELECT coalesce(max(id), 0) FROM outbox`, &m.DB.OutboxID)
 }

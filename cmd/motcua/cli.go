@@ -583,10 +583,25 @@ func (c *cli) audit(args []string) error {
 	if _, err := c.open(); err != nil {
 		return err
 	}
-	n, err := c.store.VerifyAudit(context.Background())
+	ctx := context.Background()
+	n, err := c.store.VerifyAudit(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.out, "Nhật ký kiểm tra toàn vẹn: %d mục, chuỗi băm hợp lệ\n", n)
+	// A cut tail shows only against an anchor kept outside the database:
+	// the newest signed backup's.
+	if b, err := c.backupper(nil); err == nil && b.Config.Dest != "" {
+		if a, err := b.AuditAnchor(ctx); err == nil && a != nil {
+			if err := c.store.CheckAuditAnchor(ctx, *a); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.out, "Khớp với bản sao lưu %s (mục số %d)\n", a.Source, a.Seq)
+		} else if err == nil {
+			fmt.Fprintln(c.out, "Chưa có bản sao lưu có ký để đối chiếu phần cuối nhật ký")
+		} else {
+			fmt.Fprintf(c.out, "Không đối chiếu được phần cuối nhật ký với bản sao lưu: %s\n", motcua.ErrorMessage(err))
+		}
+	}
 	return nil
 }
