@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"motcua"
 	"motcua/scanning/cccd"
@@ -146,9 +148,48 @@ var (
 	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
+// Lengths of the free-text fields, in characters.
+const (
+	MaxAddress = 300
+	MaxReason  = 2000 // a reason, a note, the other missing documents
+	MaxSummary = 1000
+)
+
+// MaxBackEntry is how far in the past a receipt time may be: a paper
+// receipt entered late, not a date from another era (1970 gave a code of
+// 700101 and the +08:00 zone Vietnam used then).
+const MaxBackEntry = 366 * 24 * time.Hour
+
+// CheckText refuses text that is not valid UTF-8, holds control characters
+// other than spaces, tabs and line breaks (NUL, escape sequences, which
+// would reach terminals and papers), or is longer than max characters.
+// Errors: KindInvalid ErrBadValue naming field and rule.
+func CheckText(field, s string, max int) error {
+	switch {
+	case !utf8.ValidString(s):
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» có ký tự không hợp lệ (không phải văn bản UTF-8)",
+			"field %q holds invalid characters (not UTF-8 text)", field)
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }) >= 0:
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» có ký tự điều khiển (NUL, mã thoát…): không được phép",
+			"field %q holds control characters (NUL, escape…): not allowed", field)
+	case utf8.RuneCountInString(s) > max:
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» dài quá %d ký tự", "field %q is longer than %d characters", field, max)
+	}
+	return nil
+}
+
 // ValidateApplicant normalises and checks the applicant fields, returning
 // the first problem as a coded error naming the field.
 func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) error {
+	for _, f := range []struct {
+		field, v string
+		max      int
+	}{{"name", a.Name, 100}, {"id_number", a.IDNumber, 20}, {"address", a.Address, MaxAddress}, {"phone", a.Phone, 20},
+		{"email", a.Email, 254}, {"gender", a.Gender, 10}, {"dob", dobText, 20}} {
+		if err := CheckText(f.field, f.v, f.max); err != nil {
+			return err
+		}
+	}
 	a.Name = motcua.Clean(a.Name)
 	a.IDNumber = strings.ToUpper(strings.ReplaceAll(motcua.Clean(a.IDNumber), " ", ""))
 	a.Address = motcua.Clean(a.Address)
@@ -168,8 +209,9 @@ func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) err
 		return motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh cá nhân / CCCD", "the ID number is missing")
 	}
 	if !idNumberRE.MatchString(a.IDNumber) {
+		// Masked like the audit log's: the message reaches stderr and logs.
 		return motcua.Invalid(motcua.ErrBadValue, "id_number", "Số giấy tờ «%s» không hợp lệ: cần 12 chữ số (CCCD), 9 chữ số (CMND) hoặc hộ chiếu (1 chữ cái + 7 chữ số)",
-			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", a.IDNumber)
+			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", MaskID(a.IDNumber))
 	}
 	if dobText = strings.TrimSpace(dobText); dobText != "" && a.DOB == "" {
 		t, err := time.ParseInLocation("02/01/2006", dobText, motcua.Location)
@@ -277,6 +319,9 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	if err := ValidateApplicant(&app, req.DOBText, s.now()); err != nil {
 		return nil, err
 	}
+	if err := checkTexts(req.Reason, req.Summary, req.Missing); err != nil {
+		return nil, err
+	}
 	if req.Channel == 0 {
 		req.Channel = motcua.ChannelDirect
 	}
@@ -290,6 +335,10 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		at = now
 	}
 	at = at.In(motcua.Location).Truncate(time.Second)
+	if at.Before(now.Add(-MaxBackEntry)) {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s quá xa trong quá khứ (tối đa 366 ngày trước)",
+			"the receipt time %s is too far in the past (at most 366 days ago)", motcua.FormatTime(at))
+	}
 	if at.After(now.Add(5 * time.Minute)) {
 		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
 	}
@@ -404,10 +453,29 @@ func (s *Service) change(ctx context.Context, code string, by Actor, action stri
 	return d, nil
 }
 
+// checkTexts applies CheckText to a reason, a summary and missing items.
+func checkTexts(reason, summary string, missing []string) error {
+	if err := CheckText("reason", reason, MaxReason); err != nil {
+		return err
+	}
+	if err := CheckText("summary", summary, MaxSummary); err != nil {
+		return err
+	}
+	for _, m := range missing {
+		if err := CheckText("missing", m, MaxAddress); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func fixed(p Perm) func(*motcua.Dossier) Perm { return func(*motcua.Dossier) Perm { return p } }
 
 // Refuse refuses the dossier with a reason (Mẫu 03).
 func (s *Service) Refuse(ctx context.Context, code string, by Actor, reason string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
 	return s.change(ctx, code, by, "refuse", fixed(PermRefuse), func(d *motcua.Dossier, now time.Time) error {
 		return d.Move(motcua.StatusRefused, "refuse", by.Username, reason, now)
 	})
@@ -415,6 +483,9 @@ func (s *Service) Refuse(ctx context.Context, code string, by Actor, reason stri
 
 // RequestSupplement asks for the missing items, all at once, with a reason (Mẫu 02).
 func (s *Service) RequestSupplement(ctx context.Context, code string, by Actor, reason string, missing []string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", missing); err != nil {
+		return nil, err
+	}
 	return s.change(ctx, code, by, "supplement", fixed(PermIntake), func(d *motcua.Dossier, now time.Time) error {
 		if err := motcua.CheckTransition(d.Status, motcua.StatusSupplement, motcua.Clean(reason)); err != nil {
 			return err
@@ -431,6 +502,9 @@ func (s *Service) RequestSupplement(ctx context.Context, code string, by Actor, 
 // The permission depends on the move: stop needs PermStop, refusal
 // PermRefuse, supplement completed PermIntake, the rest PermAdvance.
 func (s *Service) Advance(ctx context.Context, code string, by Actor, to motcua.Status, reason string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
 	perm := func(d *motcua.Dossier) Perm { return advancePerm(d.Status, to) }
 	return s.change(ctx, code, by, "advance", perm, func(d *motcua.Dossier, now time.Time) error {
 		from := d.Status
@@ -452,6 +526,9 @@ func (s *Service) Advance(ctx context.Context, code string, by Actor, to motcua.
 
 // Extend sets a new appointment with an apology (Mẫu 04), once per dossier.
 func (s *Service) Extend(ctx context.Context, code string, by Actor, reason string, due time.Time) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
 	return s.change(ctx, code, by, "extend", fixed(PermExtend), func(d *motcua.Dossier, now time.Time) error {
 		return d.Extend(due.In(motcua.Location), by.Username, reason, now)
 	})
@@ -459,6 +536,9 @@ func (s *Service) Extend(ctx context.Context, code string, by Actor, reason stri
 
 // Return records that the result was handed to the citizen.
 func (s *Service) Return(ctx context.Context, code string, by Actor, note string) (*motcua.Dossier, error) {
+	if err := CheckText("note", note, MaxReason); err != nil {
+		return nil, err
+	}
 	return s.change(ctx, code, by, "return", fixed(PermReturn), func(d *motcua.Dossier, now time.Time) error {
 		if err := d.Move(motcua.StatusReturned, "return", by.Username, "", now); err != nil {
 			return err

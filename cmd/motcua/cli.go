@@ -511,11 +511,7 @@ func readOneFile(pos []string, vi, en string) ([]byte, error) {
 	if len(pos) != 1 {
 		return nil, usageErr("file", "%[1]s", "%[2]s", vi, en)
 	}
-	raw, err := os.ReadFile(pos[0])
-	if err != nil {
-		return nil, usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
-	}
-	return raw, nil
+	return app.ReadImportFile(pos[0]) // through a size limit: /dev/zero must not exhaust memory
 }
 
 // oneFile serves the commands that take exactly one file: it parses args
