@@ -110,6 +110,16 @@ type Actor struct {
 // Can reports whether the actor holds permission p.
 func (a Actor) Can(p Perm) bool { return a.Username != "" && a.Role.Can(p) }
 
+// EditorName implements CalendarEditor.
+func (a Actor) EditorName() string { return a.Username }
+
+// MayEditCalendar implements CalendarEditor with the policy's calendar
+// permission, so a signed-in account edits the holidays through the same
+// check as every other operation.
+func (a Actor) MayEditCalendar() error { return a.Allow(PermCalendar) }
+
+var _ CalendarEditor = Actor{}
+
 // Allow returns nil when a holds p, else the coded error naming the least
 // role that does.
 func (a Actor) Allow(p Perm) error {

@@ -131,3 +131,15 @@ func TestRefuseAtReceiptRole(t *testing.T) {
 		t.Fatalf("an administrator is above the leader: %v", err)
 	}
 }
+
+// TestActorEditsCalendar: an account is a CalendarEditor under the same
+// policy: the administrator adds a day, the leader is refused by role.
+func TestActorEditsCalendar(t *testing.T) {
+	svc, _ := holidayStation(t)
+	day := motcua.DayOff{Date: "2026-12-28", Kind: motcua.DayOffHoliday, Name: "Nghỉ thử"}
+	_, err := svc.AddHoliday(context.Background(), leader, day)
+	wantForbidden(t, err, "Quản trị")
+	if _, err := svc.AddHoliday(context.Background(), adminA, day); err != nil {
+		t.Fatal(err)
+	}
+}
