@@ -130,7 +130,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*continuity.RestoreReport, 
 	for _, ext := range []string{"-wal", "-shm"} {
 		os.Remove(staged + ext)
 	}
-	rep := &continuity.RestoreReport{Backup: info, Verify: vr, Dossiers: vr.Dossiers, Lost: []continuity.LostDossier{}}
+	rep := &continuity.RestoreReport{Backup: info, Verify: vr, Dossiers: vr.Dossiers, Lost: []continuity.LostDossier{}, Changed: []continuity.LostDossier{}}
 	compareLost(ctx, b.DBPath, staged, rep)
 	now := b.now()
 	aside := filepath.Join(b.DataDir, asideRoot, now.Format("20060102-150405")+"-"+randomSuffix())
