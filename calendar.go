@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // Windows PCs at the counter often have no zone database.
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -186,11 +188,20 @@ func (e *HolidayTableError) Error() string {
 
 const dateLayout = "2006-01-02"
 
+// The years and names a holiday table may hold: those of the window's
+// editor (app.HolidayMinYear…), so an import is no looser than a hand edit.
+const (
+	HolidayTableMinYear = 2000
+	HolidayTableMaxYear = 2099
+	HolidayNameMax      = 200 // characters
+)
+
 // LoadHolidayTable reads a HolidayTable from JSON and checks it. Unknown
 // fields, bad dates, unknown kinds, entries filed under the wrong year, a
 // working Saturday on a weekday, a substitute day on a weekend, and two
 // entries of different kinds on one date are errors (*HolidayTableError for
-// entry problems). Repeated identical-kind entries are merged. Names are
+// entry problems), as are years outside 2000–2099 and names with control
+// characters or over 200 characters. Repeated identical-kind entries are merged. Names are
 // normalised to NFC and each year is sorted by date.
 func LoadHolidayTable(r io.Reader) (*HolidayTable, error) {
 	dec := json.NewDecoder(r)
@@ -239,9 +250,9 @@ func checkHolidayTable(t *HolidayTable) (map[int][]DayOff, error) {
 	}
 	out := make(map[int][]DayOff, len(t.Years))
 	for _, y := range slices.Sorted(maps.Keys(t.Years)) {
-		if y < lunarMinYear || y > lunarMaxYear {
+		if y < HolidayTableMinYear || y > HolidayTableMaxYear {
 			return nil, &HolidayTableError{Year: y, Index: -1, Field: "years",
-				Msg: fmt.Sprintf("year %d outside %d–%d", y, lunarMinYear, lunarMaxYear)}
+				Msg: fmt.Sprintf("year %d outside %d–%d", y, HolidayTableMinYear, HolidayTableMaxYear)}
 		}
 		days := make([]DayOff, 0, len(t.Years[y]))
 		seen := map[string]int{} // date → index in t.Years[y]
@@ -277,6 +288,19 @@ func checkHolidayTable(t *HolidayTable) (map[int][]DayOff, error) {
 			}
 			d.NameEN = strings.TrimSpace(d.NameEN)
 			d.Source = norm.NFC.String(strings.TrimSpace(d.Source))
+			for _, f := range []struct {
+				field, v string
+				max      int
+			}{{"name", d.Name, HolidayNameMax}, {"name_en", d.NameEN, HolidayNameMax}, {"source", d.Source, 1000}} {
+				switch {
+				case !utf8.ValidString(f.v) || strings.ContainsRune(f.v, utf8.RuneError):
+					return nil, bad(f.field, "not valid UTF-8 text")
+				case strings.IndexFunc(f.v, unicode.IsControl) >= 0:
+					return nil, bad(f.field, "control characters (NUL, escape, line breaks…) are not allowed")
+				case utf8.RuneCountInString(f.v) > f.max:
+					return nil, bad(f.field, "longer than %d characters", f.max)
+				}
+			}
 			if j, dup := seen[d.Date]; dup {
 				if first := t.Years[y][j]; first.Kind != d.Kind {
 					return nil, bad("kind", "%q conflicts with years[%d][%d] (%q, %q) on the same date", d.Kind, y, j, first.Kind, first.Name)

@@ -139,6 +139,12 @@ var invalidTables = []struct {
 	{"ErrUnknownField", `{"version":"x","years":{"2026":[{"date":"2026-09-02","kind":"holiday","name":"Quốc khánh","confirm":true}]}}`, ""},
 	{"ErrNotJSON", `version: x`, ""},
 	{"ErrTrailingData", `{"version":"x","years":{}} {}`, ""},
+	{"ErrYear1800", tableJSON(1800), "years"},
+	{"ErrYear2100", tableJSON(2100), "years"},
+	{"ErrNULInName", tableJSON(2026, `{"date":"2026-09-02","kind":"holiday","name":"Quốc\u0000khánh"}`), "name"},
+	{"ErrEscapeInName", tableJSON(2026, `{"date":"2026-09-02","kind":"holiday","name":"\u001b[31mQuốc khánh"}`), "name"},
+	{"ErrLongName", tableJSON(2026, `{"date":"2026-09-02","kind":"holiday","name":"`+strings.Repeat("a", 201)+`"}`), "name"},
+	{"ErrInvalidUTF8Source", tableJSON(2026, "{\"date\":\"2026-09-02\",\"kind\":\"holiday\",\"name\":\"Quốc khánh\",\"source\":\"NĐ\xff\"}"), "source"},
 }
 
 func TestLoadHolidayTableErrors(t *testing.T) {

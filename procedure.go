@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -52,6 +53,33 @@ type Catalog struct {
 	Procedures []Procedure `json:"procedures"`
 }
 
+// Bounds of an imported catalogue: a catalogue comes from a file, and a
+// number out of any real range (1,000,000 days overflowed the due-date
+// arithmetic into the receipt time) or a control character (a NUL made a
+// procedure vanish from the search; escape sequences reach terminals) is a
+// mistake or an attack, refused by name.
+const (
+	MaxProcessingDays = 365         // working days
+	MaxFee            = 100_000_000 // VND
+	MaxCopies         = 99          // of one document
+	MaxCatalogText    = 1000        // characters of a name, note or source
+)
+
+var procedureCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$`)
+
+// checkCatalogText refuses invalid UTF-8, control characters and text
+// longer than max characters.
+func checkCatalogText(bad func(rule, format string, args ...any), s string, max int) {
+	switch {
+	case !utf8.ValidString(s):
+		bad("utf8", "not valid UTF-8 text")
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		bad("no_control", "control characters (NUL, escape, line breaks…) are not allowed")
+	case utf8.RuneCountInString(s) > max:
+		bad("max_length", "longer than %d characters", max)
+	}
+}
+
 // LoadCatalog reads a catalogue in JSON, trims and NFC-normalises its text
 // and validates it: every procedure has a code and a name, codes are unique,
 // processing days and fees are not negative, and there is at least one
@@ -62,6 +90,18 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: read: %w", err)
+	}
+	if !utf8.Valid(data) {
+		// encoding/json would turn the bad bytes into U+FFFD silently.
+		off := 0
+		for off < len(data) {
+			r, n := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return nil, fmt.Errorf("catalog: line %d: rule \"utf8\": the file is not valid UTF-8 text", 1+bytes.Count(data[:off], []byte("\n")))
 	}
 	var c Catalog
 	if err := json.Unmarshal(data, &c); err != nil {
@@ -117,14 +157,31 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 		if p.Name == "" {
 			bad(i, p.Code, "name", "required", "name is empty")
 		}
-		if p.ProcessingDays < 0 {
-			bad(i, p.Code, "processing_days", "non_negative", "processing days %v < 0", p.ProcessingDays)
+		if p.Code != "" && !procedureCodeRE.MatchString(p.Code) {
+			bad(i, p.Code, "code", "shape", "code must be 1–32 letters, digits, '.', '-' or '_' (e.g. 1.001193)")
 		}
-		if p.OnlineDays < 0 {
-			bad(i, p.Code, "online_days", "non_negative", "online days %v < 0", p.OnlineDays)
+		for _, f := range []struct {
+			name, v string
+			max     int
+		}{{"name", p.Name, MaxCatalogText}, {"field", p.Field, MaxCatalogText}, {"field_code", p.FieldCode, 64},
+			{"fee_note", p.FeeNote, MaxCatalogText}, {"source", p.Source, MaxCatalogText}} {
+			checkCatalogText(func(rule, format string, args ...any) { bad(i, p.Code, f.name, rule, format, args...) }, f.v, f.max)
+		}
+		for _, d := range []struct {
+			name string
+			v    float64
+		}{{"processing_days", p.ProcessingDays}, {"online_days", p.OnlineDays}} {
+			switch {
+			case d.v < 0:
+				bad(i, p.Code, d.name, "non_negative", "%s %v < 0", d.name, d.v)
+			case d.v > MaxProcessingDays || d.v != d.v:
+				bad(i, p.Code, d.name, "max", "%s %v > %d working days", d.name, d.v, MaxProcessingDays)
+			}
 		}
 		if p.Fee < 0 {
 			bad(i, p.Code, "fee", "non_negative", "fee %d < 0", p.Fee)
+		} else if p.Fee > MaxFee {
+			bad(i, p.Code, "fee", "max", "fee %d > %d VND", p.Fee, MaxFee)
 		}
 		if len(p.Components) == 0 {
 			bad(i, p.Code, "components", "required", "no dossier component listed")
@@ -136,8 +193,11 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 			if cs.Name == "" {
 				bad(i, p.Code, field+".name", "required", "component name is empty")
 			}
+			checkCatalogText(func(rule, format string, args ...any) { bad(i, p.Code, field+".name", rule, format, args...) }, cs.Name, MaxCatalogText)
 			if cs.Original < 0 || cs.Certified < 0 || cs.Copy < 0 {
 				bad(i, p.Code, field, "non_negative", "negative document count")
+			} else if cs.Original > MaxCopies || cs.Certified > MaxCopies || cs.Copy > MaxCopies {
+				bad(i, p.Code, field, "max", "document count above %d", MaxCopies)
 			}
 		}
 	}

@@ -188,6 +188,15 @@ func TestLoadCatalogErrors(t *testing.T) {
 		{"ErrUpdatedDate", strings.Replace(wrap(okEntry), "2026-01-02", "02/01/2026", 1), []string{`field "updated"`, `rule "date"`}},
 		{"ErrBadJSON", "{\n\"procedures\": [\n  {\"code\": \"1\",}\n]}", []string{`line 3`, `rule "json"`}},
 		{"ErrTrailingData", wrap(okEntry) + " {}", []string{`rule "json"`}},
+		{"ErrDaysOverflow", wrap(strings.Replace(okEntry, `"processing_days": 1`, `"processing_days": 1000000`, 1)), []string{`field "processing_days"`, `rule "max"`}},
+		{"ErrDaysLarge", wrap(strings.Replace(okEntry, `"processing_days": 1`, `"processing_days": 100000`, 1)), []string{`field "processing_days"`, `rule "max"`}},
+		{"ErrFeeLarge", wrap(strings.Replace(okEntry, `"fee": 0`, `"fee": 9000000000000`, 1)), []string{`field "fee"`, `rule "max"`}},
+		{"ErrComponentCountLarge", wrap(strings.Replace(okEntry, `"copy": 0`, `"copy": 100`, 1)), []string{`field "components[0]"`, `rule "max"`}},
+		{"ErrNULInCode", wrap(strings.Replace(okEntry, `"1.000001"`, `"1.000\u0000001"`, 1)), []string{`field "code"`, `rule "shape"`}},
+		{"ErrEscapeInName", wrap(strings.Replace(okEntry, `"name": "A"`, `"name": "\u001b[31mA"`, 1)), []string{`field "name"`, `rule "no_control"`}},
+		{"ErrNULInComponent", wrap(strings.Replace(okEntry, `"Tờ khai"`, `"Tờ\u0000khai"`, 1)), []string{`field "components[0].name"`, `rule "no_control"`}},
+		{"ErrLongName", wrap(strings.Replace(okEntry, `"name": "A"`, `"name": "`+strings.Repeat("a", 1001)+`"`, 1)), []string{`field "name"`, `rule "max_length"`}},
+		{"ErrInvalidUTF8", wrap(strings.Replace(okEntry, `"name": "A"`, "\"name\": \"A\xff\"", 1)), []string{`rule "utf8"`}},
 		{"ErrWrongType", wrap(strings.Replace(okEntry, `"fee": 0`, `"fee": "free"`, 1)), []string{`field "procedures.fee"`, `rule "type"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

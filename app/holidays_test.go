@@ -56,7 +56,7 @@ var admin = app.Operator("admin")
 // intake receives a 3-working-day procedure (1.001022) at the given time.
 func intake(t *testing.T, svc *app.Service, at time.Time) *motcua.Dossier {
 	t.Helper()
-	d, err := svc.Intake(context.Background(), app.IntakeRequest{ProcedureCode: "1.001022", At: at, Officer: "lan.nt",
+	d, err := svc.Intake(context.Background(), app.IntakeRequest{ProcedureCode: "1.001022", At: at, By: app.Actor{Username: "lan.nt", Role: app.RoleOfficer},
 		Applicant: motcua.Applicant{Name: "Trần Văn Bình", IDNumber: "038085001234"}})
 	if err != nil {
 		t.Fatal(err)

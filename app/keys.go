@@ -49,32 +49,8 @@ func (k *Keys) Verify(text string) (qrsign.Payload, qrsign.Result) {
 // from another PC) is an error naming it, not a reason to make a new key:
 // the installer moves it aside to re-issue the key (docs/INSTALL.*.md).
 func LoadKeys(ctx context.Context, dir string, st SettingsStore, station, actor string) (*Keys, error) {
-	path := filepath.Join(dir, KeyFileName)
-	var priv ed25519.PrivateKey
-	raw, err := keyfile.ReadKeyFile(path)
-	switch {
-	case err == nil:
-		if priv, err = qrsign.DecodePrivateKey(string(raw)); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	case errors.Is(err, fs.ErrNotExist):
-		if _, priv, err = qrsign.GenerateKey(); err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, err
-		}
-		// Exclusive: two processes starting at once must not overwrite
-		// each other's fresh key.
-		err := keyfile.CreateKeyFile(path, []byte(qrsign.EncodePrivateKey(priv)+"\n"))
-		if errors.Is(err, fs.ErrExist) {
-			return LoadKeys(ctx, dir, st, station, actor)
-		}
-		if err != nil {
-			return nil, motcua.Errorf(motcua.KindInternal, "ERR_KEY_FILE", "key", "Không ghi được khóa ký của máy vào %s: %v",
-				"cannot write the station signing key to %s: %v", path, err)
-		}
-	default:
+	priv, err := LoadStationKey(dir)
+	if err != nil {
 		return nil, err
 	}
 	k := &Keys{Priv: priv, ID: qrsign.KeyID(priv.Public().(ed25519.PublicKey))}
@@ -94,6 +70,44 @@ func LoadKeys(ctx context.Context, dir string, st SettingsStore, station, actor 
 		return nil, err
 	}
 	return k, saveKeyring(ctx, st, k.Ring, AuditEntry{Actor: actor, Action: "keyring.add", Subject: k.ID, Detail: label})
+}
+
+// LoadStationKey reads the station's signing key from dir (KeyFileName),
+// creating it on first run; the file rules are LoadKeys'. Besides the
+// papers' QR codes it signs the station's backups (storage.Backupper), so
+// a backup drive's writer cannot forge one.
+func LoadStationKey(dir string) (ed25519.PrivateKey, error) {
+	path := filepath.Join(dir, KeyFileName)
+	raw, err := keyfile.ReadKeyFile(path)
+	switch {
+	case err == nil:
+		priv, err := qrsign.DecodePrivateKey(string(raw))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return priv, nil
+	case errors.Is(err, fs.ErrNotExist):
+		_, priv, err := qrsign.GenerateKey()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+		// Exclusive: two processes starting at once must not overwrite
+		// each other's fresh key.
+		err = keyfile.CreateKeyFile(path, []byte(qrsign.EncodePrivateKey(priv)+"\n"))
+		if errors.Is(err, fs.ErrExist) {
+			return LoadStationKey(dir)
+		}
+		if err != nil {
+			return nil, motcua.Errorf(motcua.KindInternal, "ERR_KEY_FILE", "key", "Không ghi được khóa ký của máy vào %s: %v",
+				"cannot write the station signing key to %s: %v", path, err)
+		}
+		return priv, nil
+	default:
+		return nil, err
+	}
 }
 
 // LoadKeyring returns the keyring stored in the settings (empty if none).

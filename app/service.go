@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"motcua"
 	"motcua/scanning/cccd"
@@ -131,10 +133,13 @@ type IntakeRequest struct {
 	Components    []motcua.Component // nil: the procedure's checklist
 	Summary       string
 	At            time.Time // receipt time; zero = now. Past times are back-entries.
-	Officer       string
-	Decision      Decision
-	Reason        string   // required for supplement and refusal
-	Missing       []string // supplement: the missing items, listed once
+	// By is the acting account: intake needs PermIntake, a refusal at
+	// receipt the role of the KeyRefuseAtReceiptRole setting (authz.go).
+	// The dossier's officer is By.Username.
+	By       Actor
+	Decision Decision
+	Reason   string   // required for supplement and refusal
+	Missing  []string // supplement: the missing items, listed once
 }
 
 var (
@@ -143,9 +148,48 @@ var (
 	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
+// Lengths of the free-text fields, in characters.
+const (
+	MaxAddress = 300
+	MaxReason  = 2000 // a reason, a note, the other missing documents
+	MaxSummary = 1000
+)
+
+// MaxBackEntry is how far in the past a receipt time may be: a paper
+// receipt entered late, not a date from another era (1970 gave a code of
+// 700101 and the +08:00 zone Vietnam used then).
+const MaxBackEntry = 366 * 24 * time.Hour
+
+// CheckText refuses text that is not valid UTF-8, holds control characters
+// other than spaces, tabs and line breaks (NUL, escape sequences, which
+// would reach terminals and papers), or is longer than max characters.
+// Errors: KindInvalid ErrBadValue naming field and rule.
+func CheckText(field, s string, max int) error {
+	switch {
+	case !utf8.ValidString(s):
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» có ký tự không hợp lệ (không phải văn bản UTF-8)",
+			"field %q holds invalid characters (not UTF-8 text)", field)
+	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }) >= 0:
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» có ký tự điều khiển (NUL, mã thoát…): không được phép",
+			"field %q holds control characters (NUL, escape…): not allowed", field)
+	case utf8.RuneCountInString(s) > max:
+		return motcua.Invalid(motcua.ErrBadValue, field, "Trường «%s» dài quá %d ký tự", "field %q is longer than %d characters", field, max)
+	}
+	return nil
+}
+
 // ValidateApplicant normalises and checks the applicant fields, returning
 // the first problem as a coded error naming the field.
 func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) error {
+	for _, f := range []struct {
+		field, v string
+		max      int
+	}{{"name", a.Name, 100}, {"id_number", a.IDNumber, 20}, {"address", a.Address, MaxAddress}, {"phone", a.Phone, 20},
+		{"email", a.Email, 254}, {"gender", a.Gender, 10}, {"dob", dobText, 20}} {
+		if err := CheckText(f.field, f.v, f.max); err != nil {
+			return err
+		}
+	}
 	a.Name = motcua.Clean(a.Name)
 	a.IDNumber = strings.ToUpper(strings.ReplaceAll(motcua.Clean(a.IDNumber), " ", ""))
 	a.Address = motcua.Clean(a.Address)
@@ -165,8 +209,9 @@ func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) err
 		return motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh cá nhân / CCCD", "the ID number is missing")
 	}
 	if !idNumberRE.MatchString(a.IDNumber) {
+		// Masked like the audit log's: the message reaches stderr and logs.
 		return motcua.Invalid(motcua.ErrBadValue, "id_number", "Số giấy tờ «%s» không hợp lệ: cần 12 chữ số (CCCD), 9 chữ số (CMND) hoặc hộ chiếu (1 chữ cái + 7 chữ số)",
-			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", a.IDNumber)
+			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", MaskID(a.IDNumber))
 	}
 	if dobText = strings.TrimSpace(dobText); dobText != "" && a.DOB == "" {
 		t, err := time.ParseInLocation("02/01/2006", dobText, motcua.Location)
@@ -248,6 +293,9 @@ func (s *Service) DueFor(p motcua.Procedure, ch motcua.Channel, t time.Time) tim
 // Intake records a dossier presented at the counter with the officer's
 // decision, in one transaction, and returns it with its code.
 func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossier, error) {
+	if err := s.mayDecide(ctx, req.By, req.Decision); err != nil {
+		return nil, err
+	}
 	id, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
@@ -271,6 +319,9 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	if err := ValidateApplicant(&app, req.DOBText, s.now()); err != nil {
 		return nil, err
 	}
+	if err := checkTexts(req.Reason, req.Summary, req.Missing); err != nil {
+		return nil, err
+	}
 	if req.Channel == 0 {
 		req.Channel = motcua.ChannelDirect
 	}
@@ -284,11 +335,12 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		at = now
 	}
 	at = at.In(motcua.Location).Truncate(time.Second)
+	if at.Before(now.Add(-MaxBackEntry)) {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s quá xa trong quá khứ (tối đa 366 ngày trước)",
+			"the receipt time %s is too far in the past (at most 366 days ago)", motcua.FormatTime(at))
+	}
 	if at.After(now.Add(5 * time.Minute)) {
 		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
-	}
-	if req.Officer == "" {
-		req.Officer = "system"
 	}
 	comps := req.Components
 	if comps == nil {
@@ -315,29 +367,29 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		Fee:        p.Fee,
 		ReceivedAt: at,
 		Status:     motcua.StatusNew,
-		Officer:    req.Officer,
+		Officer:    req.By.Username,
 		Station:    id.Station.K,
 	}
 	action := "accept"
 	switch req.Decision {
 	case DecideAccept:
 		d.DueAt = s.DueFor(p, req.Channel, at)
-		err = d.Move(motcua.StatusReceived, "accept", req.Officer, "", at)
+		err = d.Move(motcua.StatusReceived, "accept", req.By.Username, "", at)
 	case DecideSupplement:
 		action = "supplement"
 		if err = markMissing(d, req.Missing); err == nil {
-			err = d.Move(motcua.StatusSupplement, action, req.Officer, req.Reason, at)
+			err = d.Move(motcua.StatusSupplement, action, req.By.Username, req.Reason, at)
 		}
 	case DecideRefuse:
 		action = "refuse"
-		err = d.Move(motcua.StatusRefused, action, req.Officer, req.Reason, at)
+		err = d.Move(motcua.StatusRefused, action, req.By.Username, req.Reason, at)
 	default:
 		err = motcua.Invalid(motcua.ErrBadValue, "decision", "Quyết định không hợp lệ", "invalid decision")
 	}
 	if err != nil {
 		return nil, err
 	}
-	a := AuditEntry{At: now, Actor: req.Officer, Action: "dossier." + action,
+	a := AuditEntry{At: now, Actor: req.By.Username, Action: "dossier." + action,
 		Detail: fmt.Sprintf("%s; giấy tờ %s", p.Code, MaskID(app.IDNumber))}
 	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
 		return nil, err
@@ -374,12 +426,17 @@ func markMissing(d *motcua.Dossier, missing []string) error {
 	return nil
 }
 
-// change loads a dossier, applies fn and saves it with the optimistic check.
-func (s *Service) change(ctx context.Context, code, actor, action string, fn func(d *motcua.Dossier, now time.Time) error) (*motcua.Dossier, error) {
+// change loads a dossier, checks that by holds the permission perm gives
+// for it, applies fn and saves it with the optimistic check.
+func (s *Service) change(ctx context.Context, code string, by Actor, action string, perm func(d *motcua.Dossier) Perm, fn func(d *motcua.Dossier, now time.Time) error) (*motcua.Dossier, error) {
 	d, err := s.Store.Get(ctx, strings.TrimSpace(code))
 	if err != nil {
 		return nil, err
 	}
+	if err := by.Allow(perm(d)); err != nil {
+		return nil, err
+	}
+	actor := by.Username
 	prevStatus, prevLen := d.Status, len(d.History)
 	now := s.now()
 	if err := fn(d, now); err != nil {
@@ -396,32 +453,62 @@ func (s *Service) change(ctx context.Context, code, actor, action string, fn fun
 	return d, nil
 }
 
+// checkTexts applies CheckText to a reason, a summary and missing items.
+func checkTexts(reason, summary string, missing []string) error {
+	if err := CheckText("reason", reason, MaxReason); err != nil {
+		return err
+	}
+	if err := CheckText("summary", summary, MaxSummary); err != nil {
+		return err
+	}
+	for _, m := range missing {
+		if err := CheckText("missing", m, MaxAddress); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fixed(p Perm) func(*motcua.Dossier) Perm { return func(*motcua.Dossier) Perm { return p } }
+
 // Refuse refuses the dossier with a reason (Mẫu 03).
-func (s *Service) Refuse(ctx context.Context, code, actor, reason string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "refuse", func(d *motcua.Dossier, now time.Time) error {
-		return d.Move(motcua.StatusRefused, "refuse", actor, reason, now)
+func (s *Service) Refuse(ctx context.Context, code string, by Actor, reason string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, code, by, "refuse", fixed(PermRefuse), func(d *motcua.Dossier, now time.Time) error {
+		return d.Move(motcua.StatusRefused, "refuse", by.Username, reason, now)
 	})
 }
 
 // RequestSupplement asks for the missing items, all at once, with a reason (Mẫu 02).
-func (s *Service) RequestSupplement(ctx context.Context, code, actor, reason string, missing []string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "supplement", func(d *motcua.Dossier, now time.Time) error {
+func (s *Service) RequestSupplement(ctx context.Context, code string, by Actor, reason string, missing []string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", missing); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, code, by, "supplement", fixed(PermIntake), func(d *motcua.Dossier, now time.Time) error {
 		if err := motcua.CheckTransition(d.Status, motcua.StatusSupplement, motcua.Clean(reason)); err != nil {
 			return err
 		}
 		if err := markMissing(d, missing); err != nil {
 			return err
 		}
-		return d.Move(motcua.StatusSupplement, "supplement", actor, reason, now)
+		return d.Move(motcua.StatusSupplement, "supplement", by.Username, reason, now)
 	})
 }
 
 // Advance moves the dossier to status to. Completing a supplement (5 → 2)
 // restarts the time limit from now (NĐ 61 art. 19 cl. 4).
-func (s *Service) Advance(ctx context.Context, code, actor string, to motcua.Status, reason string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "advance", func(d *motcua.Dossier, now time.Time) error {
+// The permission depends on the move: stop needs PermStop, refusal
+// PermRefuse, supplement completed PermIntake, the rest PermAdvance.
+func (s *Service) Advance(ctx context.Context, code string, by Actor, to motcua.Status, reason string) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
+	perm := func(d *motcua.Dossier) Perm { return advancePerm(d.Status, to) }
+	return s.change(ctx, code, by, "advance", perm, func(d *motcua.Dossier, now time.Time) error {
 		from := d.Status
-		if err := d.Move(to, "advance", actor, reason, now); err != nil {
+		if err := d.Move(to, "advance", by.Username, reason, now); err != nil {
 			return err
 		}
 		if from == motcua.StatusSupplement && to == motcua.StatusReceived {
@@ -438,16 +525,22 @@ func (s *Service) Advance(ctx context.Context, code, actor string, to motcua.Sta
 }
 
 // Extend sets a new appointment with an apology (Mẫu 04), once per dossier.
-func (s *Service) Extend(ctx context.Context, code, actor, reason string, due time.Time) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "extend", func(d *motcua.Dossier, now time.Time) error {
-		return d.Extend(due.In(motcua.Location), actor, reason, now)
+func (s *Service) Extend(ctx context.Context, code string, by Actor, reason string, due time.Time) (*motcua.Dossier, error) {
+	if err := checkTexts(reason, "", nil); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, code, by, "extend", fixed(PermExtend), func(d *motcua.Dossier, now time.Time) error {
+		return d.Extend(due.In(motcua.Location), by.Username, reason, now)
 	})
 }
 
 // Return records that the result was handed to the citizen.
-func (s *Service) Return(ctx context.Context, code, actor, note string) (*motcua.Dossier, error) {
-	return s.change(ctx, code, actor, "return", func(d *motcua.Dossier, now time.Time) error {
-		if err := d.Move(motcua.StatusReturned, "return", actor, "", now); err != nil {
+func (s *Service) Return(ctx context.Context, code string, by Actor, note string) (*motcua.Dossier, error) {
+	if err := CheckText("note", note, MaxReason); err != nil {
+		return nil, err
+	}
+	return s.change(ctx, code, by, "return", fixed(PermReturn), func(d *motcua.Dossier, now time.Time) error {
+		if err := d.Move(motcua.StatusReturned, "return", by.Username, "", now); err != nil {
 			return err
 		}
 		d.History[len(d.History)-1].Note = motcua.Clean(note)

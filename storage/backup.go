@@ -2,8 +2,10 @@ package storage
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -23,6 +25,7 @@ import (
 	"filippo.io/age"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/continuity"
 	"motcua/storage/keyfile"
 )
@@ -82,8 +85,14 @@ type Backupper struct {
 	// Identities decrypt backups (Verify); the station's own key is always
 	// tried.
 	Identities []age.Identity
+	// TrustedSigners are signing keys trusted for this run besides the
+	// station's own and the configuration's (SignersInFiles of the
+	// --identity files).
+	TrustedSigners []ed25519.PublicKey
 
-	identity *age.X25519Identity
+	identity  *age.X25519Identity
+	signer    ed25519.PrivateKey
+	signerErr error // the station key does not open here: backups cannot be made, restores still can
 }
 
 var _ continuity.Backups = (*Backupper)(nil)
@@ -98,8 +107,10 @@ func NewBackupper(dataDir, version string, clock motcua.Clock) (*Backupper, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Backupper{DataDir: dataDir, DBPath: filepath.Join(dataDir, "motcua.db"), Config: cfg, Version: version,
-		Now: motcua.OrSystem(clock).Now, identity: id, Agency: cfg.Agency, Station: cfg.Station}, nil
+	b := &Backupper{DataDir: dataDir, DBPath: filepath.Join(dataDir, "motcua.db"), Config: cfg, Version: version,
+		Now: motcua.OrSystem(clock).Now, identity: id, Agency: cfg.Agency, Station: cfg.Station}
+	b.signer, b.signerErr = app.LoadStationKey(dataDir)
+	return b, nil
 }
 
 // Recipient is the station's public backup key (age1…).
@@ -189,7 +200,10 @@ type manifestDB struct {
 	Size     int64  `json:"size"`
 	SHA256   string `json:"sha256"`
 	AuditSeq int64  `json:"audit_seq"`
-	OutboxID int64  `json:"outbox_id"`
+	// AuditHead is the hash (hex) of entry AuditSeq: with the signature,
+	// an anchor of the audit chain outside the database (AuditAnchor).
+	AuditHead string `json:"audit_head,omitempty"`
+	OutboxID  int64  `json:"outbox_id"`
 }
 
 type manifestFile struct {
@@ -245,8 +259,13 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 	if err := snapshot(ctx, b.DBPath, snap); err != nil {
 		return nil, err
 	}
+	signerKey, fingerprint, err := b.SignerKey()
+	if err != nil {
+		return nil, err
+	}
 	now := b.now()
-	m := manifest{Info: continuity.BackupInfo{Format: BackupFormat, Created: now, AppVersion: b.Version, Recipients: names}}
+	m := manifest{Info: continuity.BackupInfo{Format: BackupFormat, Created: now, AppVersion: b.Version, Recipients: names,
+		Signer: fingerprint, SignerKey: signerKey}}
 	if err := readSnapshot(ctx, snap, &m); err != nil {
 		return nil, err
 	}
@@ -299,6 +318,9 @@ func (b *Backupper) Backup(ctx context.Context) (*continuity.BackupInfo, error) 
 	info.Seconds = start.Elapsed().Seconds()
 	mj, err := json.Marshal(m)
 	if err != nil {
+		return nil, err
+	}
+	if mj, err = b.signManifest(mj); err != nil {
 		return nil, err
 	}
 	if err := encryptBytes(mj, filepath.Join(partial, manifestEntry), recips); err != nil {
@@ -435,6 +457,13 @@ func readSnapshot(ctx context.Context, p string, m *manifest) error {
 	}
 	if err := q(`SELECT coalesce(max(seq), 0) FROM audit`, &m.DB.AuditSeq); err != nil {
 		return err
+	}
+	if m.DB.AuditSeq > 0 {
+		var h []byte
+		if err := db.QueryRowContext(ctx, `SELECT hash FROM audit WHERE seq = ?`, m.DB.AuditSeq).Scan(&h); err != nil {
+			return fmt.Errorf("read snapshot: %w", err)
+		}
+		m.DB.AuditHead = hex.EncodeToString(h)
 	}
 	return q(`SELECT coalesce(max(id), 0) FROM outbox`, &m.DB.OutboxID)
 }
@@ -784,15 +813,24 @@ func (b *Backupper) checkOurs(info continuity.BackupInfo) error {
 	return nil
 }
 
-// openManifest decrypts and checks a backup's manifest against its info.
+// openManifest decrypts a backup's manifest and checks it: the station's
+// signature by a trusted key (backup_trust.go), every path confined to its
+// folder, and the identity it names against info.json.
 func (b *Backupper) openManifest(info continuity.BackupInfo) (*manifest, error) {
-	var buf strings.Builder
+	var buf bytes.Buffer
 	if _, _, err := decryptTo(filepath.Join(info.Dir, manifestEntry), &buf, b.identities(), false); err != nil {
 		return nil, err
 	}
+	mj, err := b.checkSignature(info, buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
 	var m manifest
-	if err := json.Unmarshal([]byte(buf.String()), &m); err != nil {
+	if err := json.Unmarshal(mj, &m); err != nil {
 		return nil, damaged(info.Dir, err)
+	}
+	if err := checkManifest(&m); err != nil {
+		return nil, err
 	}
 	if m.Info.ID != info.ID || m.Info.Agency != info.Agency || m.Info.Station != info.Station {
 		return nil, damaged(info.Dir, fmt.Errorf("manifest (%s, %s, %s) does not match info.json (%s, %s, %s)",
@@ -882,7 +920,7 @@ func (b *Backupper) Verify(ctx context.Context, id string, full bool) (*continui
 	} else {
 		checkRestored(ctx, p, info, m, rep)
 	}
-	pool := poolDir(filepath.Dir(info.Dir), info.Recipients)
+	pool := poolDir(filepath.Dir(info.Dir), m.Info.Recipients)
 	rep.Files = len(m.Files)
 	for _, f := range m.Files {
 		if !full && !f.New {

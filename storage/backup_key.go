@@ -2,6 +2,8 @@ package storage
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +15,7 @@ import (
 	"filippo.io/age"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/continuity"
 	"motcua/storage/keyfile"
 )
@@ -70,6 +73,16 @@ func SaveBackupConfig(dataDir string, cfg continuity.BackupConfig) error {
 		if _, err := age.ParseX25519Recipient(strings.TrimSpace(r)); err != nil {
 			return motcua.Invalid(continuity.ErrBackupKey, "recipient", "Khoá dự phòng «%s» không hợp lệ (cần dạng age1…)",
 				"recovery key %q is invalid (want age1…)", r)
+		}
+	}
+	for _, k := range cfg.KeyFiles {
+		if err := checkKeyPath("key_files", filepath.ToSlash(k)); err != nil {
+			return err
+		}
+	}
+	for _, k := range cfg.TrustedSigners {
+		if _, err := ParseSignerKey(k); err != nil {
+			return err
 		}
 	}
 	if cfg.Dest != "" {
@@ -141,7 +154,19 @@ func ExportIdentity(dataDir string) ([]byte, error) {
 	if _, err := loadIdentity(p); err != nil {
 		return nil, err
 	}
-	return keyfile.ReadKeyFile(p)
+	raw, err := keyfile.ReadKeyFile(p)
+	if err != nil {
+		return nil, err
+	}
+	// The signer line tells a replacement PC which signing key made this
+	// station's backups (SignersInFiles): the envelope that opens them says
+	// whose they are.
+	if priv, err := app.LoadStationKey(dataDir); err == nil {
+		pub := priv.Public().(ed25519.PublicKey)
+		raw = fmt.Appendf(raw, "# motcua backup signing key, fingerprint %s\n%s%s\n", SignerFingerprint(pub), signerLinePrefix,
+			base64.StdEncoding.EncodeToString(pub))
+	}
+	return raw, nil
 }
 
 func loadIdentity(p string) (*age.X25519Identity, error) {

@@ -2,10 +2,13 @@ package storage
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -98,6 +101,12 @@ func Restore(ctx context.Context, o RestoreOptions) (*continuity.RestoreReport, 
 	if err != nil {
 		return nil, err
 	}
+	// Every attachment the restore would write is checked against its hash
+	// first (the database is checked as it is staged): a backup that fails
+	// stops here, the data folder as it was.
+	if err := b.checkPoolFiles(ctx, info, m); err != nil {
+		return nil, err
+	}
 	staging := filepath.Join(b.DataDir, stagingDir)
 	os.RemoveAll(staging)
 	if err := os.MkdirAll(staging, 0o700); err != nil {
@@ -121,7 +130,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*continuity.RestoreReport, 
 	for _, ext := range []string{"-wal", "-shm"} {
 		os.Remove(staged + ext)
 	}
-	rep := &continuity.RestoreReport{Backup: info, Verify: vr, Dossiers: vr.Dossiers, Lost: []continuity.LostDossier{}}
+	rep := &continuity.RestoreReport{Backup: info, Verify: vr, Dossiers: vr.Dossiers, Lost: []continuity.LostDossier{}, Changed: []continuity.LostDossier{}}
 	compareLost(ctx, b.DBPath, staged, rep)
 	now := b.now()
 	aside := filepath.Join(b.DataDir, asideRoot, now.Format("20060102-150405")+"-"+randomSuffix())
@@ -220,56 +229,67 @@ func resume(ctx context.Context, b *Backupper, j *journal) (*continuity.RestoreR
 	return rep, nil
 }
 
-// restoreFiles puts back the attachment files and key files of the backup.
-func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo, m *manifest, aside string, rep *continuity.RestoreReport) error {
-	rep.Files = continuity.RestoredFiles{}
+// checkPoolFiles decrypts every pool copy the restore would write (the
+// files missing from the attachment folder or differing there) and checks
+// its size and SHA-256 against the signed manifest, writing nothing.
+func (b *Backupper) checkPoolFiles(ctx context.Context, info continuity.BackupInfo, m *manifest) error {
 	dir := b.attachmentsDir()
-	pool := poolDir(filepath.Dir(info.Dir), info.Recipients)
-	inBackup := map[string]bool{}
+	pool := poolDir(filepath.Dir(info.Dir), m.Info.Recipients)
 	for _, f := range m.Files {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		inBackup[f.Path] = true
-		dst := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if sum, err := hashFile(dst); err == nil {
-			if sum == f.SHA256 {
-				rep.Files.Kept++
-				continue
-			}
-			to := filepath.Join(aside, "attachments", filepath.FromSlash(f.Path))
-			os.MkdirAll(filepath.Dir(to), 0o700)
-			if err := os.Rename(dst, to); err != nil {
-				return fmt.Errorf("move %s aside: %w", dst, err)
-			}
-			rep.Files.Aside++
-		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		if err := noSymlinkOnPath("files[].path", dir, f.Path); err != nil {
 			return err
 		}
-		tmp := dst + ".restore-" + randomSuffix()
-		out, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if sum, err := hashFile(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil && sum == f.SHA256 {
+			continue
+		}
+		sum, n, err := decryptTo(poolPath(pool, f.SHA256), io.Discard, b.identities(), false)
 		if err != nil {
 			return err
 		}
-		sum, _, err := decryptTo(poolPath(pool, f.SHA256), out, b.identities(), false)
-		if err == nil {
-			err = out.Sync()
+		if sum != f.SHA256 || n != f.Size {
+			return motcua.Errorf(motcua.KindInvalid, continuity.ErrBackupDamaged, "backup",
+				"Tệp đính kèm %s trong bản sao lưu %s khác với danh sách đã ký: bản này bị sửa hoặc hỏng; không khôi phục (dữ liệu hiện tại giữ nguyên)",
+				"attachment %s of backup %s differs from the signed list: the backup was altered or is damaged; not restored (the current data is unchanged)", f.Path, info.ID)
 		}
-		if cerr := out.Close(); err == nil {
-			err = cerr
+	}
+	for _, k := range m.Keys {
+		if err := noSymlinkOnPath("keys[].path", b.DataDir, k.Path); err != nil {
+			return err
 		}
-		if err == nil && sum != f.SHA256 {
-			err = damaged(info.Dir, fmt.Errorf("attachment %s: checksum mismatch", f.Path))
+	}
+	return nil
+}
+
+// restoreFiles puts back the attachment files and key files of the backup.
+// The attachment folder is opened as an os.Root: no write through it can
+// leave the folder, whatever links it holds; the manifest's paths were
+// checked already (checkManifest).
+func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo, m *manifest, aside string, rep *continuity.RestoreReport) error {
+	rep.Files = continuity.RestoredFiles{}
+	dir := b.attachmentsDir()
+	pool := poolDir(filepath.Dir(info.Dir), m.Info.Recipients)
+	inBackup := map[string]bool{}
+	if len(m.Files) > 0 {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
 		}
-		if err == nil {
-			err = os.Rename(tmp, dst)
-		}
+		root, err := os.OpenRoot(dir)
 		if err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("restore attachment %s: %w", f.Path, err)
+			return err
 		}
-		rep.Files.Restored++
+		defer root.Close()
+		for _, f := range m.Files {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			inBackup[f.Path] = true
+			if err := b.restoreFile(root, pool, info, f, aside, rep); err != nil {
+				return fmt.Errorf("restore attachment %s: %w", f.Path, err)
+			}
+		}
 	}
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
@@ -280,6 +300,9 @@ func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo
 		return nil
 	})
 	for _, k := range m.Keys {
+		if err := noSymlinkOnPath("keys[].path", b.DataDir, k.Path); err != nil {
+			return err
+		}
 		dst := filepath.Join(b.DataDir, filepath.FromSlash(k.Path))
 		data, err := keyfile.Unseal(k.Data)
 		if err != nil {
@@ -297,11 +320,98 @@ func (b *Backupper) restoreFiles(ctx context.Context, info continuity.BackupInfo
 				return err
 			}
 		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+			return err
+		}
 		if err := keyfile.WriteKeyFile(dst, data); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// restoreFile restores one attachment inside root: a differing file is
+// copied aside, then replaced through a checked temporary file.
+func (b *Backupper) restoreFile(root *os.Root, pool string, info continuity.BackupInfo, f manifestFile, aside string, rep *continuity.RestoreReport) error {
+	rel := filepath.FromSlash(f.Path)
+	if fi, err := root.Lstat(rel); err == nil {
+		if !fi.Mode().IsRegular() {
+			return noSymlinkOnPath("files[].path", b.attachmentsDir(), f.Path)
+		}
+		cur, err := root.Open(rel)
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, cur)
+		cur.Close()
+		if err != nil {
+			return err
+		}
+		if hex.EncodeToString(h.Sum(nil)) == f.SHA256 {
+			rep.Files.Kept++
+			return nil
+		}
+		to := filepath.Join(aside, "attachments", rel)
+		os.MkdirAll(filepath.Dir(to), 0o700)
+		if err := copyFromRoot(root, rel, to); err != nil {
+			return fmt.Errorf("move aside: %w", err)
+		}
+		if err := root.Remove(rel); err != nil {
+			return fmt.Errorf("move aside: %w", err)
+		}
+		rep.Files.Aside++
+	}
+	if d := filepath.Dir(rel); d != "." {
+		if err := root.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+	}
+	tmp := rel + ".restore-" + randomSuffix()
+	out, err := root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	sum, _, err := decryptTo(poolPath(pool, f.SHA256), out, b.identities(), false)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && sum != f.SHA256 {
+		err = damaged(info.Dir, fmt.Errorf("attachment %s: checksum mismatch", f.Path))
+	}
+	if err == nil {
+		err = root.Rename(tmp, rel)
+	}
+	if err != nil {
+		root.Remove(tmp)
+		return err
+	}
+	rep.Files.Restored++
+	return nil
+}
+
+func copyFromRoot(root *os.Root, rel, dst string) error {
+	in, err := root.Open(rel)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // checkNotInUse refuses to replace a database another process has open.
@@ -329,19 +439,11 @@ func compareLost(ctx context.Context, current, restored string, rep *continuity.
 		rep.ReplacedNote = "Không có cơ sở dữ liệu cũ (máy mới)"
 		return
 	}
-	have := map[string]bool{}
+	have := map[string]string{}
 	rdb, err := sql.Open("sqlite", "file:"+restored+"?mode=ro")
 	if err == nil {
 		defer rdb.Close()
-		if rows, err := rdb.QueryContext(ctx, `SELECT code FROM dossiers`); err == nil {
-			for rows.Next() {
-				var c string
-				if rows.Scan(&c) == nil {
-					have[c] = true
-				}
-			}
-			rows.Close()
-		}
+		have, _ = dossierDigests(ctx, rdb)
 	}
 	// Read the old file from a copy: opening it, even read-only, must not
 	// touch the file that is kept aside as evidence.
@@ -425,8 +527,16 @@ func compareLost(ctx context.Context, current, restored string, rep *continuity.
 		}
 		return nil
 	})
+	old, err := dossierDigests(ctx, odb)
+	if err != nil {
+		notes = append(notes, "nội dung hồ sơ: "+err.Error())
+	}
+	rep.Changed = []continuity.LostDossier{}
 	for code, l := range found {
-		if have[code] {
+		if sum, ok := have[code]; ok {
+			if o, ok := old[code]; ok && o != sum {
+				rep.Changed = append(rep.Changed, *l)
+			}
 			continue
 		}
 		rep.Lost = append(rep.Lost, *l)
@@ -440,10 +550,64 @@ func compareLost(ctx context.Context, current, restored string, rep *continuity.
 		a, b := rep.Lost[i], rep.Lost[j]
 		return a.ReceivedAt.Before(b.ReceivedAt) || a.ReceivedAt.Equal(b.ReceivedAt) && a.Code < b.Code
 	})
+	sort.Slice(rep.Changed, func(i, j int) bool { return rep.Changed[i].Code < rep.Changed[j].Code })
 	rep.ReplacedReadable = len(notes) == 0
 	if len(notes) > 0 {
 		rep.ReplacedNote = "Đọc dở tệp cũ — " + strings.Join(notes, "; ")
 	}
+}
+
+// dossierColumns are hashed for each dossier (everything but the row id):
+// two copies of a dossier are the same when all of them and its history
+// are.
+const dossierColumns = `code, procedure_code, procedure_name, procedure_field, channel, applicant_name, applicant_id_number,
+	applicant_dob, applicant_gender, applicant_address, applicant_phone, applicant_email, applicant_subject, summary,
+	components, fee, received_at, due_at, status, extended, officer, station, returned_at, updated_at`
+
+// dossierDigests returns a SHA-256 of each dossier's row and history, by
+// code: what the restore report compares, so a dossier changed or replaced
+// is reported, not only one that is missing. Rows read before a damaged
+// page are returned with the error.
+func dossierDigests(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	hs := map[string]hash.Hash{}
+	add := func(q string) error {
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			code := fmt.Sprint(vals[0])
+			h := hs[code]
+			if h == nil {
+				h = sha256.New()
+				hs[code] = h
+			}
+			for _, v := range vals[1:] {
+				fmt.Fprintf(h, "%T:%d:%v\x00", v, len(fmt.Sprint(v)), v)
+			}
+			h.Write([]byte{'\n'})
+		}
+		return rows.Err()
+	}
+	err := add(`SELECT ` + dossierColumns + ` FROM dossiers ORDER BY code`)
+	if err == nil {
+		err = add(`SELECT dossier_code, idx, at, actor, action, from_status, to_status, reason, note FROM history ORDER BY dossier_code, idx`)
+	}
+	out := make(map[string]string, len(hs))
+	for c, h := range hs {
+		out[c] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out, err
 }
 
 func guidance(rep *continuity.RestoreReport) []string {
@@ -453,8 +617,9 @@ func guidance(rep *continuity.RestoreReport) []string {
 	case !rep.ReplacedReadable:
 		g = append(g, fmt.Sprintf("Không đọc được hết tệp cũ (%s): đối chiếu với hệ thống tỉnh và giấy tiếp nhận lưu các hồ sơ tiếp nhận sau %s.",
 			rep.ReplacedNote, motcua.FormatTime(rep.Backup.Created)))
-	case len(rep.Lost) == 0:
-		g = append(g, "Không mất hồ sơ nào: mọi hồ sơ của tệp cũ đều có trong bản sao lưu.")
+	case len(rep.Lost) == 0 && len(rep.Changed) == 0:
+		g = append(g, "Không mất hồ sơ nào: mọi hồ sơ của tệp cũ đều có trong bản sao lưu, nội dung như nhau.")
+	case len(rep.Changed) > 0:
 	case rep.LostUndelivered == 0:
 		g = append(g, "Không mất hồ sơ nào chưa gửi: các hồ sơ sau thời điểm sao lưu đều đã có trên hệ thống tỉnh.")
 	}
@@ -463,6 +628,9 @@ func guidance(rep *continuity.RestoreReport) []string {
 	}
 	if rep.LostUndelivered > 0 {
 		g = append(g, fmt.Sprintf("%d hồ sơ sau thời điểm sao lưu CHƯA gửi lên tỉnh: nhập lại từ giấy tiếp nhận lưu hoặc bản quét (danh sách trong báo cáo).", rep.LostUndelivered))
+	}
+	if len(rep.Changed) > 0 {
+		g = append(g, fmt.Sprintf("%d hồ sơ có nội dung khác bản sao lưu (đã thay đổi sau thời điểm sao lưu, hoặc bị thay thế): trạng thái của tệp cũ không còn; đối chiếu với hệ thống tỉnh và hồ sơ giấy (danh sách trong báo cáo).", len(rep.Changed)))
 	}
 	if rep.Files.Aside > 0 {
 		g = append(g, fmt.Sprintf("%d tệp đính kèm khác bản sao lưu đã được chuyển vào %s.", rep.Files.Aside, rep.AsideDir))

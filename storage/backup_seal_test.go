@@ -63,7 +63,7 @@ func TestRestoreOnNewPCSealedKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Config.Dest = st.dest
-	if b.Identities, err = storage.ParseIdentityFiles([]string{exported}); err != nil {
+	if err := b.UseKeyFiles([]string{exported}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID}); err != nil {

@@ -342,6 +342,20 @@ func TestBackupBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		fresh.Identities = ids
+		// The key opens it, but the new PC's station key did not sign it.
+		_, err = fresh.Verify(ctx, info.ID, true)
+		wantCoded(t, err, motcua.KindInvalid, continuity.ErrBackupUntrusted)
+		pub, _, err := st.b.SignerKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storage.TrustSigner(fresh.DataDir, pub); err != nil {
+			t.Fatal(err)
+		}
+		if fresh.Config, err = storage.LoadBackupConfig(fresh.DataDir); err != nil {
+			t.Fatal(err)
+		}
+		fresh.Config.Dest = b.Config.Dest
 		if rep, err := fresh.Verify(ctx, info.ID, true); err != nil || !rep.OK {
 			t.Fatalf("verify with the exported key: %+v %v", rep, err)
 		}
@@ -566,8 +580,14 @@ func TestRestoreOnNewPC(t *testing.T) {
 		t.Fatal(err)
 	}
 	exported := filepath.Join(t.TempDir(), "khoa-sao-luu.txt")
-	raw, _ := os.ReadFile(storage.IdentityPath(st.data))
+	raw, err := storage.ExportIdentity(st.data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(exported, raw, 0o600)
+	bare := filepath.Join(t.TempDir(), "khoa-khong-co-dong-ky.txt") // an identity file exported before signing
+	raw, _ = os.ReadFile(storage.IdentityPath(st.data))
+	os.WriteFile(bare, raw, 0o600)
 
 	newPC := t.TempDir()
 	b, err := storage.NewBackupper(newPC, "test", nil) // a new station key, which cannot open the backup
@@ -578,7 +598,15 @@ func TestRestoreOnNewPC(t *testing.T) {
 	if _, err := storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID}); !continuity.IsKeyError(err) {
 		t.Fatalf("restore without the exported key: %v", err)
 	}
-	if b.Identities, err = storage.ParseIdentityFiles([]string{exported}); err != nil {
+	if err := b.UseKeyFiles([]string{bare}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID})
+	wantCoded(t, err, motcua.KindInvalid, continuity.ErrBackupUntrusted)
+	if _, err := os.Stat(filepath.Join(newPC, "motcua.db")); err == nil {
+		t.Fatal("a refused restore wrote the database")
+	}
+	if err := b.UseKeyFiles([]string{exported}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := storage.Restore(ctx, storage.RestoreOptions{Backupper: b, ID: info.ID})

@@ -19,73 +19,34 @@ import (
 	"motcua/app"
 )
 
-// Role decides what a user may do.
-type Role string
+// Role and Perm are the service layer's (app/authz.go): the policy is
+// one, the service checks it; these names stay for the callers of this
+// package.
+type (
+	Role = app.Role
+	Perm = app.Perm
+)
 
 const (
-	RoleOfficer Role = "officer" // cán bộ một cửa: receives, hands off, returns
-	RoleLeader  Role = "leader"  // lãnh đạo: also refuses, extends, stops
-	RoleAdmin   Role = "admin"   // quản trị: everything, incl. settings and users
+	RoleOfficer = app.RoleOfficer
+	RoleLeader  = app.RoleLeader
+	RoleAdmin   = app.RoleAdmin
+
+	PermIntake   = app.PermIntake
+	PermAdvance  = app.PermAdvance
+	PermReturn   = app.PermReturn
+	PermRefuse   = app.PermRefuse
+	PermExtend   = app.PermExtend
+	PermStop     = app.PermStop
+	PermCalendar = app.PermCalendar
+	PermCatalog  = app.PermCatalog
+	PermStation  = app.PermStation
+	PermUsers    = app.PermUsers
+	PermSync     = app.PermSync
 )
 
 // Roles lists the roles, least powerful first.
-func Roles() []Role { return []Role{RoleOfficer, RoleLeader, RoleAdmin} }
-
-// Valid reports whether r is one of the three roles.
-func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
-
-// Name is the Vietnamese name of the role.
-func (r Role) Name() string {
-	switch r {
-	case RoleOfficer:
-		return "Cán bộ một cửa"
-	case RoleLeader:
-		return "Lãnh đạo"
-	case RoleAdmin:
-		return "Quản trị hệ thống"
-	}
-	return string(r)
-}
-
-// NameEN is the English name of the role.
-func (r Role) NameEN() string {
-	switch r {
-	case RoleOfficer:
-		return "Counter officer"
-	case RoleLeader:
-		return "Leader"
-	case RoleAdmin:
-		return "Administrator"
-	}
-	return string(r)
-}
-
-// Perm is one thing a role may be allowed to do.
-type Perm string
-
-const (
-	PermIntake   Perm = "intake"   // receive, request supplement
-	PermAdvance  Perm = "advance"  // hand-off, result, supplement done, withdrawal
-	PermReturn   Perm = "return"   // hand the result back
-	PermRefuse   Perm = "refuse"   // refuse a dossier (Mẫu 03)
-	PermExtend   Perm = "extend"   // extend with an apology (Mẫu 04)
-	PermStop     Perm = "stop"     // stop processing (Mẫu 05)
-	PermCalendar Perm = "calendar" // office hours and holidays
-	PermCatalog  Perm = "catalog"  // import the procedure catalogue
-	PermStation  Perm = "station"  // agency, station, keys
-	PermUsers    Perm = "users"    // create, reset, disable users
-	PermSync     Perm = "sync"     // USB bundle export/import, retry quarantined messages
-)
-
-var grants = map[Role][]Perm{
-	RoleOfficer: {PermIntake, PermAdvance, PermReturn},
-	RoleLeader:  {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync},
-	RoleAdmin: {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync,
-		PermCalendar, PermCatalog, PermStation, PermUsers},
-}
-
-// Can reports whether role r holds permission p.
-func (r Role) Can(p Perm) bool { return slices.Contains(grants[r], p) }
+func Roles() []Role { return app.Roles() }
 
 // Prefs are a user's own display preferences and recent procedures.
 type Prefs struct {
@@ -118,6 +79,15 @@ type User struct {
 // Can reports whether the user holds permission p.
 func (u *User) Can(p Perm) bool { return u != nil && !u.Disabled && u.Role.Can(p) }
 
+// Actor is the user as the service layer's operations take it; a nil or
+// disabled user is nobody (every operation refuses).
+func (u *User) Actor() app.Actor {
+	if u == nil || u.Disabled {
+		return app.Actor{}
+	}
+	return app.Actor{Username: u.Username, Role: u.Role}
+}
+
 // Store keeps the accounts. Writes append the audit entry in the same
 // transaction.
 type Store interface {
@@ -131,6 +101,8 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *User, a app.AuditEntry) error
 	ListUsers(ctx context.Context) ([]*User, error)
 	Audit(ctx context.Context, a app.AuditEntry) error
+	// The settings keep the command-line sessions (session.go).
+	app.SettingsStore
 }
 
 // Service carries out the account use cases.
@@ -154,7 +126,7 @@ const (
 	ErrBadCredentials = "ERR_BAD_CREDENTIALS"
 	ErrLocked         = "ERR_ACCOUNT_LOCKED"
 	ErrDisabled       = "ERR_ACCOUNT_DISABLED"
-	ErrForbidden      = "ERR_FORBIDDEN"
+	ErrForbidden      = app.ErrForbidden
 	ErrWeakPassword   = "ERR_WEAK_PASSWORD"
 	ErrLastAdmin      = "ERR_LAST_ADMIN"
 )
@@ -281,14 +253,7 @@ func actorName(u *User) string {
 }
 
 // PermName is the Vietnamese name of a permission.
-func PermName(p Perm) string {
-	return map[Perm]string{
-		PermIntake: "tiếp nhận hồ sơ", PermAdvance: "chuyển xử lý, cập nhật kết quả", PermReturn: "trả kết quả",
-		PermRefuse: "từ chối hồ sơ", PermExtend: "gia hạn, xin lỗi", PermStop: "dừng xử lý",
-		PermCalendar: "sửa lịch làm việc", PermCatalog: "nhập danh mục thủ tục", PermStation: "cấu hình cơ quan, máy",
-		PermUsers: "quản lý người dùng", PermSync: "đồng bộ thủ công",
-	}[p]
-}
+func PermName(p Perm) string { return app.PermName(p) }
 
 // Allow returns nil when actor holds p, else the coded error to show.
 func Allow(actor *User, p Perm) error { return forbidden(actor, p) }

@@ -39,6 +39,11 @@ type BackupConfig struct {
 	// encrypted: without the blob key the attachments cannot be read.
 	// Default: every *.key file of the data folder.
 	KeyFiles []string `json:"key_files,omitempty"`
+	// TrustedSigners are the Ed25519 public keys (base64) whose backups
+	// this station restores besides its own station key: the old PC's key
+	// on a replacement PC, added with `motcua backup trust KEY` once its
+	// fingerprint is confirmed.
+	TrustedSigners []string `json:"trusted_signers,omitempty"`
 }
 
 // Retention is how many backups to keep: the newest of each of the last
@@ -63,15 +68,17 @@ type BackupInfo struct {
 	Created    time.Time `json:"created"`
 	Schema     int       `json:"schema"`
 	AppVersion string    `json:"app_version,omitempty"`
-	DBBytes    int64     `json:"db_bytes"`   // the database snapshot
-	DBStored   int64     `json:"db_stored"`  // compressed and encrypted
-	Dossiers   int       `json:"dossiers"`   // in the snapshot
-	Files      int       `json:"files"`      // attachment files referenced
-	FileBytes  int64     `json:"file_bytes"` // their size
-	NewFiles   int       `json:"new_files"`  // of which this backup added to the pool
-	NewBytes   int64     `json:"new_bytes"`  // their size
-	Recipients []string  `json:"recipients"` // age public keys it is encrypted to
-	Seconds    float64   `json:"seconds"`    // time to make it
+	DBBytes    int64     `json:"db_bytes"`             // the database snapshot
+	DBStored   int64     `json:"db_stored"`            // compressed and encrypted
+	Dossiers   int       `json:"dossiers"`             // in the snapshot
+	Files      int       `json:"files"`                // attachment files referenced
+	FileBytes  int64     `json:"file_bytes"`           // their size
+	NewFiles   int       `json:"new_files"`            // of which this backup added to the pool
+	NewBytes   int64     `json:"new_bytes"`            // their size
+	Recipients []string  `json:"recipients"`           // age public keys it is encrypted to
+	Signer     string    `json:"signer,omitempty"`     // fingerprint of the station key that signed it
+	SignerKey  string    `json:"signer_key,omitempty"` // that public key, base64
+	Seconds    float64   `json:"seconds"`              // time to make it
 	Verified   time.Time `json:"verified,omitzero"`
 	VerifyOK   bool      `json:"verify_ok"`
 	VerifyNote string    `json:"verify_note,omitempty"`
@@ -101,16 +108,20 @@ type RestoreReport struct {
 	AsideDir string `json:"aside_dir"`
 	// What the replaced database held that the backup does not, as far as
 	// it could still be read.
-	ReplacedReadable bool           `json:"replaced_readable"`
-	ReplacedNote     string         `json:"replaced_note,omitempty"`
-	Lost             []LostDossier  `json:"lost"`
-	LostDelivered    int            `json:"lost_delivered"`   // the province has them: pull them back / re-enter from its copy
-	LostUndelivered  int            `json:"lost_undelivered"` // only on paper now: re-enter from the receipt copy or scans
-	Dossiers         int            `json:"dossiers"`         // in the restored database
-	Files            RestoredFiles  `json:"files"`
-	Guidance         []string       `json:"guidance"`
-	Verify           *VerifyReport  `json:"verify,omitempty"`
-	Extra            map[string]any `json:"extra,omitempty"`
+	ReplacedReadable bool          `json:"replaced_readable"`
+	ReplacedNote     string        `json:"replaced_note,omitempty"`
+	Lost             []LostDossier `json:"lost"`
+	// Changed are dossiers in both whose content differs (a SHA-256 of the
+	// dossier row and its history): changed after the backup, or replaced.
+	// Their state in the replaced database is lost too.
+	Changed         []LostDossier  `json:"changed"`
+	LostDelivered   int            `json:"lost_delivered"`   // the province has them: pull them back / re-enter from its copy
+	LostUndelivered int            `json:"lost_undelivered"` // only on paper now: re-enter from the receipt copy or scans
+	Dossiers        int            `json:"dossiers"`         // in the restored database
+	Files           RestoredFiles  `json:"files"`
+	Guidance        []string       `json:"guidance"`
+	Verify          *VerifyReport  `json:"verify,omitempty"`
+	Extra           map[string]any `json:"extra,omitempty"`
 }
 
 // RestoredFiles counts attachment files handled by a restore.

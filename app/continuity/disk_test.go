@@ -116,7 +116,7 @@ func fillUntilFull(t *testing.T, e *env) (int, error) {
 		}
 	}
 	for i := 0; i < 100000; i++ {
-		if _, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1",
+		if _, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", By: canbo1,
 			Applicant: motcua.Applicant{Name: fmt.Sprintf("Nguyễn Văn Số%d", i), IDNumber: fmt.Sprintf("0381850%05d", i)},
 			Summary:   strings.Repeat("Nội dung hồ sơ dài để lấp đầy trang. ", 20)}); err != nil {
 			return i, err
@@ -165,7 +165,7 @@ func fillChild(dir string) error {
 		return err
 	}
 	for i := 0; ; i++ {
-		_, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1",
+		_, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", By: canbo1,
 			Applicant: motcua.Applicant{Name: fmt.Sprintf("Trần Thị Số%d", i), IDNumber: fmt.Sprintf("0381860%05d", i)},
 			Summary:   strings.Repeat("Nội dung hồ sơ dài để lấp đầy trang. ", 20)})
 		if err != nil {

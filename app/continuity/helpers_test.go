@@ -95,7 +95,7 @@ func newEnvAt(tb testing.TB, dir string, st motcua.Station) *env {
 // intake accepts a dossier at the clock's time.
 func (e *env) intake(tb testing.TB, i int) *motcua.Dossier {
 	tb.Helper()
-	d, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1",
+	d, err := e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", By: canbo1,
 		Applicant: motcua.Applicant{Name: fmt.Sprintf("Nguyễn Văn Số%d", i), IDNumber: fmt.Sprintf("0381850%05d", i)}})
 	if err != nil {
 		tb.Fatal(err)
@@ -139,5 +139,8 @@ var stationOne = motcua.Station{K: 1, N: 2}
 var filterAll = app.ListFilter{}
 
 func appReq(name, id string) app.IntakeRequest {
-	return app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1", Applicant: motcua.Applicant{Name: name, IDNumber: id}}
+	return app.IntakeRequest{ProcedureCode: "1.001022", By: canbo1, Applicant: motcua.Applicant{Name: name, IDNumber: id}}
 }
+
+// canbo1 is the counter officer the tests act as.
+var canbo1 = app.Actor{Username: "canbo1", Role: app.RoleOfficer}

@@ -114,7 +114,7 @@ func TestPaperFallback(t *testing.T) {
 			t.Fatalf("issued %s", d.Code)
 		}
 		n0, _ := e.store.Count(ctx, app.ListFilter{})
-		_, err = e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", Applicant: motcua.Applicant{Name: "Ngô Văn B", IDNumber: "038190009999"}})
+		_, err = e.app.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", By: canbo1, Applicant: motcua.Applicant{Name: "Ngô Văn B", IDNumber: "038190009999"}})
 		if err == nil || !storage.IsPaperReserved(err) {
 			t.Fatalf("issued a reserved number online, or failed otherwise: %v", err)
 		}

@@ -45,11 +45,11 @@ func TestPersonalData(t *testing.T) {
 	}
 
 	// Retention: a returned dossier past the period loses its attachments.
-	if _, err := e.app.Advance(ctx, d1.Code, "canbo1", motcua.StatusProcessing, ""); err != nil {
+	if _, err := e.app.Advance(ctx, d1.Code, canbo1, motcua.StatusProcessing, ""); err != nil {
 		t.Fatal(err)
 	}
-	e.app.Advance(ctx, d1.Code, "canbo1", motcua.StatusDone, "")
-	if _, err := e.app.Return(ctx, d1.Code, "canbo1", ""); err != nil {
+	e.app.Advance(ctx, d1.Code, canbo1, motcua.StatusDone, "")
+	if _, err := e.app.Return(ctx, d1.Code, canbo1, ""); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := e.svc.PurgeAttachments(ctx, &purger{}, false, "canbo1")

@@ -26,6 +26,10 @@ const (
 	ErrBackupKey       = "ERR_BACKUP_KEY"       // no key at hand opens the backup
 	ErrBackupNotFound  = "ERR_BACKUP_NOT_FOUND" // no backup with that name at the destination
 	ErrBackupDest      = "ERR_BACKUP_DEST"      // the destination is missing, not writable or the data folder itself
+	ErrBackupUnsigned  = "ERR_BACKUP_UNSIGNED"  // the manifest carries no station signature (forged, or made before signing)
+	ErrBackupSignature = "ERR_BACKUP_SIGNATURE" // the manifest's signature does not match its content (altered)
+	ErrBackupUntrusted = "ERR_BACKUP_UNTRUSTED" // signed by a key this station does not trust (backup trust KEY)
+	ErrBackupPath      = "ERR_BACKUP_PATH"      // a path in the manifest leaves its folder (absolute, "..", drive, symlink)
 	ErrDatabaseInUse   = "ERR_DATABASE_IN_USE"  // the database is open in another process (the window)
 	ErrDatabaseDamaged = "ERR_DATABASE_DAMAGED" // the startup check found the database damaged
 	ErrDiskFull        = "ERR_DISK_FULL"        // the disk is (almost) full: nothing was written

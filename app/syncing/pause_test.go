@@ -83,7 +83,7 @@ func TestDrillOutage(t *testing.T) {
 	}
 	var codes []string
 	for i := range 10 {
-		dos, err := a.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", Officer: "canbo1",
+		dos, err := a.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.001022", By: app.Actor{Username: "canbo1", Role: app.RoleOfficer},
 			Applicant: motcua.Applicant{Name: fmt.Sprintf("Nguyễn Văn Số%d", i), IDNumber: fmt.Sprintf("0381850%05d", i)}})
 		if err != nil {
 			t.Fatal(err) // intake goes on during the outage

@@ -81,7 +81,7 @@ func contStation(t *testing.T, st motcua.Station, role accounts.Role, o contOpti
 // intakeNow receives one dossier at the station's clock.
 func (s *station) intakeNow(t *testing.T) *motcua.Dossier {
 	t.Helper()
-	d, err := s.svc.Intake(context.Background(), app.IntakeRequest{ProcedureCode: "1.001193", CCCD: cccdLine, Officer: "lan.nt"})
+	d, err := s.svc.Intake(context.Background(), app.IntakeRequest{ProcedureCode: "1.001193", CCCD: cccdLine, By: app.Actor{Username: "lan.nt", Role: app.RoleOfficer}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -516,7 +516,7 @@ func (s *Detail) confirm() {
 			s.focus(s.NewDue)
 			return
 		}
-		d, err = s.svc.Extend(ctx, s.D.Code, s.actor(), reason, s.svc.Calendar.EndOfWorkingDay(t))
+		d, err = s.svc.Extend(ctx, s.D.Code, s.acting(), reason, s.svc.Calendar.EndOfWorkingDay(t))
 	case a.missing:
 		var miss []string
 		for _, m := range strings.Split(s.Missing.Text, ";") {
@@ -524,11 +524,11 @@ func (s *Detail) confirm() {
 				miss = append(miss, m)
 			}
 		}
-		d, err = s.svc.RequestSupplement(ctx, s.D.Code, s.actor(), reason, miss)
+		d, err = s.svc.RequestSupplement(ctx, s.D.Code, s.acting(), reason, miss)
 	case a.to == motcua.StatusRefused:
-		d, err = s.svc.Refuse(ctx, s.D.Code, s.actor(), reason)
+		d, err = s.svc.Refuse(ctx, s.D.Code, s.acting(), reason)
 	default:
-		d, err = s.svc.Advance(ctx, s.D.Code, s.actor(), a.to, reason)
+		d, err = s.svc.Advance(ctx, s.D.Code, s.acting(), a.to, reason)
 	}
 	if err != nil {
 		s.PanelErr.set(errMsg(err))

@@ -20,7 +20,7 @@ import (
 func (s *station) seed(at time.Time, proc, name, id string, path ...motcua.Status) *motcua.Dossier {
 	s.t.Helper()
 	ctx := context.Background()
-	d, err := s.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: proc, At: at, Officer: "seed",
+	d, err := s.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: proc, At: at, By: seedActor,
 		Applicant: motcua.Applicant{Name: name, IDNumber: id}})
 	if err != nil {
 		s.t.Fatal(err)
@@ -31,9 +31,9 @@ func (s *station) seed(at time.Time, proc, name, id string, path ...motcua.Statu
 			reason = "Theo quy định"
 		}
 		if to == motcua.StatusSupplement {
-			d, err = s.svc.RequestSupplement(ctx, d.Code, "seed", reason, []string{"Tờ khai"})
+			d, err = s.svc.RequestSupplement(ctx, d.Code, seedActor, reason, []string{"Tờ khai"})
 		} else {
-			d, err = s.svc.Advance(ctx, d.Code, "seed", to, reason)
+			d, err = s.svc.Advance(ctx, d.Code, seedActor, to, reason)
 		}
 		if err != nil {
 			s.t.Fatal(err)
@@ -262,3 +262,6 @@ func TestDetailActions(t *testing.T) {
 		t.Fatalf("view paper: %v", s.opened)
 	}
 }
+
+// seedActor makes the sample dossiers: a counter officer.
+var seedActor = app.Actor{Username: "seed", Role: app.RoleOfficer}

@@ -56,6 +56,10 @@ func (e *env) user() *accounts.User { return e.frame.user }
 // actor is the username every action is recorded under.
 func (e *env) actor() string { return e.frame.user.Username }
 
+// acting is the signed-in account as the service's operations take it
+// (the service checks the role).
+func (e *env) acting() app.Actor { return e.frame.user.Actor() }
+
 func (e *env) now() time.Time { return e.svc.Clock.Now().In(motcua.Location) }
 
 func (e *env) focus(f fyne.Focusable) {

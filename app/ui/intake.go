@@ -13,7 +13,6 @@ import (
 
 	"motcua"
 	"motcua/app"
-	"motcua/app/accounts"
 	"motcua/app/forms"
 	"motcua/scanning/qrsign"
 )
@@ -175,7 +174,9 @@ func newIntake(e *env) *Intake {
 	s.Supplement.Importance = widget.WarningImportance
 	s.Refuse = newButton(e.keys, tr("Từ chối (Ctrl+R)"), func() { s.decide(app.DecideRefuse) })
 	s.Refuse.Importance = widget.DangerImportance
-	if !e.user().Can(accounts.PermRefuse) {
+	// Who refuses at receipt is a setting (app.KeyRefuseAtReceiptRole;
+	// by default the counter officer, NĐ 61/2018 art. 17).
+	if e.svc.MayRefuseAtReceipt(context.Background(), e.acting()) != nil {
 		s.Refuse.SetText(tr("Từ chối (lãnh đạo)"))
 		s.Refuse.Disable()
 	}
@@ -621,7 +622,7 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 			Phone: s.Phone.Text, Address: s.Address.Text},
 		DOBText:  s.DOB.Text,
 		Channel:  motcua.ChannelDirect,
-		Officer:  s.actor(),
+		By:       s.acting(),
 		Decision: dec,
 		Reason:   s.Reason.Text,
 	}
@@ -672,7 +673,7 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 		}
 		req.Missing = missing
 	case app.DecideRefuse:
-		if err := accounts.Allow(s.user(), accounts.PermRefuse); err != nil {
+		if err := s.svc.MayRefuseAtReceipt(context.Background(), s.acting()); err != nil {
 			s.errs["reason"].set(errMsg(err))
 			return req, false
 		}

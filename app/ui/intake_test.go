@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/forms"
 	"motcua/app/ui"
 	"motcua/scanning/qrsign"
@@ -126,13 +128,22 @@ func TestIntakeErrors(t *testing.T) {
 			t.Fatalf("supplement without a reason: %q", errText(in, "reason"))
 		}
 	})
-	t.Run("RefuseNeedsLeader", func(t *testing.T) {
-		if !in.Refuse.Disabled() {
-			t.Fatal("an officer's refuse button must be disabled")
+	t.Run("RefuseAtReceiptLeaderSetting", func(t *testing.T) {
+		// By default the receiving officer refuses at receipt (NĐ 61/2018
+		// art. 17); a commune that gives it to the leader is obeyed by the
+		// service, whatever the button shows.
+		if in.Refuse.Disabled() {
+			t.Fatal("the officer's refuse button is disabled under the default rule")
 		}
+		ctx := context.Background()
+		quantri := app.Actor{Username: "quantri", Role: app.RoleAdmin}
+		if err := s.svc.SetRefuseAtReceiptRole(ctx, quantri, app.RoleLeader); err != nil {
+			t.Fatal(err)
+		}
+		defer s.svc.SetRefuseAtReceiptRole(ctx, quantri, app.RoleOfficer)
 		ctrl(w, fyne.KeyR)
-		if in.Last != nil {
-			t.Fatal("an officer refused a dossier")
+		if in.Last != nil || !strings.Contains(errText(in, "reason"), "Lãnh đạo") {
+			t.Fatalf("an officer refused a dossier the setting gives to the leader: %q", errText(in, "reason"))
 		}
 	})
 	// Supplement: the unticked document and an extra one, with a reason.

@@ -305,7 +305,7 @@ func (s *Return) confirm() {
 		who = tr("người được ủy quyền")
 	}
 	noteText := "Người nhận: " + name + ", CCCD " + id + " (" + who + "); đã đối chiếu giấy tờ; mức độ hài lòng: " + level
-	d, err := s.svc.Return(context.Background(), s.D.Code, s.actor(), noteText)
+	d, err := s.svc.Return(context.Background(), s.D.Code, s.acting(), noteText)
 	if err != nil {
 		s.Errs["general"].set(errMsg(err))
 		return

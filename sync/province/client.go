@@ -101,7 +101,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{Transport: tr}
+	hc := &http.Client{Transport: tr, CheckRedirect: noRedirect}
 	c := &Client{cfg: cfg, http: hc}
 	c.r = resty.NewWithClient(hc).
 		SetBaseURL(cfg.BaseURL).
@@ -112,7 +112,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c.tus = &tus.Client{
 		// Its own http.Client: resty sets the whole-request timeout on
 		// the one it wraps, and an upload chunk needs longer.
-		HTTP:      &http.Client{Transport: tr},
+		HTTP:      &http.Client{Transport: tr, CheckRedirect: noRedirect},
 		Endpoint:  cfg.BaseURL + cfg.FilesPath,
 		ChunkSize: cfg.UploadChunk,
 		Timeout:   cfg.UploadTimeout,
@@ -128,6 +128,22 @@ func NewClient(cfg Config) (*Client, error) {
 		},
 	}
 	return c, nil
+}
+
+// RedirectError is a redirect the client refused to follow.
+type RedirectError struct{ To string }
+
+func (e *RedirectError) Error() string {
+	return "hệ thống tỉnh trả lời chuyển hướng tới " + e.To + ": không đi theo (mật khẩu và phiên làm việc chỉ gửi tới địa chỉ đã cấu hình)"
+}
+
+// noRedirect refuses every redirect. The province's API has no reason to
+// redirect, and following one would send the password (the /auth body,
+// which a 307 or 308 replays) or the session header to wherever it points:
+// another port, another host. An address that moved is configured again
+// (province set --url).
+func noRedirect(req *http.Request, _ []*http.Request) error {
+	return &RedirectError{To: req.URL.Redacted()}
 }
 
 // Transport is an HTTP transport that verifies the server certificate
@@ -172,6 +188,9 @@ func (c *Client) login(ctx context.Context, staleGen int) (string, int, error) {
 		Post(c.cfg.AuthPath)
 	if err != nil {
 		return "", 0, &Error{Op: "đăng nhập", Class: Transient, Err: err}
+	}
+	if resp.StatusCode() >= 300 && resp.StatusCode() < 400 {
+		return "", 0, &Error{Op: "đăng nhập", Class: Transient, Status: resp.StatusCode(), Err: &RedirectError{To: resp.Header().Get("Location")}}
 	}
 	if err := decode("đăng nhập", resp, &out); err != nil {
 		var pe *Error

@@ -262,3 +262,31 @@ func TestParseDate(t *testing.T) {
 		t.Fatal("FormatDate must render Vietnam time")
 	}
 }
+
+// TestNoRedirect: a 307 from /auth (which would replay the password in
+// the body) or from the API is not followed — the other port never hears
+// from the client — and the error says why.
+func TestNoRedirect(t *testing.T) {
+	var elsewhere int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere++
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"error_code":"0","session":"stolen"}`)
+	}))
+	defer other.Close()
+	for _, code := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
+		redir := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+r.URL.Path, code)
+		}))
+		c := newClient(t, province.Config{BaseURL: redir.URL, Username: "xa-quangphu", Password: "mat-khau-cua-xa", Agency: reftest.Agency})
+		_, err := c.Deliver(context.Background(), []province.Item{provincetest.Item(provincetest.Dossier(reftest.Agency, 1), "k1", true)})
+		redir.Close()
+		if err == nil || !strings.Contains(err.Error(), "chuyển hướng") {
+			t.Fatalf("HTTP %d: err = %v", code, err)
+		}
+		if elsewhere != 0 {
+			t.Fatalf("HTTP %d: the redirect target got %d requests (the password followed the redirect)", code, elsewhere)
+		}
+	}
+}

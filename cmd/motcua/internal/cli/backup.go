@@ -41,7 +41,7 @@ func (c *cli) backupper(identities []string) (*storage.Backupper, error) {
 		return nil, err
 	}
 	b.DBPath = c.dbPath()
-	if b.Identities, err = storage.ParseIdentityFiles(identities); err != nil {
+	if err := b.UseKeyFiles(identities); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -99,6 +99,8 @@ func (c *cli) backupCmd() *cobra.Command {
 		subSpec{"prune", "Xoá các bản cũ theo chính sách giữ / delete old backups per the keep policy", "  motcua backup prune", "all"},
 		subSpec{"key [show | export FILE]", "Khoá của máy để mở bản sao lưu / the station's backup key",
 			"  motcua backup key show\n  motcua backup key export E:\\khoa-may-1.txt", ""},
+		subSpec{"trust KEY", "Tin cậy bản sao lưu ký bằng khoá công khai của máy cũ (so dấu vân tay với phiếu cài đặt) / trust backups signed by the old station's public key (compare the fingerprint with the set-up sheet)",
+			"  motcua backup trust MCowBQYDK2VwAyEA…", ""},
 	)
 }
 
@@ -120,6 +122,16 @@ func (c *cli) backup(sub string, pos []string, f backupFlags) error {
 		return c.restore(ctx, pos, identities, *resume, *asJSON)
 	case "key":
 		return c.backupKey(pos)
+	case "trust":
+		if len(pos) != 1 {
+			return usageErr("key", "Cần «backup trust KHOÁ» (khoá ký công khai của máy cũ, base64)", "use 'backup trust KEY' (the old station's public signing key, base64)")
+		}
+		fp, err := storage.TrustSigner(c.dataDir(), pos[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "Đã tin cậy các bản sao lưu ký bằng khoá %s\n", fp)
+		return nil
 	}
 	b, err := c.backupper(identities)
 	if err != nil {
@@ -269,6 +281,9 @@ func (c *cli) backupKey(pos []string) error {
 	if len(pos) == 0 || pos[0] == "show" {
 		fmt.Fprintf(c.out, "Khoá công khai (age): %s\nKhoá bí mật: %s (giữ kín; xuất ra để cất ngoài máy: motcua backup key export TỆP)\n",
 			b.Recipient(), storage.IdentityPath(c.dataDir()))
+		if pub, fp, err := b.SignerKey(); err == nil {
+			fmt.Fprintf(c.out, "Khoá ký bản sao lưu: %s (dấu vân tay %s — ghi vào phiếu cài đặt)\n", pub, fp)
+		}
 		return nil
 	}
 	if pos[0] == "export" && len(pos) == 2 {
@@ -329,6 +344,9 @@ func (c *cli) restore(ctx context.Context, pos, identities []string, resume, asJ
 	for _, l := range rep.Lost {
 		fmt.Fprintf(c.out, "  %s  %s  %s  %s  %s\n", l.Code, motcua.FormatTime(l.ReceivedAt), l.Procedure, l.Applicant,
 			map[bool]string{true: "đã gửi lên tỉnh", false: "CHƯA gửi lên tỉnh"}[l.Delivered])
+	}
+	for _, l := range rep.Changed {
+		fmt.Fprintf(c.out, "  %s  %s  %s  %s  nội dung khác bản sao lưu\n", l.Code, motcua.FormatTime(l.ReceivedAt), l.Procedure, l.Applicant)
 	}
 	fmt.Fprintf(c.out, "Báo cáo khôi phục: %s\n", filepath.Join(rep.AsideDir, "restore-report.json"))
 	return nil

@@ -227,7 +227,7 @@ func (c *cli) intakeCmd() *cobra.Command {
 	fs.StringVar(&req.Applicant.Address, "address", "", "địa chỉ / address")
 	fs.StringVar(&req.Applicant.Email, "email", "", "thư điện tử / e-mail")
 	fs.StringVar(&req.Summary, "summary", "", "trích yếu hồ sơ / summary of the request")
-	fs.StringVar(&req.Officer, "officer", "", officerUsage)
+	officer := fs.String("officer", "", officerUsage)
 	channel := fs.Int("channel", 1, "kênh nộp: 1 trực tiếp, 2 bưu chính, 3 trực tuyến / channel: 1 in person, 2 post, 3 online")
 	at := fs.String("at", "", "thời điểm tiếp nhận (mặc định bây giờ), "+dateHelp+" / received at (default now)")
 	asJSON := fs.Bool("json", false, jsonUsage)
@@ -241,9 +241,10 @@ func (c *cli) intakeCmd() *cobra.Command {
 		if req.DOBText, err = dobText(*dob); err != nil {
 			return err
 		}
-		if req.Officer == "" {
-			req.Officer = currentUser()
+		if *officer == "" {
+			*officer = currentUser()
 		}
+		req.By = app.OperatorActor(*officer)
 		svc, err := c.open()
 		if err != nil {
 			return err
@@ -472,7 +473,7 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 		var d *motcua.Dossier
 		switch name {
 		case "refuse":
-			d, err = svc.Refuse(ctx, code, *officer, *reason)
+			d, err = svc.Refuse(ctx, code, app.OperatorActor(*officer), *reason)
 		case "supplement":
 			var items []string
 			for _, it := range strings.Split(*missing, ";") {
@@ -480,13 +481,13 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 					items = append(items, it)
 				}
 			}
-			d, err = svc.RequestSupplement(ctx, code, *officer, *reason, items)
+			d, err = svc.RequestSupplement(ctx, code, app.OperatorActor(*officer), *reason, items)
 		case "advance":
-			d, err = svc.Advance(ctx, code, *officer, motcua.Status(*to), *reason)
+			d, err = svc.Advance(ctx, code, app.OperatorActor(*officer), motcua.Status(*to), *reason)
 		case "extend":
-			d, err = svc.Extend(ctx, code, *officer, *reason, dueAt)
+			d, err = svc.Extend(ctx, code, app.OperatorActor(*officer), *reason, dueAt)
 		case "return":
-			d, err = svc.Return(ctx, code, *officer, *note)
+			d, err = svc.Return(ctx, code, app.OperatorActor(*officer), *note)
 		}
 		if err != nil {
 			return err
@@ -582,11 +583,7 @@ func readOneFile(pos []string, vi, en string) ([]byte, error) {
 	if len(pos) != 1 {
 		return nil, usageErr("file", "%[1]s", "%[2]s", vi, en)
 	}
-	raw, err := os.ReadFile(pos[0])
-	if err != nil {
-		return nil, usageErr("file", "Không đọc được tệp «%s»: %v", "cannot read %q: %v", pos[0], err)
-	}
-	return raw, nil
+	return app.ReadImportFile(pos[0]) // through a size limit: /dev/zero must not exhaust memory
 }
 
 // oneFile serves the commands that take exactly one file: it reads the
@@ -650,11 +647,26 @@ func (c *cli) auditCmd() *cobra.Command {
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		n, err := c.store.VerifyAudit(context.Background())
+		ctx := context.Background()
+		n, err := c.store.VerifyAudit(ctx)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "Nhật ký kiểm tra toàn vẹn: %d mục, chuỗi băm hợp lệ\n", n)
+		// A cut tail shows only against an anchor kept outside the database:
+		// the newest signed backup's.
+		if b, err := c.backupper(nil); err == nil && b.Config.Dest != "" {
+			if a, err := b.AuditAnchor(ctx); err == nil && a != nil {
+				if err := c.store.CheckAuditAnchor(ctx, *a); err != nil {
+					return err
+				}
+				fmt.Fprintf(c.out, "Khớp với bản sao lưu %s (mục số %d)\n", a.Source, a.Seq)
+			} else if err == nil {
+				fmt.Fprintln(c.out, "Chưa có bản sao lưu có ký để đối chiếu phần cuối nhật ký")
+			} else {
+				fmt.Fprintf(c.out, "Không đối chiếu được phần cuối nhật ký với bản sao lưu: %s\n", motcua.ErrorMessage(err))
+			}
+		}
 		return nil
 	}
 	cmd.AddCommand(verify)

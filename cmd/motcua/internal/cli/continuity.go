@@ -285,7 +285,7 @@ const continuityUsage = `motcua — phương án bảo đảm hoạt động li�
   paper enter (--code CODE | --seq N) --at DATE --procedure CODE (--cccd LINE | --name N --id-number ID) [--officer O]
   backup config [--dest DIR] [--hour H] [--recipient age1…] [--attachments DIR] [--json]
   backup now [--json] | list [--all] [--json] | verify [ID] [--full] [--identity FILE] | prune
-  backup key show | export FILE
+  backup key show | export FILE     backup trust KEY   (trust another station key's signed backups: a replacement PC)
   restore ID [--identity FILE]... | restore --resume      (= backup restore)
   check [--full] [--json]            the startup check: database (read-only), disks, last backup
   pdp log CODE | export --id-number N [--out FILE] | retention [--years N] | purge [--apply]

@@ -714,7 +714,7 @@ func (t *tour) seed() error {
 		}
 		name := names[i%len(names)]
 		id := fmt.Sprintf("0%02d%d%02d%06d", 38+i%3, i%4, 80+i%15, 100000+i*7919)
-		d, err := t.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: procs[i%len(procs)], At: at, Officer: []string{"lan.nt", "hoa.lt"}[i%2],
+		d, err := t.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: procs[i%len(procs)], At: at, By: app.Actor{Username: []string{"lan.nt", "hoa.lt"}[i%2], Role: app.RoleOfficer},
 			Applicant: motcua.Applicant{Name: name, IDNumber: id, Phone: "09" + strconv.Itoa(10000000 + i*1234567%89999999)[:8],
 				Address: "Thôn " + strconv.Itoa(1+i%9) + ", xã Quảng Phú"}})
 		if err != nil {
@@ -735,9 +735,9 @@ func (t *tour) seed() error {
 		}
 		for _, to := range path {
 			if to == motcua.StatusSupplement {
-				d, err = t.svc.RequestSupplement(ctx, d.Code, "lan.nt", "Thiếu giấy tờ theo quy định", []string{"Bản sao giấy khai sinh"})
+				d, err = t.svc.RequestSupplement(ctx, d.Code, sampleOfficer, "Thiếu giấy tờ theo quy định", []string{"Bản sao giấy khai sinh"})
 			} else {
-				d, err = t.svc.Advance(ctx, d.Code, "lan.nt", to, "")
+				d, err = t.svc.Advance(ctx, d.Code, sampleOfficer, to, "")
 			}
 			if err != nil {
 				return fmt.Errorf("seed %d → %d: %w", i, to, err)
@@ -750,12 +750,12 @@ func (t *tour) seed() error {
 		return err
 	}
 	ready, err := t.svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", At: t.svc.Calendar.NextWorkingStart(base.AddDate(0, 0, -6)),
-		Officer: "lan.nt", Applicant: a})
+		By: sampleOfficer, Applicant: a})
 	if err != nil {
 		return err
 	}
 	for _, to := range []motcua.Status{motcua.StatusProcessing, motcua.StatusDone} {
-		if ready, err = t.svc.Advance(ctx, ready.Code, "lan.nt", to, ""); err != nil {
+		if ready, err = t.svc.Advance(ctx, ready.Code, sampleOfficer, to, ""); err != nil {
 			return err
 		}
 	}
@@ -903,3 +903,6 @@ func tourScan(path string) error {
 func tourPrinters(context.Context) ([]forms.Printer, error) {
 	return []forms.Printer{{Name: "Canon LBP2900 (Quầy một cửa)"}, {Name: "HP LaserJet Pro M404dn", Default: true}, {Name: "Microsoft Print to PDF"}}, nil
 }
+
+// sampleOfficer acts in the sample data: a counter officer.
+var sampleOfficer = app.Actor{Username: "lan.nt", Role: app.RoleOfficer}
