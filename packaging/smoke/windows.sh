@@ -17,6 +17,8 @@
 #     exit 2 with the free and needed sizes, nothing written
 #  6. a tampered profile: installed, profile refused, exit code 3; a missing
 #     profile: nothing installed, exit code 2
+#  6b. a pilot build (99.0.0-dev.265), then the real release 99.0.0 over it
+#     without /DOWNGRADE, then the pilot again: refused (exit 2)
 #  7. silent uninstall: program gone, data directory kept; /PURGE removes it
 #
 # Go >= 1.24 needs ProcessPrng from bcryptprimitives.dll, which Wine 8 lacks:
@@ -60,6 +62,12 @@ mkdir -p "$work/old-out"
 cp -r out/windows/bin out/windows/icons "$work/old-out/"
 DIST_VERSION=0.0.1 DIST="$work/old" OUT="$work/old-out" packaging/windows/package.sh >/dev/null
 old_setup=$(ls "$work"/old/*-setup.exe)
+echo "smoke: a pilot build and its release (99.0.0-dev.265, 99.0.0, same programs)"
+for v in 99.0.0-dev.265 99.0.0; do
+  DIST_VERSION=$v DIST="$work/v$v" OUT="$work/old-out" packaging/windows/package.sh >/dev/null
+done
+pilot_setup=$(ls "$work"/v99.0.0-dev.265/*-setup.exe)
+release_setup=$(ls "$work"/v99.0.0/*-setup.exe)
 
 echo "smoke: Wine prefix in $work"
 win wineboot -i >/dev/null 2>&1
@@ -211,6 +219,23 @@ code=0
 win "$setup" /S "/PROFILE=C:\\no\\such.mcprofile" || code=$?
 [ $code -eq 2 ] || fail "missing profile: exit $code, want 2"
 ok "missing profile: nothing done (exit 2)"
+
+# 6b. The release installs over its pilot build; going back is refused.
+code=0
+win "$pilot_setup" /S || code=$?
+"$WINESERVER" -w
+[ $code -eq 0 ] && [ "$(displayversion)" = 99.0.0-dev.265 ] || fail "pilot 99.0.0-dev.265 over $VERSION: exit $code, DisplayVersion «$(displayversion)»"
+code=0
+win "$release_setup" /S || code=$?
+"$WINESERVER" -w
+[ $code -eq 0 ] && [ "$(displayversion)" = 99.0.0 ] || { tail -3 "$datadir/logs/install.log" >&2; fail "release 99.0.0 over its pilot: exit $code, DisplayVersion «$(displayversion)»"; }
+win "$exe" show "$code2" >/dev/null || fail "dossier $code2 lost going from the pilot to the release"
+ok "release 99.0.0 installed over the pilot 99.0.0-dev.265 without /DOWNGRADE ($(win reg query 'HKLM\Software\MotCua' /v WinVersion | tr -d '\r' | awk '/WinVersion/{print $NF}'))"
+code=0
+win "$pilot_setup" /S || code=$?
+"$WINESERVER" -w
+[ $code -eq 2 ] && [ "$(displayversion)" = 99.0.0 ] || fail "pilot over the release: exit $code, DisplayVersion «$(displayversion)», want exit 2"
+ok "the pilot over the release refused (exit 2): $(grep -a 'newer than' "$datadir/logs/install.log" | tail -1)"
 
 # 7. Uninstall keeps the data; /PURGE removes them.
 win "C:\\Program Files\\MotCua\\uninstall.exe" /S
