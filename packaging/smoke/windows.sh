@@ -101,7 +101,7 @@ profile="$work/usb/profiles/000.00.06.H56-may1.mcprofile"
 
 # 2. Silent install (of the "older release") with the profile.
 code=0
-win "$old_setup" /S "/PROFILE=$(wpath "$profile")" || code=$?
+win "$old_setup" /S "/PROFILE=$(wpath "$profile")" /OFFICERS=lan.nt,binh.tv || code=$?
 "$WINESERVER" -w
 [ $code -eq 0 ] || { cat "$datadir/logs/install.log" >&2 || true; fail "silent install exit $code"; }
 for f in motcua.exe motcuaw.exe README.txt uninstall.exe; do
@@ -122,6 +122,18 @@ displayversion() {
 ok "uninstall entry (DisplayVersion 0.0.1)"
 grep -q "profile applied" "$datadir/logs/install.log" || { cat "$datadir/logs/install.log" >&2; fail "profile not applied"; }
 ok "profile applied by the installer: $(grep -a 'Đã áp dụng' "$datadir/logs/install.log" | tail -1)"
+# The data folder's ACL. Wine's net.exe has no "localgroup" and its files
+# carry no Windows ACL, so here the installer can only take its fallback
+# (Users keep modify, logged as a WARNING); on Windows the log line says
+# SYSTEM, Administrators, MotCuaOfficers only. Wine cannot show that another
+# account is refused: check it on a real Windows PC (docs/INSTALL, 5.2).
+if grep -aq "SYSTEM, Administrators, MotCuaOfficers only" "$datadir/logs/install.log"; then
+  ok "data folder restricted to SYSTEM, Administrators, MotCuaOfficers"
+elif grep -aq "WARNING: no group MotCuaOfficers" "$datadir/logs/install.log"; then
+  ok "no local groups under Wine: the installer fell back to Users modify and logged it"
+else
+  fail "the install log says nothing about the data folder's permissions"
+fi
 
 # 3. The command line.
 out=$(win "$exe" version)
