@@ -8,9 +8,9 @@
 #  3. motcua.exe version, init + intake on a fresh data directory, intake on the
 #     provisioned one, audit verify
 #  4. the window, opened through the shortcut's launcher; screenshot
-#  5. upgrade to this release while the window is open (a running exe is
-#     renamed, not overwritten): database copied to backups\before-upgrade first,
-#     dossiers still there, audit verify; going back to 0.0.1 is refused
+#  5. upgrade to this release while the window is open: the installer asks it
+#     to close (WM_CLOSE) and waits; database copied to backups\before-upgrade
+#     first, dossiers still there, audit verify; going back to 0.0.1 is refused
 #  5b. an upgrade killed half-way (a power cut while unpacking) leaves the
 #     installed version working; running the installer again completes it
 #  5c. a drive without room (a 12 MB tmpfs as D:, when mount is allowed):
@@ -172,6 +172,16 @@ win "$setup" /S || code=$?
 win "$exe" show "$code2" >/dev/null || fail "dossier $code2 lost by the upgrade"
 win "$exe" audit verify >/dev/null || fail "audit verify after the upgrade"
 ok "upgrade 0.0.1 → $VERSION with the window open: database copied first, $code2 still there, audit verify"
+if grep -aq "the running program closed after" "$datadir/logs/install.log"; then
+  xwininfo -root -tree 2>/dev/null | grep -q "Một Cửa\|M\\\\341\\\\273\\\\231t" && fail "the installer says the window closed, but it is still on screen"
+  ok "the open window was asked to close and closed before the files were swapped ($(grep -a 'closed after' "$datadir/logs/install.log" | tail -1))"
+elif grep -aq "motcua.exe is running" "$datadir/logs/install.log"; then
+  fail "the installer found the running window but the log does not say it closed"
+else
+  # Wine's tasklist may not list the process: then the installer cannot
+  # see it and swaps the files under it, as before (renamed, not overwritten).
+  echo "  note: the installer did not see the running motcua.exe under Wine (tasklist); closing it is unchecked here"
+fi
 "$WINESERVER" -k 2>/dev/null || true
 sleep 1
 code=0

@@ -117,6 +117,8 @@ LangString MsgPurge ${LANG_VIETNAMESE} "Xóa luôn DỮ LIỆU hồ sơ trong $0
 LangString MsgPurge ${LANG_ENGLISH} "Also delete the dossier DATA in $0?$\r$\n$\r$\nChoose No (recommended) to keep it for a later install. Choose Yes only after a backup."
 LangString MsgDowngrade ${LANG_VIETNAMESE} "Máy đang có Một Cửa $0, mới hơn bản $1 này. Dữ liệu do bản mới ghi có thể không mở được bằng bản cũ. Vẫn cài bản cũ hơn?"
 LangString MsgDowngrade ${LANG_ENGLISH} "Một Cửa $0 is installed, newer than this $1. Data written by the newer version may not open in the older one. Install the older version anyway?"
+LangString MsgRunning ${LANG_VIETNAMESE} "Một Cửa vẫn đang chạy trên máy này (có thể ở phiên đăng nhập của người khác). Hãy lưu việc đang làm, đóng mọi cửa sổ Một Cửa rồi chọn «Thử lại»; «Hủy» để không cài lúc này (bản đang dùng giữ nguyên)."
+LangString MsgRunning ${LANG_ENGLISH} "Một Cửa is still running on this PC (perhaps in another user's session). Save your work, close every Một Cửa window, then choose Retry; Cancel to leave the installed version as it is."
 LangString LnkDesc ${LANG_VIETNAMESE} "Bộ phận tiếp nhận và trả kết quả"
 LangString LnkDesc ${LANG_ENGLISH} "One-stop counter"
 
@@ -284,6 +286,45 @@ Function BackupBeforeUpgrade
   ${Log} "database copied to $R0 (upgrade from $OldVersion)"
 FunctionEnd
 
+; CloseRunning: an old window must not keep running old code on a database
+; the new version may migrate. It is asked to close as if the officer had
+; clicked its close box (taskkill without /F posts WM_CLOSE; every saved
+; dossier is committed — SQLite, synchronous=FULL — and the program exits),
+; then waited for, up to 30 s. Still running (another user's session, a
+; console `motcua sync --watch`): the officer is asked to close it and
+; retry; a silent install stops with exit 2 and nothing changed, for the
+; deployment tool to retry later.
+!macro IsRunning result
+  nsExec::Exec '"$SYSDIR\cmd.exe" /S /C ""$SYSDIR\tasklist.exe" /NH /FI "IMAGENAME eq motcua.exe" | "$SYSDIR\find.exe" /I "motcua.exe""'
+  Pop ${result} ; 0: running
+!macroend
+
+Function CloseRunning
+  retry:
+  !insertmacro IsRunning $0
+  ${If} $0 != 0
+    Return
+  ${EndIf}
+  ${Log} "motcua.exe is running: asking it to close"
+  nsExec::ExecToLog '"$SYSDIR\taskkill.exe" /IM motcua.exe'
+  Pop $0
+  StrCpy $1 0
+  ${Do}
+    Sleep 1000
+    IntOp $1 $1 + 1
+    !insertmacro IsRunning $0
+    ${If} $0 != 0
+      ${Log} "the running program closed after $1 s"
+      Return
+    ${EndIf}
+  ${LoopUntil} $1 >= 30
+  ${Log} "motcua.exe still running after 30 s"
+  MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(MsgRunning)" /SD IDCANCEL IDRETRY retry
+  ${Log} "FAILED: motcua.exe is still running; nothing changed"
+  SetErrorLevel 2
+  Quit
+FunctionEnd
+
 Function CheckSpace
   ; Room for the staged copy beside the old one, plus a margin.
   ${GetRoot} "$INSTDIR" $0
@@ -323,6 +364,7 @@ Section "${APPNAME}" SecMain
   ${GetTime} "" "LS" $R0 $R1 $R2 $R3 $R4 $R5 $R6
   ${Log} "$R2-$R1-$R0 $R4:$R5:$R6 install ${VERSION} (${COMMIT}) into $INSTDIR"
   Call CheckSpace
+  Call CloseRunning
   Call BackupBeforeUpgrade
 
   ; 1. Unpack everything beside the installed version.
