@@ -13,6 +13,7 @@ import (
 	"motcua/app/accounts"
 	"motcua/app/syncing"
 	"motcua/app/ui"
+	"motcua/packaging/icons"
 	"motcua/scanning/pdfrender"
 )
 
@@ -49,6 +50,7 @@ func (c *cli) gui(args []string) error {
 	opt.Inbox = c.startInbox(svc, opt.Keys)
 	defer opt.Inbox.Stop()
 	a := fyneapp.NewWithID("vn.motcua.counter")
+	a.SetIcon(fyne.NewStaticResource("motcua.png", icons.PNG)) // the window's icon (no fyne-package metadata in go build)
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))
 	m := ui.NewMain(w, svc, opt)

@@ -49,6 +49,15 @@ Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: motcua
 Comment: Một Cửa $VERSION ($COMMIT). Bundled font: Noto Serif, SIL Open Font License 1.1.
 COPY
+# Debian's changelog, compressed as policy wants (lintian: no-changelog).
+{
+  echo "motcua ($DEBVER) unstable; urgency=medium"
+  echo
+  echo "  * Một Cửa $VERSION ($COMMIT)."
+  echo
+  echo " -- $MAINTAINER  $(git log -1 --format=%aD 2>/dev/null || date -R)"
+} | gzip -9n >"$root/usr/share/doc/motcua/changelog.Debian.gz"
+chmod 644 "$root/usr/share/doc/motcua/changelog.Debian.gz"
 # Depends: what dpkg-shlibdeps derives from the libraries the program links
 # (libc6, libgl1, libx11-6, with versions); without dpkg-dev, the packages
 # owning the directly NEEDED libraries.
@@ -74,6 +83,7 @@ Architecture: amd64
 Maintainer: $MAINTAINER
 Installed-Size: $installed_kb
 Depends: ${deps:-libc6}
+Recommends: cups-client, xdg-utils
 Section: misc
 Priority: optional
 Description: Một Cửa — one-stop counter of a Vietnamese commune
@@ -84,6 +94,8 @@ Description: Một Cửa — one-stop counter of a Vietnamese commune
  Receives citizens' administrative dossiers at the commune counter, prints the
  receipt, digitises the papers and hands back results, also offline.
 CTRL
+(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+chmod 644 "$root/DEBIAN/md5sums"
 deb="$DIST/motcua_${DEBVER}_amd64.deb"
 rm -f "$DIST"/motcua_*_amd64.deb "$DIST"/motcua-*-linux-amd64.tar.gz # earlier builds' artefacts
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
