@@ -451,7 +451,7 @@ Function RestrictDataDir
   ${If} $0 != 0
     nsExec::ExecToLog '"$SYSDIR\net.exe" localgroup ${OFFICERS} /add "/comment:Can bo Mot Cua: doc va ghi du lieu Mot Cua"'
     Pop $0
-    ${Log} "group ${OFFICERS} created (exit $0)"
+    ${Log} "net localgroup ${OFFICERS} /add: exit $0"
     ${If} $0 == 0
     ${AndIf} $Officers == ""
       ; Local and domain user accounts of Users (not the well-known
