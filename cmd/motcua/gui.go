@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -49,6 +50,9 @@ func (c *cli) gui(args []string) error {
 	}
 	opt.Inbox = c.startInbox(svc, opt.Keys)
 	defer opt.Inbox.Stop()
+	if os.Getenv("RESOURCE_NAME") == "" { // GLFW's X11 WM_CLASS instance: docks match the desktop entry's StartupWMClass
+		os.Setenv("RESOURCE_NAME", "vn.motcua.counter")
+	}
 	a := fyneapp.NewWithID("vn.motcua.counter")
 	a.SetIcon(fyne.NewStaticResource("motcua.png", icons.PNG)) // the window's icon (no fyne-package metadata in go build)
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
