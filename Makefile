@@ -7,9 +7,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X main.Version=$(VERSION) -X main.Commit=$(COMMIT)
 
-# System packages: X11/GL headers for Fyne; Xvfb + imagemagick for the
-# window screenshot test; poppler/zbar for the document tests.
-BUILD_PKGS := libgl1-mesa-dev xorg-dev
+# System packages: the C compiler and pkg-config cgo needs (a fresh Ubuntu
+# with only Go has neither) and the X11/GL headers for Fyne; Xvfb +
+# imagemagick for the window screenshot test; poppler/zbar for the
+# document tests.
+BUILD_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev
 TEST_PKGS := xvfb imagemagick poppler-utils zbar-tools
 
 .PHONY: all build tour man run test test-dates vet bench deps-build deps-test clean screenshot screenshots

@@ -6,6 +6,7 @@ package accounts
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -534,4 +535,99 @@ func (s *Service) ProvisionReset(ctx context.Context, actor, username, temp stri
 	now := s.now()
 	u.MustChange, u.Failed, u.LockedUntil, u.Disabled, u.UpdatedAt = true, 0, time.Time{}, false, now
 	return s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: actor, Action: "user.reset", Subject: u.Username})
+}
+
+// ErrBadHash is the code of a password hash that is not an argon2id PHC
+// string this package can check.
+const ErrBadHash = "ERR_BAD_PASSWORD_HASH"
+
+// CheckHash reports whether hash is an argon2id PHC string
+// ($argon2id$v=19$m=…,t=…,p=…$salt$key) that SignIn can check.
+func CheckHash(hash, field string) error {
+	if _, _, _, err := parseHash(hash); err != nil {
+		return motcua.Invalid(ErrBadHash, field,
+			"Mã băm mật khẩu không hợp lệ: phải là chuỗi argon2id dạng $argon2id$v=19$m=…,t=…,p=…$…$… (quy tắc: mã băm argon2id)",
+			"the password hash is invalid: it must be an argon2id string $argon2id$v=19$m=…,t=…,p=…$…$… (rule: argon2id hash)")
+	}
+	return nil
+}
+
+// CheckFirstAdmin checks an administrator given as a username, a full name
+// and a password hash (a station profile's), field naming where it comes
+// from ("profile.admin").
+func CheckFirstAdmin(username, fullName, hash, field string) error {
+	if err := CheckAdminName(username, fullName, field); err != nil {
+		return err
+	}
+	return CheckHash(hash, field+".password_hash")
+}
+
+// CheckAdminName checks the username (already lower case) and the full
+// name of an administrator given in a file; field prefixes the fields.
+func CheckAdminName(username, fullName, field string) error {
+	u := NormUsername(username)
+	if u != username {
+		return motcua.Invalid(motcua.ErrBadValue, field+".username",
+			"Tên đăng nhập «%s» phải viết thường, không có khoảng trắng", "username %q must be lower case without spaces", username)
+	}
+	if err := validUsername(u); err != nil {
+		if e, ok := motcua.AsError(err); ok {
+			e.Field = field + ".username"
+		}
+		return err
+	}
+	if motcua.Clean(fullName) == "" {
+		return motcua.Invalid(motcua.ErrRequired, field+".full_name", "Chưa có họ tên của quản trị", "the administrator's full name is missing")
+	}
+	return nil
+}
+
+// ProvisionFirstAdmin creates the first administrator from a password hash
+// set by the province (a station profile): the person at the PC signs in
+// with the password or one-time set-up code the province gave them and
+// must choose their own at once. It creates nothing when the PC already has
+// accounts (a profile applied again, or renewed, never resets a password
+// the administrator has chosen) and then reports created = false.
+func (s *Service) ProvisionFirstAdmin(ctx context.Context, actor, username, fullName, hash string) (u *User, created bool, err error) {
+	if err := CheckFirstAdmin(username, fullName, hash, "admin"); err != nil {
+		return nil, false, err
+	}
+	has, err := s.HasUsers(ctx)
+	if err != nil || has {
+		return nil, false, err
+	}
+	now := s.now()
+	u = &User{Username: username, FullName: motcua.Clean(fullName), Role: RoleAdmin, PasswordHash: hash, MustChange: true,
+		CreatedAt: now, UpdatedAt: now}
+	a := app.AuditEntry{At: now, Actor: actor, Action: "user.create", Subject: u.Username, Detail: string(u.Role) + " (hồ sơ cấu hình)"}
+	if err := s.Store.CreateUser(ctx, u, a); err != nil {
+		return nil, false, err
+	}
+	return u, true, nil
+}
+
+// setupAlphabet has no 0/O, 1/I/L: a set-up code is read off paper.
+const setupAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// NewSetupCode returns a random one-time set-up code, XXXX-XXXX-XXXX from
+// 31 unambiguous letters and digits (about 59 bits): the first password of
+// an administrator created by a station profile, handed over on paper and
+// changed at the first sign-in.
+func NewSetupCode() (string, error) {
+	var b [12]byte
+	out := make([]byte, 0, 14)
+	for i := 0; i < len(b); {
+		if _, err := rand.Read(b[i : i+1]); err != nil {
+			return "", err
+		}
+		if int(b[i]) >= 256/len(setupAlphabet)*len(setupAlphabet) { // no modulo bias
+			continue
+		}
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, setupAlphabet[int(b[i])%len(setupAlphabet)])
+		i++
+	}
+	return string(out), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"motcua"
 	"motcua/app/accounts"
+	"motcua/app/continuity"
 	"motcua/storage"
 )
 
@@ -249,4 +250,75 @@ func TestPrefsAndRecent(t *testing.T) {
 	if len(r) != accounts.MaxRecent || r[0] != "g" {
 		t.Fatalf("recent = %v", r)
 	}
+}
+
+// A station profile's administrator: created from the province's hash,
+// must change the password at the first sign-in, never created over
+// existing accounts, and a hash that is not argon2id is refused.
+func TestProvisionFirstAdmin(t *testing.T) {
+	ctx := context.Background()
+	s, st, _ := newService(t)
+	setup, err := accounts.NewSetupCode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(setup) != 14 || strings.Count(setup, "-") != 2 || strings.ContainsAny(setup, "01OIL") {
+		t.Fatalf("set-up code %q", setup)
+	}
+	hash, err := accounts.Hash(setup, cheap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct{ user, name, hash, field string }{
+		{"quantri", "Quản trị", "$2a$10$abcdefghijklmnopqrstuu", "admin.password_hash"}, // bcrypt: not what SignIn checks
+		{"quantri", "Quản trị", "", "admin.password_hash"},
+		{"Quan Tri", "Quản trị", hash, "admin.username"},
+		{"qt", "Quản trị", hash, "admin.username"},
+		{"quantri", " ", hash, "admin.full_name"},
+	} {
+		_, _, err := s.ProvisionFirstAdmin(ctx, "provision:1", bad.user, bad.name, bad.hash)
+		if motcua.ErrorKind(err) != motcua.KindInvalid || errField(err) != bad.field {
+			t.Errorf("%+v: err %v (field %q), want invalid %s", bad, err, errField(err), bad.field)
+		}
+	}
+	if has, _ := s.HasUsers(ctx); has {
+		t.Fatal("a refused administrator was stored")
+	}
+	u, created, err := s.ProvisionFirstAdmin(ctx, "provision:1", "quantri", "Quản trị xã Quảng Phú", hash)
+	if err != nil || !created || !u.MustChange || u.Role != accounts.RoleAdmin {
+		t.Fatalf("provision: %+v created=%v err=%v", u, created, err)
+	}
+	in, err := s.SignIn(ctx, "quantri", setup)
+	if err != nil || !in.MustChange {
+		t.Fatalf("sign in with the set-up code: %+v %v", in, err)
+	}
+	if _, err := s.ChangePasswordAfterReset(ctx, in, "Mật khẩu riêng 2026"); err != nil {
+		t.Fatal(err)
+	}
+	// Applied again (a renewed profile): the chosen password stays.
+	again, created, err := s.ProvisionFirstAdmin(ctx, "provision:2", "quantri", "Quản trị xã Quảng Phú", hash)
+	if err != nil || created || again != nil {
+		t.Fatalf("second provision: %+v created=%v err=%v", again, created, err)
+	}
+	if _, err := s.SignIn(ctx, "quantri", "Mật khẩu riêng 2026"); err != nil {
+		t.Fatalf("the administrator's own password was replaced: %v", err)
+	}
+	if _, err := s.SignIn(ctx, "quantri", setup); code(err) != accounts.ErrBadCredentials {
+		t.Fatalf("the set-up code still signs in: %v", err)
+	}
+	// The audit names the profile.
+	entries, err := st.AuditTrail(ctx, continuity.AuditFilter{Actor: "provision:1", ActionPrefix: "user.create"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Subject != "quantri" {
+		t.Error("no audit entry for the provisioned administrator")
+	}
+}
+
+func errField(err error) string {
+	if e, ok := motcua.AsError(err); ok {
+		return e.Field
+	}
+	return ""
 }

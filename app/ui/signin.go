@@ -61,7 +61,7 @@ func NewSignIn(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *K
 		field(tr("Tên đăng nhập"), s.Username, newFieldErr()),
 		field(tr("Mật khẩu"), s.Password, s.Err),
 		container.NewHBox(spacer(), s.Submit)))
-	s.change = widget.NewCard(tr("Đặt mật khẩu mới"), tr("Quản trị đã đặt lại mật khẩu của bạn: chọn mật khẩu riêng (ít nhất 8 ký tự)."),
+	s.change = widget.NewCard(tr("Đặt mật khẩu mới"), tr("Mật khẩu tạm (quản trị đặt lại, hoặc mã tỉnh giao): chọn mật khẩu riêng."),
 		container.NewVBox(
 			field(tr("Mật khẩu mới"), s.NewPassword, newFieldErr()),
 			field(tr("Nhập lại mật khẩu mới"), s.Confirm, s.ChangeErr),

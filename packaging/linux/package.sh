@@ -11,6 +11,7 @@ OUT=${OUT:-out/linux}
 DIST=${DIST:-dist}
 FILEVER=${VERSION//+/.}
 MAINTAINER=${MAINTAINER:-Một Cửa <motcua@localhost>}
+case $MAINTAINER in *@localhost*) echo "package.sh: MAINTAINER is the placeholder «$MAINTAINER»; set MAINTAINER='Name <address>' for a release (lintian: bogus-mail-host)" >&2 ;; esac
 bin="$OUT/bin/motcua"
 [ -x "$bin" ] || { echo "package.sh: $bin missing; run packaging/linux/build.sh" >&2; exit 1; }
 mkdir -p "$DIST"
@@ -23,8 +24,9 @@ tree() {
   sed -e "s|@VERSION@|$VERSION|g; s|@DATE@|$(git log -1 --format=%cs 2>/dev/null || date +%F)|g" \
     packaging/linux/vn.motcua.counter.metainfo.xml.in >"$OUT/metainfo.xml"
   install -Dm644 "$OUT/metainfo.xml" "$p/share/metainfo/vn.motcua.counter.metainfo.xml"
-  install -Dm644 docs/INSTALL.vi.md "$p/share/doc/motcua/INSTALL.vi.md"
-  install -Dm644 docs/INSTALL.en.md "$p/share/doc/motcua/INSTALL.en.md"
+  # The installers' guide (named so that it is not taken for build instructions).
+  install -Dm644 docs/INSTALL.vi.md "$p/share/doc/motcua/installers-guide.vi.md"
+  install -Dm644 docs/INSTALL.en.md "$p/share/doc/motcua/installers-guide.en.md"
   for m in "$OUT"/man/*.1; do
     gzip -9n <"$m" | install -Dm644 /dev/stdin "$p/share/man/man1/$(basename "$m").gz"
   done
@@ -51,8 +53,30 @@ tree "$root/usr"
 install -Dm644 /dev/stdin "$root/usr/share/doc/motcua/copyright" <<COPY
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: motcua
-Comment: Một Cửa $VERSION ($COMMIT). Bundled font: Noto Serif, SIL Open Font License 1.1.
+Comment: Một Cửa $VERSION ($COMMIT).
+
+Files: *
+Copyright: $(git log -1 --format=%cd --date=format:%Y 2>/dev/null || date +%Y) ${PUBLISHER:-Dự án Một Cửa}
+License: LicenseRef-proprietary
+ The project has not published its licence terms yet (its AppStream metadata
+ says LicenseRef-proprietary).
+
+Files: usr/bin/motcua
+Copyright: Google LLC and the Noto Project Authors (Noto Serif, embedded)
+ Artifex Software, Inc. (MuPDF, statically linked through go-fitz)
+License: OFL-1.1 and AGPL-3.0
+ Noto Serif: SIL Open Font License 1.1. MuPDF and go-fitz: GNU Affero General
+ Public License version 3 (go-fitz's COPYING; MuPDF: https://mupdf.com/licensing).
 COPY
+# Debian's changelog, compressed as policy wants (lintian: no-changelog).
+{
+  echo "motcua ($DEBVER) unstable; urgency=medium"
+  echo
+  echo "  * Một Cửa $VERSION ($COMMIT)."
+  echo
+  echo " -- $MAINTAINER  $(git log -1 --format=%aD 2>/dev/null || date -R)"
+} | gzip -9n >"$root/usr/share/doc/motcua/changelog.gz" # a native package: changelog.gz
+chmod 644 "$root/usr/share/doc/motcua/changelog.gz"
 # Depends: what dpkg-shlibdeps derives from the libraries the program links
 # (libc6, libgl1, libx11-6, with versions); without dpkg-dev, the packages
 # owning the directly NEEDED libraries.
@@ -61,7 +85,8 @@ if command -v dpkg-shlibdeps >/dev/null; then
   shl=$(mktemp -d)
   mkdir -p "$shl/debian"
   printf 'Source: motcua\n\nPackage: motcua\nArchitecture: amd64\n' >"$shl/debian/control"
-  deps=$(cd "$shl" && dpkg-shlibdeps -O "$OLDPWD/$root/usr/bin/motcua" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+  exe=$(realpath "$root/usr/bin/motcua") # OUT may be relative or absolute
+  deps=$(cd "$shl" && dpkg-shlibdeps -O "$exe" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
   rm -rf "$shl"
 fi
 if [ -z "$deps" ]; then
@@ -78,6 +103,7 @@ Architecture: amd64
 Maintainer: $MAINTAINER
 Installed-Size: $installed_kb
 Depends: ${deps:-libc6}
+Recommends: cups-client, xdg-utils
 Section: misc
 Priority: optional
 Description: Một Cửa — one-stop counter of a Vietnamese commune
@@ -88,6 +114,8 @@ Description: Một Cửa — one-stop counter of a Vietnamese commune
  Receives citizens' administrative dossiers at the commune counter, prints the
  receipt, digitises the papers and hands back results, also offline.
 CTRL
+(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+chmod 644 "$root/DEBIAN/md5sums"
 deb="$DIST/motcua_${DEBVER}_amd64.deb"
 rm -f "$DIST"/motcua_*_amd64.deb "$DIST"/motcua-*-linux-amd64.tar.gz # earlier builds' artefacts
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null

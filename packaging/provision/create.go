@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app/accounts"
 	"motcua/scanning/qrsign"
 )
 
@@ -27,6 +28,11 @@ type Commune struct {
 	ProvinceURL string   // overrides the default URL when set
 	Username    string
 	Password    string
+	// The PC's first administrator (optional): a username, a full name,
+	// and either the argon2id hash of a password the province chose (the
+	// same for every station of the commune) or nothing, in which case
+	// Create draws a one-time set-up code per station.
+	AdminUsername, AdminName, AdminHash string
 }
 
 // columns maps the accepted header names (English or Vietnamese without
@@ -39,16 +45,33 @@ var columns = map[string]string{
 	"province_url": "province_url", "dia_chi_tinh": "province_url",
 	"username": "username", "tai_khoan": "username",
 	"password": "password", "mat_khau": "password",
+	"admin_username": "admin_username", "quan_tri": "admin_username",
+	"admin_name": "admin_name", "ten_quan_tri": "admin_name",
+	"admin_password_hash": "admin_password_hash", "bam_mat_khau_quan_tri": "admin_password_hash",
 }
+
+// allColumns names the columns in messages.
+const allColumns = "agency_id, agency_name, stations, machines, province_url, username, password, admin_username, admin_name, admin_password_hash"
 
 func csvErr(line int, col, vi, en string, args ...any) error {
 	return motcua.Invalid(motcua.ErrBadValue, fmt.Sprintf("csv:%d:%s", line, col),
 		fmt.Sprintf("dòng %d, cột %s: ", line, col)+vi, fmt.Sprintf("line %d, column %s: ", line, col)+en, args...)
 }
 
+// csvWrap puts a coded error's sentences on a line and column of the CSV.
+func csvWrap(line int, col string, err error) error {
+	e, ok := motcua.AsError(err)
+	if !ok {
+		return err
+	}
+	esc := func(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+	return csvErr(line, col, esc(e.Msg), esc(e.MsgEN))
+}
+
 // ReadCommunes reads the CSV of communes: a header line naming the columns
 // (agency_id, agency_name, stations required; machines, province_url,
-// username, password optional), then one commune per line. Excel's habits
+// username, password, admin_username, admin_name, admin_password_hash
+// optional), then one commune per line. Excel's habits
 // are accepted: a UTF-8 BOM, and ";" as the separator. machines lists the
 // computer names of stations 1…N separated by spaces or "|".
 func ReadCommunes(r io.Reader) ([]Commune, error) {
@@ -74,8 +97,7 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 	for i, h := range rows[0] {
 		name, ok := columns[strings.ToLower(strings.TrimSpace(h))]
 		if !ok {
-			return nil, csvErr(1, strings.TrimSpace(h), "tên cột không biết (dùng: agency_id, agency_name, stations, machines, province_url, username, password)",
-				"unknown column (use: agency_id, agency_name, stations, machines, province_url, username, password)")
+			return nil, csvErr(1, strings.TrimSpace(h), "tên cột không biết (dùng: "+allColumns+")", "unknown column (use: "+allColumns+")")
 		}
 		idx[name] = i
 	}
@@ -135,6 +157,28 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 			return nil, csvErr(line, "password", "tài khoản và mật khẩu phải có cả hai hoặc bỏ trống cả hai",
 				"give both username and password, or neither")
 		}
+		c.AdminUsername, c.AdminName, c.AdminHash = get("admin_username"), motcua.Clean(get("admin_name")), get("admin_password_hash")
+		if c.AdminUsername == "" && (c.AdminName != "" || c.AdminHash != "") {
+			return nil, csvErr(line, "admin_username", "có họ tên hoặc mã băm quản trị nhưng thiếu tên đăng nhập quản trị",
+				"an administrator's name or hash is given without the administrator's username")
+		}
+		if c.AdminUsername != "" {
+			if c.AdminName == "" {
+				c.AdminName = "Quản trị " + c.AgencyName
+			}
+			if err := accounts.CheckAdminName(c.AdminUsername, c.AdminName, "admin"); err != nil {
+				col := "admin_name"
+				if e, _ := motcua.AsError(err); e != nil && strings.HasSuffix(e.Field, "username") {
+					col = "admin_username"
+				}
+				return nil, csvWrap(line, col, err)
+			}
+			if c.AdminHash != "" {
+				if err := accounts.CheckHash(c.AdminHash, "admin_password_hash"); err != nil {
+					return nil, csvWrap(line, "admin_password_hash", err)
+				}
+			}
+		}
 		out = append(out, c)
 	}
 	return out, nil
@@ -164,6 +208,10 @@ type Issued struct {
 	Name    string
 	Data    []byte
 	Profile *Profile
+	// AdminCode is the one-time set-up code drawn for this PC's first
+	// administrator (empty when the CSV gave a hash or no administrator):
+	// a secret, for the sealed letter to the commune, never in a profile.
+	AdminCode string
 }
 
 // Create signs one profile per station of every commune.
@@ -204,6 +252,18 @@ func Create(communes []Commune, o Options) ([]Issued, error) {
 			if c.Machines != nil {
 				p.Machine = c.Machines[k-1]
 			}
+			var code string
+			if c.AdminUsername != "" {
+				p.Admin = &Admin{Username: c.AdminUsername, FullName: c.AdminName, PasswordHash: c.AdminHash}
+				if c.AdminHash == "" {
+					if code, err = accounts.NewSetupCode(); err != nil {
+						return nil, err
+					}
+					if p.Admin.PasswordHash, err = accounts.Hash(code, accounts.DefaultParams); err != nil {
+						return nil, err
+					}
+				}
+			}
 			data, err := Sign(p, o.Key)
 			if err != nil {
 				return nil, fmt.Errorf("dòng %d (%s, máy %d): %w", c.Line, c.AgencyID, k, err)
@@ -212,7 +272,7 @@ func Create(communes []Commune, o Options) ([]Issued, error) {
 			if p.Machine != "" {
 				name = strings.ToUpper(p.Machine) + ".mcprofile"
 			}
-			out = append(out, Issued{Name: name, Data: data, Profile: p})
+			out = append(out, Issued{Name: name, Data: data, Profile: p, AdminCode: code})
 		}
 	}
 	return out, nil
@@ -232,5 +292,29 @@ func Manifest(issued []Issued) []byte {
 			motcua.FormatTime(p.IssuedAt), motcua.FormatTime(p.ExpiresAt), qrsign.KeyID(priv.Public().(ed25519.PublicKey))})
 	}
 	w.Flush()
+	return buf.Bytes()
+}
+
+// AdminCodes is the SECRET list of the set-up codes Create drew, one line
+// per PC: file, agency, station, machine, administrator, code — to print
+// into the sealed letters and then destroy. Nil when no code was drawn.
+func AdminCodes(issued []Issued) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\xEF\xBB\xBF")
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"file", "agency_id", "agency_name", "station", "machine", "admin_username", "setup_code"})
+	n := 0
+	for _, is := range issued {
+		if is.AdminCode == "" {
+			continue
+		}
+		p := is.Profile
+		_ = w.Write([]string{is.Name, p.AgencyID, p.AgencyName, p.StationID().String(), p.Machine, p.Admin.Username, is.AdminCode})
+		n++
+	}
+	w.Flush()
+	if n == 0 {
+		return nil
+	}
 	return buf.Bytes()
 }

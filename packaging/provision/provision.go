@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app/accounts"
 	"motcua/scanning/qrsign"
 )
 
@@ -78,6 +79,19 @@ type Profile struct {
 	// table, in the JSON the app imports; empty means the embedded seeds.
 	Catalog  json.RawMessage `json:"catalog,omitempty"`
 	Holidays json.RawMessage `json:"holidays,omitempty"`
+	// Admin is the PC's first administrator, set by the province, so that
+	// the window of a provisioned PC never offers a passer-by to create
+	// the administrator account. Nil keeps the first-run screen.
+	Admin *Admin `json:"admin,omitempty"`
+}
+
+// Admin is the first administrator a profile creates: the person at the PC
+// signs in with the password (or one-time set-up code) the province handed
+// over, and must choose their own at once. Only the argon2id hash travels.
+type Admin struct {
+	Username     string `json:"username"`
+	FullName     string `json:"full_name"`
+	PasswordHash string `json:"password_hash"` // argon2id PHC string (accounts.Hash)
 }
 
 // Province is how the station reaches the provincial one-stop system.
@@ -148,7 +162,7 @@ func Sign(p *Profile, key ed25519.PrivateKey) ([]byte, error) {
 // Check says what Open must hold the profile to, besides the signature.
 type Check struct {
 	Now     time.Time // the PC's clock
-	Machine string    // this PC's name; empty skips the machine rule
+	Machine string    // this PC's name; empty skips the machine rule (provision show)
 }
 
 // Open verifies a profile file with the province's public key and returns
@@ -246,6 +260,11 @@ func (p *Profile) Validate() error {
 		return bad("keyring", "Bộ khóa của xã trong hồ sơ cấu hình không có khóa của chính máy này",
 			"the commune keyring in the profile lacks this station's own key")
 	}
+	if p.Admin != nil {
+		if err := accounts.CheckFirstAdmin(p.Admin.Username, p.Admin.FullName, p.Admin.PasswordHash, "profile.admin"); err != nil {
+			return err
+		}
+	}
 	if p.Province.URL != "" && !strings.HasPrefix(p.Province.URL, "https://") && !strings.HasPrefix(p.Province.URL, "http://") {
 		return bad("province.url", "Địa chỉ hệ thống của tỉnh «%s» phải bắt đầu bằng https://", "the province URL %q must start with https://", p.Province.URL)
 	}
@@ -273,4 +292,40 @@ func CommuneKeys(province ed25519.PrivateKey, agencyID string, n int) (qrsign.Ke
 		}
 	}
 	return ring, nil
+}
+
+// Describe is what `provision show` prints: the profile's content without
+// a secret, and which PC it is for — compared with thisMachine (the PC
+// show runs on), for information only: show checks a profile at the
+// province or on the installer's laptop, and only apply enforces the
+// machine.
+func Describe(p *Profile, province ed25519.PublicKey, thisMachine string) string {
+	var b strings.Builder
+	orNone := func(s, none string) string {
+		if strings.TrimSpace(s) == "" {
+			return none
+		}
+		return s
+	}
+	fmt.Fprintf(&b, "Hồ sơ cấu hình %s — chữ ký hợp lệ (khóa tỉnh %s)\n", p.Serial, Fingerprint(province))
+	fmt.Fprintf(&b, "Cơ quan:    %s — %s\n", p.AgencyID, p.AgencyName)
+	switch {
+	case p.Machine == "":
+		fmt.Fprintf(&b, "Máy:        %s, dùng được trên mọi máy (hồ sơ không ghi tên máy)\n", p.StationID())
+	case thisMachine != "" && SameMachine(p.Machine, thisMachine):
+		fmt.Fprintf(&b, "Máy:        %s, dành cho máy tên «%s» — chính là máy này\n", p.StationID(), p.Machine)
+	default:
+		fmt.Fprintf(&b, "Máy:        %s, dành cho máy tên «%s» — KHÔNG phải máy này («%s»): chỉ áp dụng được trên máy «%s»\n",
+			p.StationID(), p.Machine, thisMachine, p.Machine)
+	}
+	fmt.Fprintf(&b, "Tỉnh:       %s\n", orNone(p.Province.URL, "(không ghi: làm việc ngoại tuyến)"))
+	fmt.Fprintf(&b, "Cấp bởi:    %s lúc %s\nHết hạn:    %s\n", orNone(p.Issuer, "(không ghi)"), motcua.FormatTime(p.IssuedAt), motcua.FormatTime(p.ExpiresAt))
+	if p.Admin != nil {
+		fmt.Fprintf(&b, "Quản trị:   %s (%s), đổi mật khẩu khi đăng nhập lần đầu\n", p.Admin.Username, p.Admin.FullName)
+	} else {
+		fmt.Fprintf(&b, "Quản trị:   không có — lần mở đầu tiên, cửa sổ sẽ mời người ngồi máy tạo tài khoản quản trị\n")
+	}
+	fmt.Fprintf(&b, "Khóa các máy: %d; danh mục: %t; ngày nghỉ: %t; CA: %t; tài khoản tỉnh: %t\n",
+		len(p.Keyring.Keys), len(p.Catalog) > 0, len(p.Holidays) > 0, p.Province.CAPEM != "", p.Province.Username != "")
+	return b.String()
 }

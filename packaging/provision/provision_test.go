@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app/accounts"
 	"motcua/packaging/provision"
 	"motcua/scanning/qrsign"
 )
@@ -185,6 +186,9 @@ func TestReadCommunesErrors(t *testing.T) {
 		{"ErrMachineTooLong", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,QUANGPHU-MOTCUA-01\n", "csv:2:machines"},
 		{"ErrMachineTwice", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,PC1\n000.00.07.H56,Y,1,pc1\n", "csv:3:machines"},
 		{"ErrHalfCredentials", "agency_id,agency_name,stations,username\n000.00.06.H56,X,1,user\n", "csv:2:password"},
+		{"ErrAdminHashWithoutUser", "agency_id,agency_name,stations,admin_password_hash\n000.00.06.H56,X,1,$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$a2V5\n", "csv:2:admin_username"},
+		{"ErrAdminUsername", "agency_id,agency_name,stations,admin_username\n000.00.06.H56,X,1,Quản Trị\n", "csv:2:admin_username"},
+		{"ErrAdminHash", "agency_id,agency_name,stations,admin_username,admin_password_hash\n000.00.06.H56,X,1,quantri,MatKhau123\n", "csv:2:admin_password_hash"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := provision.ReadCommunes(strings.NewReader(tc.csv))
@@ -260,4 +264,83 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("accepted a profile the province never signed:\n%s", got)
 		}
 	})
+}
+
+// The first administrator travels in the profile as an argon2id hash: the
+// province's own (one hash for the commune) or, without one, a one-time
+// set-up code drawn per PC whose only copy is AdminCodes' secret list.
+func TestCreateAdmin(t *testing.T) {
+	key := testKey(t, 1)
+	pub := key.Public().(ed25519.PublicKey)
+	provinceHash, err := accounts.Hash("Mật khẩu của tỉnh 2026", accounts.Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "agency_id;agency_name;stations;quan_tri;ten_quan_tri;bam_mat_khau_quan_tri\n" +
+		"000.00.06.H56;UBND xã Quảng Phú;2;quantri.qp;;\n" +
+		"000.00.07.H56;UBND phường Đông Sơn;1;admin.ds;Lê Thị Hoa;" + provinceHash + "\n" +
+		"000.00.08.H56;UBND xã Không Quản Trị;1;;;\n"
+	cs, err := provision.ReadCommunes(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := provision.Create(cs, provision.Options{Key: key, IssuedAt: issued, Valid: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 4 {
+		t.Fatalf("%d profiles", len(out))
+	}
+	codes := map[string]bool{}
+	for _, is := range out[:2] {
+		p, err := provision.Open(is.Data, pub, provision.Check{Now: issued})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Admin == nil || p.Admin.Username != "quantri.qp" || p.Admin.FullName != "Quản trị UBND xã Quảng Phú" {
+			t.Fatalf("admin of %s: %+v", is.Name, p.Admin)
+		}
+		if len(is.AdminCode) != 14 || codes[is.AdminCode] {
+			t.Fatalf("set-up code %q of %s (codes so far %v)", is.AdminCode, is.Name, codes)
+		}
+		codes[is.AdminCode] = true
+		if ok, _, err := accounts.Check(p.Admin.PasswordHash, is.AdminCode, accounts.DefaultParams); !ok || err != nil {
+			t.Errorf("%s: the profile's hash does not check the set-up code: %v", is.Name, err)
+		}
+		if bytes.Contains(is.Data, []byte(is.AdminCode)) {
+			t.Errorf("%s carries its set-up code in clear", is.Name)
+		}
+	}
+	ds, err := provision.Open(out[2].Data, pub, provision.Check{Now: issued})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Admin == nil || ds.Admin.PasswordHash != provinceHash || ds.Admin.FullName != "Lê Thị Hoa" || out[2].AdminCode != "" {
+		t.Errorf("the province's hash: %+v, code %q", ds.Admin, out[2].AdminCode)
+	}
+	if out[3].Profile.Admin != nil || out[3].AdminCode != "" {
+		t.Errorf("a commune without an administrator got one: %+v", out[3].Profile.Admin)
+	}
+	list := string(provision.AdminCodes(out))
+	for c := range codes {
+		if !strings.Contains(list, c) {
+			t.Errorf("the secret list lacks code %s", c)
+		}
+		if strings.Contains(string(provision.Manifest(out)), c) {
+			t.Error("the manifest leaks a set-up code")
+		}
+	}
+	if strings.Count(list, "\n") != 3 || !strings.Contains(list, "000.00.06.H56-may2.mcprofile,000.00.06.H56,UBND xã Quảng Phú,2/2,,quantri.qp,") {
+		t.Errorf("admin codes list:\n%s", list)
+	}
+	if provision.AdminCodes(out[2:]) != nil {
+		t.Error("a list of codes for a batch that drew none")
+	}
+	// A profile whose administrator cannot sign in is never signed.
+	p := *out[0].Profile
+	p.Admin = &provision.Admin{Username: "quantri.qp", FullName: "Quản trị", PasswordHash: "plain-password"}
+	p.Serial = ""
+	if _, err := provision.Sign(&p, key); motcua.ErrorKind(err) != motcua.KindInvalid {
+		t.Errorf("signed a profile with a bad administrator hash: %v", err)
+	}
 }

@@ -17,6 +17,10 @@
 ;   /PROFILE=FILE       apply a signed provisioning profile after installing
 ;   /PROVINCEKEY=FILE   the province's public key for that profile
 ;   /NODESKTOP          no desktop shortcut
+;   /OFFICERS=A,B       Windows accounts of the counter's officers: put in the
+;                       local group MotCuaOfficers, the only accounts (with
+;                       Administrators and SYSTEM) that may read and write the
+;                       data folder, database and keys included
 ;   /DOWNGRADE          allow installing over a newer version (refused otherwise:
 ;                       the newer version's database would not open)
 ;   /D=DIR              install folder (must be last; default Program Files\MotCua)
@@ -45,6 +49,9 @@ SetCompressorDictSize 64
 !define REGKEY "Software\MotCua"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\MotCua"
 !define APPPATHS "Software\Microsoft\Windows\CurrentVersion\App Paths\motcua.exe"
+; The local group of the counter's officers (ASCII: net.exe and icacls take
+; it on a command line whatever the code page).
+!define OFFICERS "MotCuaOfficers"
 !ifndef PUBLISHER
   !define PUBLISHER "Dự án Một Cửa"
 !endif
@@ -73,7 +80,11 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "${PUBLISHER}"
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
-!define MUI_FINISHPAGE_RUN "$INSTDIR\motcuaw.exe"
+; The finish page's "Run" starts the program through Explorer, i.e. as the
+; signed-in user without the installer's administrator rights (a program
+; started by the elevated installer would run elevated).
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_FUNCTION RunUnelevated
 !define MUI_FINISHPAGE_RUN_NOTCHECKED
 
 !insertmacro MUI_PAGE_DIRECTORY
@@ -106,6 +117,8 @@ LangString MsgPurge ${LANG_VIETNAMESE} "Xóa luôn DỮ LIỆU hồ sơ trong $0
 LangString MsgPurge ${LANG_ENGLISH} "Also delete the dossier DATA in $0?$\r$\n$\r$\nChoose No (recommended) to keep it for a later install. Choose Yes only after a backup."
 LangString MsgDowngrade ${LANG_VIETNAMESE} "Máy đang có Một Cửa $0, mới hơn bản $1 này. Dữ liệu do bản mới ghi có thể không mở được bằng bản cũ. Vẫn cài bản cũ hơn?"
 LangString MsgDowngrade ${LANG_ENGLISH} "Một Cửa $0 is installed, newer than this $1. Data written by the newer version may not open in the older one. Install the older version anyway?"
+LangString MsgRunning ${LANG_VIETNAMESE} "Một Cửa vẫn đang chạy trên máy này (có thể ở phiên đăng nhập của người khác). Hãy lưu việc đang làm, đóng mọi cửa sổ Một Cửa rồi chọn «Thử lại»; «Hủy» để không cài lúc này (bản đang dùng giữ nguyên)."
+LangString MsgRunning ${LANG_ENGLISH} "Một Cửa is still running on this PC (perhaps in another user's session). Save your work, close every Một Cửa window, then choose Retry; Cancel to leave the installed version as it is."
 LangString LnkDesc ${LANG_VIETNAMESE} "Bộ phận tiếp nhận và trả kết quả"
 LangString LnkDesc ${LANG_ENGLISH} "One-stop counter"
 
@@ -117,6 +130,7 @@ Var LogFile
 Var Purge
 Var Downgrade
 Var OldVersion
+Var Officers
 
 ; Log appends one ASCII line to the install log (kept ASCII so that the
 ; UTF-8 output of motcua.exe appended to the same file stays readable).
@@ -185,6 +199,11 @@ Function .onInit
   ${GetOptions} $R0 "/PROVINCEKEY=" $ProvinceKey
   ${If} ${Errors}
     StrCpy $ProvinceKey ""
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/OFFICERS=" $Officers
+  ${If} ${Errors}
+    StrCpy $Officers ""
   ${EndIf}
   ClearErrors
   ${GetOptions} $R0 "/NODESKTOP" $R1
@@ -267,6 +286,45 @@ Function BackupBeforeUpgrade
   ${Log} "database copied to $R0 (upgrade from $OldVersion)"
 FunctionEnd
 
+; CloseRunning: an old window must not keep running old code on a database
+; the new version may migrate. It is asked to close as if the officer had
+; clicked its close box (taskkill without /F posts WM_CLOSE; every saved
+; dossier is committed — SQLite, synchronous=FULL — and the program exits),
+; then waited for, up to 30 s. Still running (another user's session, a
+; console `motcua sync --watch`): the officer is asked to close it and
+; retry; a silent install stops with exit 2 and nothing changed, for the
+; deployment tool to retry later.
+!macro IsRunning result
+  nsExec::Exec '"$SYSDIR\cmd.exe" /S /C ""$SYSDIR\tasklist.exe" /NH /FI "IMAGENAME eq motcua.exe" | "$SYSDIR\find.exe" /I "motcua.exe""'
+  Pop ${result} ; 0: running
+!macroend
+
+Function CloseRunning
+  retry:
+  !insertmacro IsRunning $0
+  ${If} $0 != 0
+    Return
+  ${EndIf}
+  ${Log} "motcua.exe is running: asking it to close"
+  nsExec::ExecToLog '"$SYSDIR\taskkill.exe" /IM motcua.exe'
+  Pop $0
+  StrCpy $1 0
+  ${Do}
+    Sleep 1000
+    IntOp $1 $1 + 1
+    !insertmacro IsRunning $0
+    ${If} $0 != 0
+      ${Log} "the running program closed after $1 s"
+      Return
+    ${EndIf}
+  ${LoopUntil} $1 >= 30
+  ${Log} "motcua.exe still running after 30 s"
+  MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(MsgRunning)" /SD IDCANCEL IDRETRY retry
+  ${Log} "FAILED: motcua.exe is still running; nothing changed"
+  SetErrorLevel 2
+  Quit
+FunctionEnd
+
 Function CheckSpace
   ; Room for the staged copy beside the old one, plus a margin.
   ${GetRoot} "$INSTDIR" $0
@@ -306,6 +364,7 @@ Section "${APPNAME}" SecMain
   ${GetTime} "" "LS" $R0 $R1 $R2 $R3 $R4 $R5 $R6
   ${Log} "$R2-$R1-$R0 $R4:$R5:$R6 install ${VERSION} (${COMMIT}) into $INSTDIR"
   Call CheckSpace
+  Call CloseRunning
   Call BackupBeforeUpgrade
 
   ; 1. Unpack everything beside the installed version.
@@ -327,11 +386,10 @@ Section "${APPNAME}" SecMain
   WriteUninstaller "$INSTDIR\uninstall.exe"
   ${Log} "files in place"
 
-  ; 3. The data folder: every officer of the PC writes the database.
+  ; 3. The data folder (database, scans, keys sealed with machine-scope
+  ; DPAPI): only the officers' group, Administrators and SYSTEM.
   CreateDirectory "$DataDir"
-  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$DataDir" /grant *S-1-5-32-545:(OI)(CI)M /T /C /Q'
-  Pop $0
-  ${Log} "data folder $DataDir (grant Users modify: exit $0)"
+  Call RestrictDataDir
 
   ; 4. Shortcuts, uninstall entry, App Paths (so Win+R "motcua" works).
   CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\motcuaw.exe" "" "$INSTDIR\motcuaw.exe" 0 SW_SHOWNORMAL "" "$(LnkDesc)"
@@ -376,6 +434,63 @@ Section "${APPNAME}" SecMain
   ${EndIf}
   ${Log} "done"
 SectionEnd
+
+; RestrictDataDir creates the local group of the counter's officers, puts
+; the /OFFICERS= accounts in it and gives the data folder to that group,
+; Administrators and SYSTEM only: another Windows account of the PC can
+; neither read the database nor the key files (which machine-scope DPAPI
+; would unseal for any local account). Without /OFFICERS=, the first time
+; the group is made it receives the user accounts that are members of the
+; local Users group then — the accounts that could use Một Cửa before — so
+; an upgrade locks nobody out; accounts made later must be added
+; (net localgroup MotCuaOfficers NAME /add). If the group cannot be made,
+; the folder keeps the old grant to Users and the log says so.
+Function RestrictDataDir
+  nsExec::ExecToLog '"$SYSDIR\net.exe" localgroup ${OFFICERS}'
+  Pop $0
+  ${If} $0 != 0
+    nsExec::ExecToLog '"$SYSDIR\net.exe" localgroup ${OFFICERS} /add "/comment:Can bo Mot Cua: doc va ghi du lieu Mot Cua"'
+    Pop $0
+    ${Log} "net localgroup ${OFFICERS} /add: exit $0"
+    ${If} $0 == 0
+    ${AndIf} $Officers == ""
+      ; Local and domain user accounts of Users (not the well-known
+      ; INTERACTIVE / Authenticated Users groups, which mean everybody).
+      nsExec::ExecToLog `"$SYSDIR\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "Get-LocalGroupMember -SID S-1-5-32-545 | Where-Object { $$_.ObjectClass -eq 'User' } | ForEach-Object { Add-LocalGroupMember -Group '${OFFICERS}' -Member $$_.SID; 'officer: ' + $$_.Name }"`
+      Pop $1
+      ${Log} "members of Users at install time added to ${OFFICERS} (exit $1)"
+    ${EndIf}
+  ${EndIf}
+  ${If} $Officers != ""
+    ; cmd's for splits the list on commas and spaces; %~u drops quotes.
+    nsExec::ExecToLog '"$SYSDIR\cmd.exe" /S /C "for %u in ($Officers) do "$SYSDIR\net.exe" localgroup ${OFFICERS} "%~u" /add"'
+    Pop $1
+    ${Log} "officers $Officers added to ${OFFICERS} (exit $1; an account already in the group is not an error)"
+  ${EndIf}
+  nsExec::ExecToLog '"$SYSDIR\net.exe" localgroup ${OFFICERS}'
+  Pop $0
+  ${If} $0 != 0
+    nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$DataDir" /grant *S-1-5-32-545:(OI)(CI)M /T /C /Q'
+    Pop $0
+    ${Log} "WARNING: no group ${OFFICERS}; data folder $DataDir left to every local user (grant Users modify: exit $0)"
+    Return
+  ${EndIf}
+  ; The folder's own ACL: no inherited entries (ProgramData lets Users read
+  ; and create), full control for SYSTEM and Administrators, modify for the
+  ; officers. Then everything inside goes back to inheriting it, which also
+  ; drops the Users grant older versions wrote on every file.
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$DataDir" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F ${OFFICERS}:(OI)(CI)M /C /Q'
+  Pop $0
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$DataDir\*" /reset /T /C /Q'
+  Pop $1
+  ${Log} "data folder $DataDir: SYSTEM, Administrators, ${OFFICERS} only (icacls exit $0, reset inside exit $1)"
+FunctionEnd
+
+; RunUnelevated starts the program as the user signed in to Windows:
+; Explorer runs unelevated, so what it opens does too.
+Function RunUnelevated
+  Exec '"$WINDIR\explorer.exe" "$INSTDIR\motcuaw.exe"'
+FunctionEnd
 
 Function un.onInit
   SetShellVarContext all

@@ -17,6 +17,7 @@ import (
 	"motcua/app/reports"
 	"motcua/app/syncing"
 	"motcua/app/ui"
+	"motcua/packaging/icons"
 	"motcua/scanning/pdfrender"
 	"motcua/storage"
 )
@@ -59,7 +60,11 @@ func (c *cli) gui() (err error) {
 	}
 	opt.Inbox = c.startInbox(svc, opt.Keys)
 	defer opt.Inbox.Stop()
+	if os.Getenv("RESOURCE_NAME") == "" { // GLFW's X11 WM_CLASS instance: docks match the desktop entry's StartupWMClass
+		os.Setenv("RESOURCE_NAME", "vn.motcua.counter")
+	}
 	a := fyneapp.NewWithID("vn.motcua.counter")
+	a.SetIcon(fyne.NewStaticResource("motcua.png", icons.PNG)) // the window's icon (no fyne-package metadata in go build)
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
 	w.Resize(fyne.NewSize(1366, 740))
 	m := ui.NewMain(w, svc, opt)

@@ -15,6 +15,7 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
 	"motcua/app/syncing"
 	"motcua/packaging/provision"
 	"motcua/scanning/qrsign"
@@ -28,11 +29,16 @@ const provisionUsage = `motcua provision — hồ sơ cấu hình máy / station
                    [--province-url URL] [--ca CA.pem] [--catalog FILE.json]
                    [--holidays FILE.json] [--valid-days 90] [--issuer TEXT]
       một hồ sơ đã ký cho mỗi máy của mỗi xã, profiles.csv (danh sách, không
-      có bí mật) và province.pub vào DIR
+      có bí mật) và province.pub vào DIR; khi CSV có cột admin_username mà
+      không có admin_password_hash: admin-codes.csv (BÍ MẬT) với mã cài đặt
+      dùng một lần của quản trị đầu tiên mỗi máy
   provision apply FILE [--province-key province.pub]
       kiểm tra chữ ký, hạn, đúng máy, rồi cấu hình máy này
+  provision admin-hash  < mật khẩu (dòng đầu của đầu vào chuẩn)
+      in mã băm argon2id của mật khẩu quản trị, cho cột admin_password_hash
   provision show FILE [--province-key province.pub]
-      kiểm tra và in nội dung (không in bí mật)
+      kiểm tra chữ ký và in nội dung (không in bí mật), kể cả hồ sơ dành cho
+      máy khác: cho biết hồ sơ dành cho máy nào
 
 Khóa công khai của tỉnh: --province-key, hoặc khóa đã ghi nhận khi áp dụng
 lần trước, hoặc province.pub nằm cạnh tệp hồ sơ.
@@ -69,7 +75,7 @@ func (c *cli) provisionCmd() *cobra.Command {
 		}
 		return needSub(cmd, pos)
 	}
-	cmd.AddCommand(c.provisionKeygenCmd(), c.provisionCreateCmd(), c.profileCmd("apply"), c.profileCmd("show"))
+	cmd.AddCommand(c.provisionKeygenCmd(), c.provisionCreateCmd(), c.profileCmd("apply"), c.profileCmd("show"), c.provisionAdminHashCmd())
 	return cmd
 }
 
@@ -225,6 +231,13 @@ func (c *cli) provisionCreateCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if codes := provision.AdminCodes(issued); codes != nil {
+			if err := writeFile(filepath.Join(*out, "admin-codes.csv"), codes, 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.out, "Mã cài đặt của quản trị: %s (BÍ MẬT: in vào thư niêm phong gửi xã, rồi xóa tệp; không chép lên USB cài đặt)\n",
+				filepath.Join(*out, "admin-codes.csv"))
+		}
 		if err := writeFile(filepath.Join(*out, "province.pub"), pubPEM, 0o644); err != nil {
 			return err
 		}
@@ -285,8 +298,8 @@ func hostname() string {
 }
 
 // openProfile reads and verifies a profile against the station's pinned
-// key (if any) and this machine.
-func (c *cli) openProfile(svc *app.Service, path, keyFile string) (*provision.Profile, ed25519.PublicKey, error) {
+// key (if any) and machine (this PC's name for apply, "" for show).
+func (c *cli) openProfile(svc *app.Service, path, keyFile, machine string) (*provision.Profile, ed25519.PublicKey, error) {
 	data, err := readInput("file", path)
 	if err != nil {
 		return nil, nil, err
@@ -299,7 +312,7 @@ func (c *cli) openProfile(svc *app.Service, path, keyFile string) (*provision.Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := provision.Open(data, key, provision.Check{Now: c.now(), Machine: hostname()})
+	p, err := provision.Open(data, key, provision.Check{Now: c.now(), Machine: machine})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -333,22 +346,40 @@ func (c *cli) provisionShow(path, keyFile string) error {
 	if err != nil {
 		return err
 	}
-	p, key, err := c.openProfile(svc, path, keyFile)
+	// Any profile that verifies is shown, with the PC it is for: only
+	// apply enforces the machine.
+	p, key, err := c.openProfile(svc, path, keyFile, "")
 	if err != nil {
 		return err
 	}
-	machine, issuer := p.Machine, p.Issuer
-	if machine == "" {
-		machine = "(mọi máy)"
+	fmt.Fprint(c.out, provision.Describe(p, key, hostname()))
+	return nil
+}
+
+// provisionAdminHash prints the argon2id hash of the password on the first
+// line of standard input (or MOTCUA_PASSWORD), for the communes CSV's
+// admin_password_hash column.
+func (c *cli) provisionAdminHashCmd() *cobra.Command {
+	cmd := newCmd("admin-hash", "In mã băm argon2id của mật khẩu quản trị (dòng đầu của đầu vào chuẩn) cho cột admin_password_hash / print the argon2id hash of the administrator's password (first line of stdin) for the admin_password_hash column",
+		"  echo 'Mat-khau-tinh-giao-2026' | motcua provision admin-hash")
+	cmd.Args = noArgs
+	cmd.RunE = func(*cobra.Command, []string) error { return c.provisionAdminHash() }
+	return cmd
+}
+
+func (c *cli) provisionAdminHash() error {
+	pass, err := readPassword(c)
+	if err != nil {
+		return err
 	}
-	if issuer == "" {
-		issuer = "(không ghi)"
+	if err := accounts.CheckPassword("", pass, "password"); err != nil {
+		return err
 	}
-	fmt.Fprintf(c.out, "Hồ sơ cấu hình %s — chữ ký hợp lệ (khóa tỉnh %s)\n", p.Serial, provision.Fingerprint(key))
-	fmt.Fprintf(c.out, "Cơ quan:    %s — %s\nMáy:        %s, tên máy %s\nTỉnh:       %s\nCấp bởi:    %s lúc %s\nHết hạn:    %s\nKhóa các máy: %d; danh mục: %t; ngày nghỉ: %t; CA: %t; tài khoản: %t\n",
-		p.AgencyID, p.AgencyName, p.StationID(), machine, p.Province.URL, issuer, motcua.FormatTime(p.IssuedAt),
-		motcua.FormatTime(p.ExpiresAt), len(p.Keyring.Keys), len(p.Catalog) > 0, len(p.Holidays) > 0,
-		p.Province.CAPEM != "", p.Province.Username != "")
+	h, err := accounts.Hash(pass, accounts.DefaultParams)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.out, h)
 	return nil
 }
 
@@ -358,7 +389,7 @@ func (c *cli) provisionApply(path, keyFile string) error {
 		return err
 	}
 	ctx := context.Background()
-	p, key, err := c.openProfile(svc, path, keyFile)
+	p, key, err := c.openProfile(svc, path, keyFile, hostname())
 	if err != nil {
 		return err
 	}
@@ -404,6 +435,20 @@ func (c *cli) provisionApply(path, keyFile string) error {
 	}
 	if err := svc.Init(ctx, app.Station{AgencyID: p.AgencyID, AgencyName: p.AgencyName, Station: p.StationID()}, actor); err != nil {
 		return err
+	}
+	// The province's first administrator, right after the identity (the
+	// first write): the window of this PC then opens on the sign-in screen,
+	// never on "create the administrator".
+	adminNote := ""
+	if p.Admin != nil {
+		_, created, err := c.accounts().ProvisionFirstAdmin(ctx, actor, p.Admin.Username, p.Admin.FullName, p.Admin.PasswordHash)
+		if err != nil {
+			return err
+		}
+		adminNote = "; máy đã có tài khoản nên không tạo quản trị " + p.Admin.Username + " (mật khẩu đã đặt giữ nguyên)"
+		if created {
+			adminNote = "; đã tạo quản trị " + p.Admin.Username + " (đăng nhập bằng mã/mật khẩu tỉnh giao, đổi ngay)"
+		}
 	}
 	if p.Catalog != nil {
 		if _, err := svc.ImportCatalog(ctx, p.Catalog, actor); err != nil {
@@ -468,7 +513,7 @@ func (c *cli) provisionApply(path, keyFile string) error {
 	case !connect:
 		province += " (hồ sơ không có tài khoản: đặt bằng «motcua province set»; tới lúc đó làm việc ngoại tuyến)"
 	}
-	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh: %s; khóa tỉnh %s; dữ liệu: %s\n",
-		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), province, provision.Fingerprint(key), c.data)
+	fmt.Fprintf(c.out, "Đã áp dụng hồ sơ cấu hình %s: %s — %s, máy %s; tỉnh: %s; khóa tỉnh %s%s; dữ liệu: %s\n",
+		p.Serial, p.AgencyID, p.AgencyName, p.StationID(), province, provision.Fingerprint(key), adminNote, c.data)
 	return nil
 }

@@ -228,6 +228,15 @@ func TestProvisionApply(t *testing.T) {
 			t.Errorf("show: %s", out)
 		}
 	})
+	t.Run("OKShowOtherMachine", func(t *testing.T) {
+		// Checked before travelling: a profile for another PC is shown,
+		// with the PC it is for; only apply refuses it (ErrOtherMachine).
+		out := mustOK(t, runCLI(t, t.TempDir(), "provision", "show", filepath.Join(outDir, "KHAC-MAY-XYZ.mcprofile")))
+		if !strings.Contains(out, "chữ ký hợp lệ") || !strings.Contains(out, "dành cho máy tên «KHAC-MAY-XYZ» — KHÔNG phải máy này") ||
+			!strings.Contains(out, "000.00.07.H56 — UBND phường Đông Sơn") {
+			t.Errorf("show: %s", out)
+		}
+	})
 }
 
 func TestProvisionKeygenNoOverwrite(t *testing.T) {
