@@ -202,11 +202,15 @@ func verify(t *testing.T, p *reftest.Peer, q outboxtest.Queue, final map[string]
 // and after the work, cut uploads, 503 bursts, forced session expiry — and
 // restarts the worker mid-run.
 func TestChaos(t *testing.T) {
-	n := 2000
+	n, faults := 2000, hostile
 	if testing.Short() {
+		// A hundred dossiers make only a few dozen API calls: at the full
+		// run's rates a forced expiry or a 503 burst may never come up, so
+		// the short run makes the rare faults common enough to be certain.
 		n = 100
+		faults.ExpireRate, faults.BurstRate, faults.HTMLRate = 0.15, 0.05, 0.05
 	}
-	p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults = hostile })
+	p := reftest.Start(t, false, func(c *refserver.Config) { c.Faults = faults })
 	q, err := outboxtest.OpenSQLite(filepath.Join(t.TempDir(), "outbox.db"))
 	if err != nil {
 		t.Fatal(err)
