@@ -206,6 +206,7 @@ func newIntake(e *env) *Intake {
 
 	s.Docs = newIntakeDocs(s)
 	s.Docs.Inbox.onRefresh = s.countInbox
+	s.watchErrors()
 	s.build()
 	s.filterProcedures("")
 	s.showSearch(true)
@@ -505,7 +506,7 @@ func (s *Intake) choose(p motcua.Procedure) {
 		if c.Optional {
 			name += " " + tr("(nếu có)")
 		}
-		r.Check = widget.NewCheck(name, func(bool) { s.main.touch() })
+		r.Check = widget.NewCheck(name, func(bool) { s.ticked() })
 		r.Orig, r.Cert, r.Copies = s.count(c.Original), s.count(c.Certified), s.count(c.Copy)
 		s.comps = append(s.comps, r)
 		label := widget.NewLabel(itoa(len(s.comps)) + ". " + name)
@@ -613,8 +614,10 @@ func (s *Intake) clearErrors() {
 	s.General.set("")
 }
 
-// request collects the form; problems of the checklist are reported here,
-// the rest by the service.
+// request collects the form and reports every problem at once, each under
+// its field: the applicant (the service's own rules, checked here first),
+// the procedure, the checklist, the reason. The focus goes to the first
+// field to correct.
 func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 	req := app.IntakeRequest{
 		Applicant: motcua.Applicant{Name: s.Name.Text, IDNumber: s.IDNumber.Text, Gender: s.Gender.Selected,
@@ -625,11 +628,30 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 		Decision: dec,
 		Reason:   s.Reason.Text,
 	}
-	if s.selected == nil {
-		s.errs["procedure"].set(tr("Chưa chọn thủ tục hành chính: gõ tên thủ tục rồi Enter"))
-		return req, false
+	var first fyne.Focusable
+	problem := func(field, msg string, at fyne.Focusable) {
+		if e := s.errs[field]; e.Text == "" {
+			e.set(msg)
+		} else {
+			e.set(e.Text + "\n" + msg)
+		}
+		if first == nil {
+			first = at
+		}
 	}
-	req.ProcedureCode = s.selected.Code
+	check := req.Applicant
+	for _, err := range allErrors(app.ValidateApplicant(&check, req.DOBText, s.now())) {
+		f := errField(err)
+		if _, ok := s.errs[f]; !ok {
+			f = "name"
+		}
+		problem(f, errMsg(err), s.fieldEntry(f))
+	}
+	if s.selected == nil {
+		problem("procedure", tr("Chưa chọn thủ tục hành chính: gõ tên thủ tục rồi Enter"), s.ProcQuery)
+	} else {
+		req.ProcedureCode = s.selected.Code
+	}
 	var missing []string
 	req.Components = []motcua.Component{}
 	for _, r := range s.comps {
@@ -640,9 +662,7 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 				v, err = 0, nil
 			}
 			if err != nil || v < 0 || v > 99 {
-				s.errs["components"].set(tr("Số bản phải là số từ 0 đến 99:") + " «" + r.spec.Name + "»")
-				s.focus(e)
-				return req, false
+				problem("components", tr("Số bản phải là số từ 0 đến 99:")+" «"+r.spec.Name+"»", e)
 			}
 			n[i] = v
 		}
@@ -659,30 +679,85 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 	}
 	switch dec {
 	case app.DecideAccept:
-		if len(missing) > 0 {
-			s.errs["components"].set(tr("Còn thiếu:") + " " + strings.Join(missing, "; ") + ". " +
-				tr("Đánh dấu đã nhận (Ctrl+K: đủ tất cả) hoặc chọn Yêu cầu bổ sung (Ctrl+B)."))
-			return req, false
+		if len(missing) > 0 && s.selected != nil {
+			var at fyne.Focusable = s.Extra
+			for _, r := range s.comps {
+				if !r.Check.Checked && !r.spec.Optional {
+					at = r.Check
+					break
+				}
+			}
+			problem("components", tr("Còn thiếu:")+" "+strings.Join(missing, "; ")+". "+
+				tr("Đánh dấu đã nhận (Ctrl+K: đủ tất cả) hoặc chọn Yêu cầu bổ sung (Ctrl+B)."), at)
 		}
 	case app.DecideSupplement:
 		if len(missing) == 0 {
-			s.errs["missing"].set(tr("Bỏ đánh dấu giấy tờ còn thiếu hoặc ghi thêm ở đây: phải nêu đủ, một lần"))
-			s.focus(s.Extra)
-			return req, false
+			problem("missing", tr("Bỏ đánh dấu giấy tờ còn thiếu hoặc ghi thêm ở đây: phải nêu đủ, một lần"), s.Extra)
 		}
 		req.Missing = missing
 	case app.DecideRefuse:
 		if err := accounts.Allow(s.user(), accounts.PermRefuse); err != nil {
-			s.errs["reason"].set(errMsg(err))
-			return req, false
+			problem("reason", errMsg(err), s.Reason)
 		}
 	}
 	if dec != app.DecideAccept && motcua.Clean(s.Reason.Text) == "" {
-		s.errs["reason"].set(tr("Phải ghi rõ lý do"))
-		s.focus(s.Reason)
+		problem("reason", tr("Phải ghi rõ lý do"), s.Reason)
+	}
+	if first != nil {
+		s.focus(first)
 		return req, false
 	}
 	return req, true
+}
+
+// fieldEntry is the widget where the officer corrects field f.
+func (s *Intake) fieldEntry(f string) fyne.Focusable {
+	switch f {
+	case "id_number":
+		return s.IDNumber
+	case "dob":
+		return s.DOB
+	case "phone":
+		return s.Phone
+	case "address":
+		return s.Address
+	case "gender":
+		return s.Name // the radio group takes no focus: the form's top
+	}
+	return s.Name
+}
+
+// watchErrors clears a field's message as soon as the officer changes it,
+// and the checklist's "still missing" once every required box is ticked.
+func (s *Intake) watchErrors() {
+	for f, e := range map[string]*Entry{"name": s.Name, "id_number": s.IDNumber, "dob": s.DOB, "phone": s.Phone,
+		"address": s.Address, "reason": s.Reason, "missing": s.Extra} {
+		f, e := f, e
+		prev := e.OnChanged
+		e.OnChanged = func(t string) {
+			s.errs[f].set("")
+			if f == "id_number" || f == "dob" {
+				// The ID is checked against the date of birth: either fixes both.
+				s.errs["id_number"].set("")
+				s.errs["dob"].set("")
+			}
+			if prev != nil {
+				prev(t)
+			}
+		}
+	}
+	s.Gender.OnChanged = func(string) { s.errs["gender"].set(""); s.errs["id_number"].set("") }
+}
+
+// ticked runs when a box of the checklist changes.
+func (s *Intake) ticked() {
+	s.main.touch()
+	for _, r := range s.comps {
+		if !r.Check.Checked && !r.spec.Optional {
+			return
+		}
+	}
+	s.errs["components"].set("")
 }
 
 // decide records the decision, makes its paper and clears the form.
@@ -797,8 +872,14 @@ func (s *Intake) openLast() {
 	}
 }
 
-// showError puts the message next to the field it names.
+// showError puts each message next to the field it names.
 func (s *Intake) showError(err error) {
+	if errs := allErrors(err); len(errs) > 1 {
+		for _, e := range errs {
+			s.showError(e)
+		}
+		return
+	}
 	f := errField(err)
 	if strings.HasPrefix(f, "cccd") {
 		f = "cccd"

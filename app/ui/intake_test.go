@@ -176,3 +176,75 @@ func TestLeaderRefusesAtIntake(t *testing.T) {
 		t.Fatalf("refusal recorded as %q", in.Last.History[0].Actor)
 	}
 }
+
+// The officer sees every problem of the form at once, each under its
+// field, and each message goes as soon as its field is corrected.
+func TestIntakeAllErrorsAtOnce(t *testing.T) {
+	s, m := officer(t)
+	w := s.win
+	in := m.Frame.Intake
+	typeKeys(in.ProcQuery, "1.001193")
+	enter(in.ProcQuery)
+	in.Name.SetText("Trần Văn Bình")
+	in.IDNumber.SetText("038085001234") // a man born in 1985
+	in.DOB.SetText("31/02/1990")
+	in.Phone.SetText("12345")
+	ctrl(w, fyne.KeyReturn)
+	if in.Last != nil {
+		t.Fatal("accepted a form with errors")
+	}
+	for f, want := range map[string]string{
+		"dob":        "không có",
+		"phone":      "Số điện thoại",
+		"components": "Còn thiếu",
+	} {
+		if got := errText(in, f); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q (every problem at once)", f, got, want)
+		}
+	}
+	if strings.Contains(errText(in, "dob"), "NN/TT/NNNN") || !strings.Contains(errText(in, "dob"), "28 ngày") {
+		t.Errorf("31/02/1990 is in the right form; the day does not exist: %q", errText(in, "dob"))
+	}
+	if w.Canvas().Focused() != in.DOB {
+		t.Errorf("the focus must go to the first field to correct, the date of birth; got %T", w.Canvas().Focused())
+	}
+
+	t.Run("CorrectedFieldClears", func(t *testing.T) {
+		in.Phone.SetText("0912345678")
+		if errText(in, "phone") != "" {
+			t.Errorf("the phone was corrected, its message stays: %q", errText(in, "phone"))
+		}
+		ctrl(w, fyne.KeyK)
+		if errText(in, "components") != "" {
+			t.Errorf("all boxes ticked, \"Còn thiếu\" stays: %q", errText(in, "components"))
+		}
+	})
+	t.Run("TypedIDCheckedAgainstDOB", func(t *testing.T) {
+		in.DOB.SetText("05/09/1990")
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil || !strings.Contains(errText(in, "id_number"), "năm sinh 1990") {
+			t.Fatalf("a 1985 number with a 1990 birth date: %q", errText(in, "id_number"))
+		}
+		in.Gender.SetSelected("Nữ")
+		in.DOB.SetText("05/09/1985")
+		ctrl(w, fyne.KeyReturn)
+		if in.Last != nil || !strings.Contains(errText(in, "id_number"), "giới tính") {
+			t.Fatalf("a man's number for a woman: %q", errText(in, "id_number"))
+		}
+	})
+	t.Run("FutureDOBAsTyped", func(t *testing.T) {
+		in.DOB.SetText("05/09/2030")
+		ctrl(w, fyne.KeyReturn)
+		if got := errText(in, "dob"); !strings.Contains(got, "«05/09/2030»") {
+			t.Fatalf("future date echoed as %q, want the officer's 05/09/2030", got)
+		}
+	})
+	t.Run("OK", func(t *testing.T) {
+		in.Gender.SetSelected("Nam")
+		in.DOB.SetText("05/09/1985")
+		ctrl(w, fyne.KeyReturn)
+		if in.Last == nil {
+			t.Fatalf("not accepted: %q %q %q", errText(in, "id_number"), errText(in, "dob"), in.General.Text)
+		}
+	})
+}
