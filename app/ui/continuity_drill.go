@@ -105,9 +105,7 @@ func newContDrills(c *Continuity) *ContDrills {
 	s.Progress.Stop()
 	s.Progress.Hide()
 	if !canLead(u) {
-		for _, w := range []fyne.Disableable{s.Schedule, s.StartNew, s.Start, s.Finish, s.Cancel} {
-			w.Disable()
-		}
+		disableWhy(leaderWhy(), s.Schedule, s.StartNew, s.Start, s.Finish, s.Cancel)
 	}
 	form := container.NewVBox(s.Due, heading(tr("Lên lịch diễn tập")),
 		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.")),

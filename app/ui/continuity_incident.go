@@ -123,7 +123,7 @@ func newContIncidents(c *Continuity) *ContIncidents {
 	s.Close.Importance = widget.HighImportance
 	if !canLead(u) {
 		s.Close.SetText(tr("Đóng sự cố (lãnh đạo)"))
-		s.Close.Disable()
+		disableWhy(leaderWhy(), s.Close)
 	}
 	s.Recon = wrapLabel("")
 	s.ReportPDF = newButton(k, tr("Báo cáo sự cố PDF"), func() { s.report("pdf") })

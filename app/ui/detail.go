@@ -117,6 +117,7 @@ type Detail struct {
 	PanelErr   fieldErr
 	Done       *widget.Label
 	pending    *action
+	asked      bool // the final action pending was confirmed (Ask)
 
 	content fyne.CanvasObject
 }
@@ -281,7 +282,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 			b.Importance = widget.HighImportance
 		}
 		if !s.user().Can(a.perm) {
-			b.Disable()
+			disableWhy(notAllowed(s.user(), a.perm), b)
 		}
 		s.Actions = append(s.Actions, b)
 		s.actBox.Add(b)
@@ -481,6 +482,20 @@ func (s *Detail) closePanel() {
 	s.shown()
 }
 
+// finalConsequence says what a final action does, or "" when the action
+// is not final.
+func finalConsequence(to motcua.Status) string {
+	switch to {
+	case motcua.StatusRefused:
+		return tr("sẽ bị từ chối ngay, không hoàn tác được; phiếu từ chối (Mẫu 03) được lập và in.")
+	case motcua.StatusStopped:
+		return tr("sẽ bị dừng xử lý ngay, không hoàn tác được; thông báo dừng xử lý được lập và in.")
+	case motcua.StatusWithdrawn:
+		return tr("sẽ được ghi là công dân đã rút, không hoàn tác được; hồ sơ không được xử lý tiếp.")
+	}
+	return ""
+}
+
 // confirm carries out the pending action and prints its paper.
 func (s *Detail) confirm() {
 	if s.pending == nil || s.D == nil {
@@ -496,6 +511,12 @@ func (s *Detail) confirm() {
 	if a.reason == reasonRequired && reason == "" {
 		s.PanelErr.set(tr("Phải ghi rõ lý do"))
 		s.focus(s.Reason)
+		return
+	}
+	if final := finalConsequence(a.to); final != "" && !s.asked {
+		// Refusal, withdrawal, stop: final at once, so asked once.
+		s.main.confirmFinal(a.label+" · "+s.D.Code+"?", tr("Hồ sơ của")+" "+s.D.Applicant.Name+" "+final,
+			a.label, func() { s.asked = true; s.confirm(); s.asked = false })
 		return
 	}
 	ctx := context.Background()

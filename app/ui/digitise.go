@@ -125,18 +125,24 @@ func (s *Docs) show() {
 
 func (s *Docs) enable() {
 	ok := s.canAttach()
+	why := tr("Đang đính kèm bản quét trước: chờ xong rồi thêm.")
+	switch {
+	case !s.available():
+		why = tr("Chức năng số hóa chưa sẵn sàng trên máy này (chưa mở kho tệp hoặc khóa ký của máy).")
+	case !s.d.user().Can(accounts.PermIntake):
+		why = notAllowed(s.d.user(), accounts.PermIntake)
+	}
 	for _, b := range s.AttachButtons {
 		if ok {
 			b.Enable()
 		} else {
-			b.Disable()
+			disableWhy(why, b)
 		}
 	}
 	if ok {
 		s.DropTo.Enable()
 	} else {
-		s.DropTo.Disable()
-		s.Inbox.Take.Disable()
+		disableWhy(why, s.DropTo, s.Inbox.Take)
 	}
 }
 

@@ -181,6 +181,17 @@ func TestDetailActions(t *testing.T) {
 	if _, ok := got["Chuyển xử lý"]; ok {
 		t.Error("a processing dossier cannot be handed off again")
 	}
+	t.Run("DisabledSaysWhy", func(t *testing.T) {
+		for _, b := range det.Actions {
+			if b.Text == "Dừng xử lý" {
+				test.Tap(b)
+			}
+		}
+		if det.Panel.Visible() {
+			t.Fatal("a disabled action opened its panel")
+		}
+		confirm(t, m, "dừng xử lý", false)
+	})
 	t.Run("ErrSupplementReason", func(t *testing.T) {
 		for _, b := range det.Actions {
 			if b.Text == "Yêu cầu bổ sung" {
@@ -261,4 +272,24 @@ func TestDetailActions(t *testing.T) {
 	if len(s.opened) != n+1 || !strings.Contains(s.opened[n], "mau01") {
 		t.Fatalf("view paper: %v", s.opened)
 	}
+
+	// Stopping is final: asked once, with the consequence; Esc keeps it.
+	t.Run("StopAsksFirst", func(t *testing.T) {
+		for _, b := range det.Actions {
+			if b.Text == "Dừng xử lý" {
+				test.Tap(b)
+			}
+		}
+		typeKeys(det.Reason, "Công dân đề nghị dừng")
+		ctrl(w, fyne.KeyReturn)
+		confirm(t, m, "không hoàn tác được", false)
+		if det.D.Status == motcua.StatusStopped || !det.Panel.Visible() || det.Reason.Text == "" {
+			t.Fatal("Esc stopped the dossier, or closed the panel")
+		}
+		ctrl(w, fyne.KeyReturn)
+		confirm(t, m, "dừng xử lý", true)
+		if det.D.Status != motcua.StatusStopped {
+			t.Fatalf("not stopped after the confirmation: %q", det.PanelErr.Text)
+		}
+	})
 }

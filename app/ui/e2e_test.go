@@ -151,6 +151,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	ctrl(w, fyne.Key1)
 	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "không sửa lại được", true)
 	got, err := s.st.Get(t.Context(), code)
 	if err != nil || got.Status != motcua.StatusReturned {
 		t.Fatalf("after return: %v %v (%q)", got.Status, err, r.Errs["general"].Text)

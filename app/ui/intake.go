@@ -177,7 +177,7 @@ func newIntake(e *env) *Intake {
 	s.Refuse.Importance = widget.DangerImportance
 	if !e.user().Can(accounts.PermRefuse) {
 		s.Refuse.SetText(tr("Từ chối (lãnh đạo)"))
-		s.Refuse.Disable()
+		disableWhy(notAllowed(e.user(), accounts.PermRefuse), s.Refuse)
 	}
 
 	s.LastTitle = bold("")
@@ -361,17 +361,13 @@ func (s *Intake) bindings() map[string]func() {
 		sc(ctrl(fyne.KeyReturn)): func() { s.decide(app.DecideAccept) },
 		sc(ctrl(fyne.KeyEnter)):  func() { s.decide(app.DecideAccept) },
 		sc(ctrl(fyne.KeyB)):      func() { s.decide(app.DecideSupplement) },
-		sc(ctrl(fyne.KeyR)): func() {
-			if !s.Refuse.Disabled() {
-				s.decide(app.DecideRefuse)
-			}
-		},
-		sc(ctrl(fyne.KeyK)): s.tickAll,
-		sc(ctrl(fyne.KeyP)): s.printLast,
-		sc(ctrl(fyne.KeyO)): s.openLast,
-		sc(ctrl(fyne.KeyF)): s.searchAgain,
-		sc(ctrl(fyne.KeyE)): func() { s.showSearch(false); s.focusInbox() },
-		keyName(fyne.KeyF2): func() { s.focus(s.Scan) },
+		sc(ctrl(fyne.KeyR)):      s.Refuse.pressOrExplain,
+		sc(ctrl(fyne.KeyK)):      s.tickAll,
+		sc(ctrl(fyne.KeyP)):      s.printLast,
+		sc(ctrl(fyne.KeyO)):      s.openLast,
+		sc(ctrl(fyne.KeyF)):      s.searchAgain,
+		sc(ctrl(fyne.KeyE)):      func() { s.showSearch(false); s.focusInbox() },
+		keyName(fyne.KeyF2):      func() { s.focus(s.Scan) },
 		keyName(fyne.KeyEscape): func() {
 			if s.searching && s.selected != nil {
 				s.showSearch(false)
@@ -767,6 +763,20 @@ func (s *Intake) decide(dec app.Decision) {
 	if !ok {
 		return
 	}
+	if dec == app.DecideRefuse {
+		// Final at once: asked once, with what it means.
+		s.main.confirmFinal(tr("Từ chối tiếp nhận hồ sơ?"),
+			tr("Hồ sơ của")+" "+motcua.Clean(req.Applicant.Name)+" ("+s.selected.Name+") "+
+				tr("sẽ bị từ chối ngay, không hoàn tác được, và phiếu từ chối (Mẫu 03) được lập với lý do:")+" «"+motcua.Clean(req.Reason)+"». "+
+				tr("Muốn làm lại, công dân phải nộp hồ sơ mới."),
+			tr("Từ chối hồ sơ"), func() { s.record(req, dec) })
+		return
+	}
+	s.record(req, dec)
+}
+
+// record writes the decision, makes its paper and clears the form.
+func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	ctx := context.Background()
 	// The scans collected go with the dossier once it is recorded.
 	files := s.Docs.Files

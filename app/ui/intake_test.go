@@ -134,6 +134,10 @@ func TestIntakeErrors(t *testing.T) {
 		if in.Last != nil {
 			t.Fatal("an officer refused a dossier")
 		}
+		// Pressed, the disabled action says why (the shortcut and a click).
+		confirm(t, m, "từ chối hồ sơ", false)
+		test.Tap(in.Refuse)
+		confirm(t, m, "từ chối hồ sơ", false)
 	})
 	// Supplement: the unticked document and an extra one, with a reason.
 	typeKeys(in.Reason, "Thiếu giấy tờ theo quy định")
@@ -168,7 +172,18 @@ func TestLeaderRefusesAtIntake(t *testing.T) {
 		t.Fatal("refused without a reason")
 	}
 	test.Type(in.Reason, "Không thuộc thẩm quyền của UBND xã")
+	// Final at once: asked first, with the consequence; Esc keeps the form.
 	ctrl(w, fyne.KeyR)
+	confirm(t, m, "không hoàn tác được", false)
+	if in.Last != nil || in.Reason.Text == "" {
+		t.Fatal("Esc refused the dossier, or lost the form")
+	}
+	ctrl(w, fyne.KeyR)
+	ctrl(w, fyne.KeyR) // a second Ctrl+R while asked does nothing
+	if in.Last != nil {
+		t.Fatal("refused without the officer confirming")
+	}
+	confirm(t, m, "Mẫu 03", true)
 	if in.Last == nil || in.Last.Status != motcua.StatusRefused || in.LastPaper.Kind != forms.KindRefusal {
 		t.Fatalf("refusal: %q %q", in.General.Text, errText(in, "reason"))
 	}

@@ -20,6 +20,10 @@ type Keys struct {
 	// suspended: the lock screen is up, the frame's keys must not reach
 	// what it hides.
 	suspended bool
+	// modal: a question is up (Ask); only its keys run.
+	modal map[string]func()
+	// explain says why a disabled button cannot be pressed (Button.Why).
+	explain func(why string)
 }
 
 func newKeys(activity func()) *Keys {
@@ -49,6 +53,13 @@ func (k *Keys) SetScreen(m map[string]func()) {
 }
 
 func (k *Keys) run(name string) bool {
+	if k.modal != nil {
+		fn, ok := k.modal[name]
+		if ok {
+			fn()
+		}
+		return ok
+	}
 	if k.suspended {
 		return false
 	}
@@ -106,6 +117,41 @@ func sc(s fyne.Shortcut) string { return s.ShortcutName() }
 type Button struct {
 	widget.Button
 	keys *Keys
+	// Why says why the button is disabled; pressing it then explains
+	// (see disableWhy) instead of doing nothing.
+	Why string
+}
+
+// disableWhy disables the button; a click on it, or its shortcut (see
+// pressOrExplain), says why.
+func (b *Button) disableWhy(why string) {
+	b.Why = why
+	b.Disable()
+}
+
+// Tapped presses the button, or says why it is disabled.
+func (b *Button) Tapped(ev *fyne.PointEvent) {
+	if b.Disabled() {
+		b.explainWhy()
+		return
+	}
+	b.Button.Tapped(ev)
+}
+
+func (b *Button) explainWhy() {
+	if b.Why != "" && b.keys != nil && b.keys.explain != nil {
+		b.keys.explain(b.Why)
+	}
+}
+
+// pressOrExplain is what a button's shortcut does: press it when enabled,
+// else say why not.
+func (b *Button) pressOrExplain() {
+	if b.Disabled() {
+		b.explainWhy()
+		return
+	}
+	b.OnTapped()
 }
 
 func newButton(keys *Keys, label string, tapped func()) *Button {
@@ -127,9 +173,7 @@ func newButton(keys *Keys, label string, tapped func()) *Button {
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
-		if !b.Disabled() {
-			b.Tapped(nil)
-		}
+		b.Tapped(nil)
 	default:
 		b.keys.Key(ev)
 	}

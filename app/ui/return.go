@@ -305,6 +305,15 @@ func (s *Return) confirm() {
 		who = tr("người được ủy quyền")
 	}
 	noteText := "Người nhận: " + name + ", CCCD " + id + " (" + who + "); đã đối chiếu giấy tờ; mức độ hài lòng: " + level
+	// Final: the result leaves the counter. Asked once, with who takes it.
+	s.main.confirmFinal(tr("Trả kết quả hồ sơ")+" "+s.D.Code+"?",
+		tr("Kết quả được giao cho")+" "+name+" ("+who+", "+tr("CCCD")+" "+id+"). "+
+			tr("Hồ sơ chuyển sang «Đã trả kết quả» và không sửa lại được."),
+		tr("Đã trả kết quả"), func() { s.record(name, noteText) })
+}
+
+// record writes the hand-over, once the officer has confirmed it.
+func (s *Return) record(name, noteText string) {
 	d, err := s.svc.Return(context.Background(), s.D.Code, s.actor(), noteText)
 	if err != nil {
 		s.Errs["general"].set(errMsg(err))

@@ -104,6 +104,12 @@ func TestReturnChecks(t *testing.T) {
 	r.Proxy.SetChecked(true)
 	r.Receiver.SetText("Bùi Văn Nhận Thay")
 	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "Bùi Văn Nhận Thay", false)
+	if got, _ := s.st.Get(context.Background(), ready.Code); got.Status == motcua.StatusReturned {
+		t.Fatal("returned although the officer pressed Esc")
+	}
+	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "người được ủy quyền", true)
 	got, _ := s.st.Get(context.Background(), ready.Code)
 	if got.Status != motcua.StatusReturned {
 		t.Fatalf("not returned: %v", r.Errs["general"].Text)

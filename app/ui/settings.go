@@ -178,9 +178,7 @@ func newSettings(e *env) *Settings {
 	s.StationMsg = newFieldErr()
 	s.StationDone = doneLabel()
 	if !u.Can(accounts.PermStation) {
-		for _, w := range []fyne.Disableable{s.AgencyName, s.SaveAgency, s.ImportRing} {
-			w.Disable()
-		}
+		disableWhy(notAllowed(u, accounts.PermStation), s.AgencyName, s.SaveAgency, s.ImportRing)
 	}
 	station := container.NewVBox(
 		adminOnly(u, accounts.PermStation),
@@ -201,7 +199,7 @@ func newSettings(e *env) *Settings {
 	s.CatMsg = newFieldErr()
 	s.CatDone = doneLabel()
 	if !u.Can(accounts.PermCatalog) {
-		s.ImportCat.Disable()
+		disableWhy(notAllowed(u, accounts.PermCatalog), s.ImportCat)
 	}
 	catalog := container.NewVBox(adminOnly(u, accounts.PermCatalog), s.CatalogInfo, container.NewHBox(s.ImportCat), s.CatMsg, s.CatDone,
 		note(tr("Tệp được kiểm tra trước: nếu có lỗi, danh mục đang dùng được giữ nguyên và lỗi được chỉ rõ.")))

@@ -168,10 +168,8 @@ func (s *Settings) buildCalendar() fyne.CanvasObject {
 	s.Preview.Wrapping = fyne.TextWrapWord
 
 	if !u.Can(accounts.PermCalendar) {
-		for _, w := range []fyne.Disableable{s.Hours, s.SaveHours, s.ImportHol, s.DayDate, s.DayKind, s.DayName, s.DaySource,
-			s.DayOK, s.AddDay, s.NewDay} {
-			w.Disable()
-		}
+		disableWhy(notAllowed(u, accounts.PermCalendar), s.Hours, s.SaveHours, s.ImportHol, s.DayDate, s.DayKind, s.DayName, s.DaySource,
+			s.DayOK, s.AddDay, s.NewDay)
 	}
 
 	hours := container.NewVBox(

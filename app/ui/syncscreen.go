@@ -82,7 +82,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.SendNow = newButton(e.keys, tr("Gửi ngay (Ctrl+S)"), s.sendNow)
 	s.SendNow.Importance = widget.HighImportance
 	s.Retry = newButton(e.keys, tr("Gửi lại tin đã sửa"), s.retry)
-	s.Retry.Disable()
+	disableWhy(tr("Chọn một tin bị giữ lại (màu đỏ) trong danh sách để gửi lại."), s.Retry)
 	s.Pause = newButton(e.keys, tr("Tạm dừng gửi"), s.togglePause)
 	if _, ok := e.svc.Sync.(app.Pauser); !ok || !e.user().Can(accounts.PermSync) {
 		s.Pause.Hide()
@@ -90,8 +90,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.Export = newButton(e.keys, tr("Xuất gói USB…"), s.export)
 	s.Import = newButton(e.keys, tr("Nhập gói USB…"), s.importBundle)
 	if !e.user().Can(accounts.PermSync) {
-		s.Export.Disable()
-		s.Import.Disable()
+		disableWhy(notAllowed(e.user(), accounts.PermSync), s.Export, s.Import)
 	}
 	s.Done = widget.NewLabel("")
 	s.Done.Wrapping = fyne.TextWrapWord
@@ -158,7 +157,7 @@ func (s *SyncScreen) paint() {
 	lines := []string{}
 	s.SendNow.Enable()
 	if st.State == app.ConnUnconfigured {
-		s.SendNow.Disable()
+		disableWhy(tr("Máy này chưa được kết nối với hệ thống của tỉnh nên chưa gửi được. Hồ sơ vẫn được lưu và xếp hàng; nhờ quản trị cấu hình kết nối."), s.SendNow)
 		lines = append(lines, tr("Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync)."))
 	}
 	s.Pause.SetText(tr("Tạm dừng gửi"))

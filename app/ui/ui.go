@@ -82,6 +82,8 @@ type Main struct {
 	Lock   *LockScreen
 	Frame  *Frame
 
+	ask *Ask
+
 	mu         sync.Mutex
 	lastActive time.Time
 	locked     bool
@@ -121,6 +123,7 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	}
 	m := &Main{win: win, svc: svc, acc: opt.Accounts, opt: opt, typing: &Typing{}}
 	m.keys = newKeys(m.touch)
+	m.keys.explain = func(why string) { m.explain(why) }
 	m.keys.install(win.Canvas())
 	m.thumbs = newThumbs(opt.Thumbs)
 	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print,
@@ -207,6 +210,7 @@ func (m *Main) applyPrefs(p accounts.Prefs) {
 
 // SignOut closes the frame and shows the sign-in screen.
 func (m *Main) SignOut() {
+	m.dismissAsk()
 	if m.Frame != nil {
 		m.Frame.close()
 		m.Frame = nil
@@ -220,6 +224,7 @@ func (m *Main) LockNow() {
 	if m.User == nil || m.Frame == nil {
 		return
 	}
+	m.dismissAsk()
 	m.mu.Lock()
 	m.locked = true
 	m.mu.Unlock()

@@ -1,0 +1,36 @@
+package ui
+
+// English for the questions over the window (confirmations of final
+// actions, why an action is disabled) and the first-morning fixes of
+// issue 12, kept apart from i18n_en.go so that several people can add
+// strings at once.
+var englishMorning = map[string]string{
+	"Hồ sơ chuyển sang «Đã trả kết quả» và không sửa lại được.":                              "The dossier becomes 'Result returned' and cannot be changed afterwards.",
+	"Đang đính kèm bản quét trước: chờ xong rồi thêm.":                                       "The previous scans are still being attached: wait until that is done.",
+	"Tệp này không nhận được (xem lý do ở dòng của nó): quét lại hoặc chọn tệp khác.":        "This file cannot be taken (its row says why): scan again or choose another file.",
+	"Chọn một bản quét trong hộp thư trước (phím mũi tên), rồi lấy vào giấy tờ.":             "First choose a scan in the inbox (arrow keys), then take it into a document.",
+	"sẽ bị từ chối ngay, không hoàn tác được, và phiếu từ chối (Mẫu 03) được lập với lý do:": "will be refused at once, which cannot be undone, and the refusal form (Mẫu 03) is made with the reason:",
+	"sẽ bị dừng xử lý ngay, không hoàn tác được; thông báo dừng xử lý được lập và in.":       "will be stopped at once, which cannot be undone; the notice of stopping is made and printed.",
+	"(Enter)": "(Enter)",
+	"Chỉ lãnh đạo hoặc quản trị được làm việc này. Nhờ lãnh đạo đăng nhập trên máy này (Ctrl+L, «Đăng nhập tài khoản khác») để thực hiện.": "Only a leader or an administrator may do this. Ask a leader to sign in on this PC (Ctrl+L, 'Sign in with another account') to do it.",
+	"Kết quả được giao cho": "The result is handed to",
+	"Nhờ cán bộ có quyền này làm, hoặc đề nghị quản trị cấp quyền cho tài khoản của bạn.": "Ask an officer who has this permission, or ask an administrator to give it to your account.",
+	"Đã trả kết quả":                             "Result handed over",
+	"Từ chối hồ sơ":                              "Refuse the dossier",
+	"Không thực hiện được":                       "Not available",
+	"Muốn làm lại, công dân phải nộp hồ sơ mới.": "To try again, the citizen files a new dossier.",
+	"sẽ bị từ chối ngay, không hoàn tác được; phiếu từ chối (Mẫu 03) được lập và in.": "will be refused at once, which cannot be undone; the refusal form (Mẫu 03) is made and printed.",
+	"Hồ sơ của":                "The dossier of",
+	"Hủy (Esc)":                "Cancel (Esc)",
+	"Từ chối tiếp nhận hồ sơ?": "Refuse to receive the dossier?",
+	"sẽ được ghi là công dân đã rút, không hoàn tác được; hồ sơ không được xử lý tiếp.": "will be recorded as withdrawn by the citizen, which cannot be undone; it is not processed further.",
+	"Chọn một tin bị giữ lại (màu đỏ) trong danh sách để gửi lại.":                      "Choose a held-back message (in red) in the list to send it again.",
+	"Trả kết quả hồ sơ": "Hand over the result of",
+	"Máy này chưa được kết nối với hệ thống của tỉnh nên chưa gửi được. Hồ sơ vẫn được lưu và xếp hàng; nhờ quản trị cấu hình kết nối.": "This PC is not yet connected to the provincial system, so nothing can be sent. Dossiers are still saved and queued; ask an administrator to set up the connection.",
+}
+
+func init() {
+	for vi, en := range englishMorning {
+		english[vi] = en
+	}
+}
