@@ -113,6 +113,9 @@ type User struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Prefs        Prefs
+	// FirstSignIn is set by SignIn (not stored) when the account had never
+	// signed in before: a new account, not a reset one.
+	FirstSignIn bool
 }
 
 // Can reports whether the user holds permission p.
@@ -371,6 +374,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*User,
 			u.PasswordHash = h
 		}
 	}
+	u.FirstSignIn = u.LastLogin.IsZero()
 	u.Failed, u.LockedUntil, u.LastLogin, u.UpdatedAt = 0, time.Time{}, now, now
 	if err := s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: u.Username, Action: "auth.signin", Subject: u.Username}); err != nil {
 		return nil, err

@@ -26,7 +26,9 @@ var englishMorning = map[string]string{
 	"sẽ được ghi là công dân đã rút, không hoàn tác được; hồ sơ không được xử lý tiếp.": "will be recorded as withdrawn by the citizen, which cannot be undone; it is not processed further.",
 	"Chọn một tin bị giữ lại (màu đỏ) trong danh sách để gửi lại.":                      "Choose a held-back message (in red) in the list to send it again.",
 	"Trả kết quả hồ sơ": "Hand over the result of",
-	"Máy này chưa được kết nối với hệ thống của tỉnh nên chưa gửi được. Hồ sơ vẫn được lưu và xếp hàng; nhờ quản trị cấu hình kết nối.": "This PC is not yet connected to the provincial system, so nothing can be sent. Dossiers are still saved and queued; ask an administrator to set up the connection.",
+	"Máy này chưa được kết nối với hệ thống của tỉnh nên chưa gửi được. Hồ sơ vẫn được lưu và xếp hàng; nhờ quản trị cấu hình kết nối.":            "This PC is not yet connected to the provincial system, so nothing can be sent. Dossiers are still saved and queued; ask an administrator to set up the connection.",
+	"Chào mừng! Đây là lần đăng nhập đầu tiên của tài khoản này: chọn mật khẩu riêng của bạn (ít nhất 8 ký tự) thay cho mật khẩu quản trị đã cấp.": "Welcome! This is the first sign-in of this account: choose your own password (at least 8 characters) instead of the one the administrator gave you.",
+	"Bạn đã khóa máy (Ctrl+L). Dữ liệu đang nhập vẫn được giữ nguyên.":                                                                             "You locked the PC (Ctrl+L). What you were typing is kept.",
 }
 
 func init() {

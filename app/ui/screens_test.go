@@ -99,6 +99,9 @@ func TestSignInLockAndSwitch(t *testing.T) {
 	if !m.Locked() {
 		t.Fatal("not locked after 11 idle minutes")
 	}
+	if !strings.Contains(m.Lock.Why.Text, "tự khóa") {
+		t.Fatalf("idle lock: %q", m.Lock.Why.Text)
+	}
 	t.Run("KeysWhileLocked", func(t *testing.T) {
 		key(s.win, fyne.KeyF3)
 		ctrl(s.win, fyne.KeyReturn)
@@ -128,6 +131,9 @@ func TestSignInLockAndSwitch(t *testing.T) {
 	if !m.Locked() {
 		t.Fatal("Ctrl+L did not lock")
 	}
+	if strings.Contains(m.Lock.Why.Text, "tự khóa") || !strings.Contains(m.Lock.Why.Text, "Bạn đã khóa máy") {
+		t.Fatalf("a manual lock is not the idle lock: %q", m.Lock.Why.Text)
+	}
 	test.Tap(m.Lock.Switch)
 	m.SignIn.Username.SetText("binh.tv")
 	test.Type(m.SignIn.Password, "matkhau-binh")
@@ -154,6 +160,9 @@ func TestMustChangePassword(t *testing.T) {
 	if s.win.Canvas().Focused() != m.SignIn.NewPassword {
 		t.Fatal("the new password field must take the focus")
 	}
+	if why := m.SignIn.ChangeReason(); strings.Contains(why, "đặt lại") || !strings.Contains(why, "lần đăng nhập đầu tiên") {
+		t.Fatalf("a brand-new account is told %q", why)
+	}
 	t.Run("ErrSameAsTemporary", func(t *testing.T) {
 		test.Type(m.SignIn.NewPassword, "tam-thoi-1")
 		test.Type(m.SignIn.Confirm, "tam-thoi-1")
@@ -167,6 +176,17 @@ func TestMustChangePassword(t *testing.T) {
 	enter(m.SignIn.Confirm)
 	if m.Frame == nil {
 		t.Fatalf("change: %q", m.SignIn.ChangeErr.Text)
+	}
+	// Later the administrator resets it: now that is what she is told.
+	if err := s.acc.ResetPassword(t.Context(), admin, "hoa.lt", "tam-thoi-2"); err != nil {
+		t.Fatal(err)
+	}
+	m.SignOut()
+	m.SignIn.Username.SetText("hoa.lt")
+	test.Type(m.SignIn.Password, "tam-thoi-2")
+	enter(m.SignIn.Password)
+	if why := m.SignIn.ChangeReason(); !strings.Contains(why, "Quản trị đã đặt lại mật khẩu") {
+		t.Fatalf("a reset account is told %q", why)
 	}
 }
 

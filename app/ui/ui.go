@@ -219,8 +219,12 @@ func (m *Main) SignOut() {
 	m.showSignIn("")
 }
 
-// LockNow shows the lock screen over the frame; what was typed stays.
-func (m *Main) LockNow() {
+// LockNow shows the lock screen over the frame (Ctrl+L); what was typed
+// stays.
+func (m *Main) LockNow() { m.lock(false) }
+
+// lock shows the lock screen; idle says the window locked itself.
+func (m *Main) lock(idle bool) {
 	if m.User == nil || m.Frame == nil {
 		return
 	}
@@ -229,7 +233,7 @@ func (m *Main) LockNow() {
 	m.locked = true
 	m.mu.Unlock()
 	m.keys.suspended = true
-	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, m.signedIn, m.SignOut)
+	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, idle, m.signedIn, m.SignOut)
 	m.win.SetContent(m.Lock.Content())
 	m.win.Canvas().Focus(m.Lock.Password)
 }
@@ -250,7 +254,7 @@ func (m *Main) CheckIdle() {
 	idle := m.now().Sub(m.lastActive)
 	m.mu.Unlock()
 	if idle >= m.opt.IdleLock {
-		m.LockNow()
+		m.lock(true)
 	}
 }
 
