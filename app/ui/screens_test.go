@@ -242,3 +242,55 @@ func TestSetupAdminOnly(t *testing.T) {
 		t.Fatal("with an administrator, the window opens on the sign-in screen")
 	}
 }
+
+// The set-up form shows every problem at once under its field, clears a
+// message when its field is corrected, saves on Enter from any field, and
+// fits a 1366×697 screen without scrolling.
+func TestSetupFormBehaviour(t *testing.T) {
+	s := newStation(t, false)
+	s.win.Resize(fyne.NewSize(1366, 697))
+	m := s.open()
+	st := m.Setup
+	st.AgencyID.SetText("000.00.06.h56")
+	st.Station.SetText("3/2")
+	st.Username.SetText("Quản trị")
+	st.Password.SetText("ngan")
+	st.Confirm.SetText("khac")
+	enter(st.AgencyID) // Enter in the first field
+	if m.Frame != nil {
+		t.Fatal("a form full of errors was accepted")
+	}
+	for _, f := range []string{"agency_id", "agency_name", "station", "username", "full_name", "password", "confirm"} {
+		if st.ErrorText(f) == "" {
+			t.Errorf("no message under %s: every problem must show at once", f)
+		}
+	}
+	if s.win.Canvas().Focused() != st.AgencyID {
+		t.Errorf("the focus must go to the first field to correct")
+	}
+	st.AgencyID.SetText("000.00.06.H56")
+	if st.ErrorText("agency_id") != "" {
+		t.Errorf("the agency id was corrected, its message stays: %q", st.ErrorText("agency_id"))
+	}
+	if st.ErrorText("station") == "" {
+		t.Error("correcting one field cleared another's message")
+	}
+	// Everything the officer sees fits: the form's natural height within
+	// the window, the button in view.
+	if h := st.Content().MinSize().Height; h > 697 {
+		t.Errorf("the form needs %.0f px, the window has 697", h)
+	}
+	if need := st.FormHeight(); need > s.win.Canvas().Size().Height {
+		t.Errorf("the form needs %.0f px of %.0f: it is cut off at the bottom", need, s.win.Canvas().Size().Height)
+	}
+	st.Name.SetText("UBND xã Quảng Phú")
+	st.Station.SetText("1/1")
+	st.Username.SetText("admin")
+	st.FullName.SetText("Quản Trị Viên")
+	st.Password.SetText("quantri-2026")
+	st.Confirm.SetText("quantri-2026")
+	enter(st.FullName) // Enter from a field in the middle saves
+	if m.Frame == nil {
+		t.Fatalf("Enter in a middle field did not save: %q", st.Err.Text)
+	}
+}
