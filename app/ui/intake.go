@@ -88,7 +88,7 @@ type Intake struct {
 // originals, certified copies and plain copies, and its scans.
 type CompRow struct {
 	spec               motcua.ComponentSpec
-	Check              *widget.Check
+	Check              *TickBox
 	Orig, Cert, Copies *Entry
 	// Attach collects a scan for this document (the one chosen in the
 	// inbox, or a file) and says how many it has.
@@ -502,7 +502,10 @@ func (s *Intake) choose(p motcua.Procedure) {
 		if c.Optional {
 			name += " " + tr("(nếu có)")
 		}
-		r.Check = widget.NewCheck(name, func(bool) { s.ticked() })
+		r.Check = newTickBox(s.keys, name, func(bool) { s.ticked() })
+		at := len(s.comps)
+		r.Check.onKey = func(ev *fyne.KeyEvent) bool { return s.checklistKey(at, ev) }
+		r.Check.onRune = func(ch rune) bool { return s.checklistRune(ch) }
 		r.Orig, r.Cert, r.Copies = s.count(c.Original), s.count(c.Certified), s.count(c.Copy)
 		s.comps = append(s.comps, r)
 		label := widget.NewLabel(itoa(len(s.comps)) + ". " + name)
@@ -743,6 +746,39 @@ func (s *Intake) watchErrors() {
 		}
 	}
 	s.Gender.OnChanged = func(string) { s.errs["gender"].set(""); s.errs["id_number"].set("") }
+}
+
+// checklistKey moves between the rows of the checklist with Up and Down
+// (one key a row, not five Tabs).
+func (s *Intake) checklistKey(row int, ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDown:
+		if row+1 < len(s.comps) {
+			s.focus(s.comps[row+1].Check)
+		}
+		return true
+	case fyne.KeyUp:
+		if row > 0 {
+			s.focus(s.comps[row-1].Check)
+		}
+		return true
+	}
+	return false
+}
+
+// checklistRune ticks document N of the checklist (1–9) and goes there.
+func (s *Intake) checklistRune(r rune) bool {
+	if r < '1' || r > '9' {
+		return false
+	}
+	i := int(r - '1')
+	if i >= len(s.comps) {
+		return true
+	}
+	c := s.comps[i].Check
+	c.SetChecked(!c.Checked)
+	s.focus(c)
+	return true
 }
 
 // ticked runs when a box of the checklist changes.

@@ -263,3 +263,46 @@ func TestIntakeAllErrorsAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// The checklist runs from the keyboard: Down/Up one row at a time, a
+// digit ticks document N, Space ticks the row in focus.
+func TestChecklistKeys(t *testing.T) {
+	s, m := officer(t)
+	w := s.win
+	in := m.Frame.Intake
+	scan(w, cccdLine)
+	typeKeys(in.ProcQuery, "1.001193")
+	enter(in.ProcQuery)
+	comps := in.Components()
+	if len(comps) < 3 {
+		t.Fatalf("1.001193 has %d documents; the test needs 3", len(comps))
+	}
+	if w.Canvas().Focused() != comps[0].Check {
+		t.Fatal("Enter on the procedure must go to the first document")
+	}
+	key(w, fyne.KeyDown)
+	if w.Canvas().Focused() != comps[1].Check {
+		t.Fatal("Down must go to the next document (one key, not five Tabs)")
+	}
+	key(w, fyne.KeyUp)
+	if w.Canvas().Focused() != comps[0].Check {
+		t.Fatal("Up must go back to the previous document")
+	}
+	w.Canvas().Focused().TypedRune('3')
+	if !comps[2].Check.Checked || w.Canvas().Focused() != comps[2].Check {
+		t.Fatal("3 must tick the third document and go there")
+	}
+	key(w, fyne.KeyUp)
+	w.Canvas().Focused().TypedRune(' ')
+	if !comps[1].Check.Checked {
+		t.Fatal("Space must tick the document in focus")
+	}
+	// Ctrl+Enter from a row of the checklist decides.
+	for _, c := range comps {
+		c.Check.SetChecked(true)
+	}
+	ctrl(w, fyne.KeyReturn)
+	if in.Last == nil {
+		t.Fatalf("Ctrl+Enter from the checklist: %q", errText(in, "components"))
+	}
+}

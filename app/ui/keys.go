@@ -181,3 +181,41 @@ func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedShortcut passes the window's shortcuts on.
 func (b *Button) TypedShortcut(s fyne.Shortcut) { b.keys.Shortcut(s) }
+
+// TickBox is a widget.Check of a checklist that the keyboard runs: Up and
+// Down move between the rows, a digit ticks row N (and goes there), Space
+// ticks the row in focus; the window's keys pass on.
+type TickBox struct {
+	widget.Check
+	keys *Keys
+	// onKey and onRune handle the checklist's keys first; true: used.
+	onKey  func(*fyne.KeyEvent) bool
+	onRune func(rune) bool
+}
+
+func newTickBox(keys *Keys, label string, changed func(bool)) *TickBox {
+	b := &TickBox{keys: keys}
+	b.Text = label
+	b.OnChanged = changed
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey moves through the checklist, or passes the key on.
+func (b *TickBox) TypedKey(ev *fyne.KeyEvent) {
+	if b.onKey != nil && b.onKey(ev) {
+		return
+	}
+	b.keys.Key(ev)
+}
+
+// TypedRune ticks by number, or as a check does (Space).
+func (b *TickBox) TypedRune(r rune) {
+	if b.onRune != nil && b.onRune(r) {
+		return
+	}
+	b.Check.TypedRune(r)
+}
+
+// TypedShortcut passes the window's shortcuts on.
+func (b *TickBox) TypedShortcut(s fyne.Shortcut) { b.keys.Shortcut(s) }
