@@ -111,3 +111,34 @@ func notAllowed(u *accounts.User, perm accounts.Perm) string {
 func leaderWhy() string {
 	return tr("Chỉ lãnh đạo hoặc quản trị được làm việc này. Nhờ lãnh đạo đăng nhập trên máy này (Ctrl+L, «Đăng nhập tài khoản khác») để thực hiện.")
 }
+
+// TechLink is the "technical detail" button beside a message: the officer
+// reads one plain sentence; support staff press this for the error as
+// the program saw it (command, system error, output).
+type TechLink struct {
+	*Button
+	err error
+}
+
+func newTechLink(m *Main) *TechLink {
+	t := &TechLink{}
+	t.Button = newButton(m.keys, tr("Chi tiết kỹ thuật…"), func() {
+		if t.err != nil {
+			m.showAsk(tr("Chi tiết kỹ thuật (cho quản trị, hỗ trợ kỹ thuật)"), t.err.Error(), "", nil)
+		}
+	})
+	t.Importance = widget.LowImportance
+	t.Hide()
+	return t
+}
+
+// set shows the button for err when it carries more than its sentence;
+// nil hides it.
+func (t *TechLink) set(err error) {
+	t.err = err
+	if err == nil || errMsg(err) == err.Error() {
+		t.Hide()
+		return
+	}
+	t.Show()
+}

@@ -64,6 +64,8 @@ type Intake struct {
 	LastAttach *widget.Label
 	Print      *Button
 	Open       *Button
+	// Tech shows the technical detail of the last paper's failure.
+	Tech       *TechLink
 	ShowLast   *Button
 	lastCard   *fyne.Container
 
@@ -194,13 +196,14 @@ func newIntake(e *env) *Intake {
 			_ = e.frame.OpenDossier(s.Last.Code)
 		}
 	})
+	s.Tech = newTechLink(e.main)
 	s.LastAttach = widget.NewLabel("")
 	s.LastAttach.Wrapping = fyne.TextWrapWord
 	s.LastAttach.Hide()
 	// The previous citizen's card stays small: the title and how the scans
 	// went on one line, what was decided on the next, the buttons beside.
 	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
-		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
+		container.NewCenter(container.NewHBox(s.Tech, s.Print, s.Open, s.ShowLast)),
 		container.NewVBox(container.NewBorder(nil, nil, s.LastTitle, nil, s.LastAttach), s.LastInfo))
 	s.lastCard.Hide()
 
@@ -558,6 +561,7 @@ func (s *Intake) tickAll() {
 // one of our QR codes opens its dossier; anything else is said plainly.
 func (s *Intake) onScan(line string) {
 	s.ScanErr.set("")
+	s.General.set("") // a failed print's message does not outlive the next citizen
 	line = strings.TrimSpace(line)
 	s.Scan.SetText("")
 	if line == "" {
@@ -843,6 +847,7 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	}
 	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
 	s.LastPaper = paper
+	s.Tech.set(perr)
 	if perr != nil {
 		info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(perr)
 		s.LastQR.Resource = nil
@@ -852,6 +857,7 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 		}
 		if s.user().Prefs.AutoPrint {
 			if err := s.papers.Print(paper.Path); err != nil {
+				s.Tech.set(err)
 				info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err)
 			} else {
 				info += " · " + tr("đã gửi in")
@@ -904,8 +910,10 @@ func (s *Intake) printLast() {
 	if s.LastPaper.Path == "" {
 		return
 	}
+	s.Tech.set(nil)
 	if err := s.papers.Print(s.LastPaper.Path); err != nil {
 		s.General.set(errMsg(err))
+		s.Tech.set(err)
 	}
 }
 
@@ -913,8 +921,10 @@ func (s *Intake) openLast() {
 	if s.LastPaper.Path == "" {
 		return
 	}
+	s.Tech.set(nil)
 	if err := s.papers.Open(s.LastPaper.Path); err != nil {
 		s.General.set(errMsg(err))
+		s.Tech.set(err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"motcua"
+	"motcua/app/accounts"
 	"motcua/app/forms"
 	"motcua/app/ui"
 	"motcua/scanning/qrsign"
@@ -304,5 +306,45 @@ func TestChecklistKeys(t *testing.T) {
 	ctrl(w, fyne.KeyReturn)
 	if in.Last == nil {
 		t.Fatalf("Ctrl+Enter from the checklist: %q", errText(in, "components"))
+	}
+}
+
+// A PC without printing software: the officer reads a sentence saying
+// what happened and what to do; the technical text is one press away; the
+// message goes with the next citizen's scan.
+func TestPrintFailureInWords(t *testing.T) {
+	s := newStation(t, true)
+	s.user("lan.nt", "Nguyễn Thị Lan", accounts.RoleOfficer, "matkhau-lan")
+	t.Setenv("PATH", t.TempDir()) // no lp
+	m := ui.NewMain(s.win, s.svc, ui.Options{Accounts: s.acc, Keys: s.keys, PapersDir: filepath.Join(s.dir, "papers"),
+		Open: func(string) error { return nil }, Print: forms.Print, IdleLock: -1})
+	t.Cleanup(m.Close)
+	m.SignIn.Username.SetText("lan.nt")
+	test.Type(m.SignIn.Password, "matkhau-lan")
+	enter(m.SignIn.Password)
+	w := s.win
+	in := m.Frame.Intake
+	scan(w, cccdLine)
+	typeKeys(in.ProcQuery, "1.001193")
+	enter(in.ProcQuery)
+	ctrl(w, fyne.KeyK)
+	ctrl(w, fyne.KeyReturn)
+	if in.Last == nil {
+		t.Fatalf("not accepted: %q", errText(in, "components"))
+	}
+	ctrl(w, fyne.KeyP)
+	msg := in.General.Text
+	if msg == "" || strings.Contains(msg, "exec:") || strings.Contains(msg, "$PATH") || !strings.Contains(msg, "chưa cài chương trình in") {
+		t.Fatalf("the officer reads %q", msg)
+	}
+	if !in.Tech.Visible() {
+		t.Fatal("no way to the technical detail")
+	}
+	test.Tap(in.Tech)
+	confirm(t, m, "executable file not found", false)
+	w.Canvas().Focus(in.Scan)
+	scan(w, cccdLine)
+	if in.General.Text != "" {
+		t.Fatalf("the print failure outlives the next scan: %q", in.General.Text)
 	}
 }
