@@ -92,7 +92,7 @@ func backupLine(b continuity.BackupInfo) string {
 	case !b.Verified.IsZero():
 		v = tr("KIỂM TRA KHÔNG ĐẠT") + ": " + b.VerifyNote
 	}
-	return b.ID + " · " + fmtTime(b.Created) + " · " + itoa(b.Dossiers) + " " + tr("hồ sơ") + " · " + itoa(b.Files) + " " + tr("tệp") +
+	return b.ID + " · " + fmtTime(b.Created) + " · " + num(b.Dossiers, "hồ sơ") + " · " + num(b.Files, "tệp") +
 		" · " + continuity.HumanBytes(uint64(max(b.DBStored, 0))) + " · " + v
 }
 
@@ -181,7 +181,7 @@ func (s *ContBackup) runNow() {
 				s.Msg.set(errMsg(err))
 				return
 			}
-			t := tr("Đã sao lưu") + " " + info.ID + ": " + itoa(info.Dossiers) + " " + tr("hồ sơ") + ", " + itoa(info.Files) + " " + tr("tệp đính kèm")
+			t := tr("Đã sao lưu") + " " + info.ID + ": " + num(info.Dossiers, "hồ sơ") + ", " + num(info.Files, "tệp đính kèm")
 			if rep != nil && rep.OK {
 				t += " · " + tr("đã khôi phục thử và kiểm tra: đạt")
 			}

@@ -252,7 +252,7 @@ func drillResultText(d *continuity.Drill) string {
 		verdict = tr("CHƯA ĐẠT")
 	}
 	lines := []string{
-		verdict + " · " + itoa(r.StepsDone) + "/" + itoa(len(r.Steps)) + " " + tr("bước") + " · " + itoa(r.Received) + " " + tr("hồ sơ trong lúc diễn tập") +
+		verdict + " · " + itoa(r.StepsDone) + "/" + num(len(r.Steps), "bước") + " · " + num(r.Received, "hồ sơ trong lúc diễn tập") +
 			", " + itoa(r.Delivered) + " " + tr("đã chuyển lên tỉnh") + ", " + itoa(r.Pending) + " " + tr("chờ gửi") + ", " + itoa(len(r.Missing)) + " " + tr("không tìm thấy"),
 	}
 	if !r.OutageFrom.IsZero() {

@@ -324,7 +324,7 @@ func reconText(rec *continuity.Reconciliation, live bool) string {
 		tr("Đã chuyển lên tỉnh:") + " " + itoa(rec.Delivered) + " · " + tr("đang chờ gửi:") + " " + itoa(rec.Pending) +
 			" · " + tr("bị tỉnh trả lại:") + " " + itoa(rec.Quarantined),
 		tr("Có nguy cơ trễ hạn:") + " " + itoa(rec.AtRisk) + " · " + tr("đã quá hạn:") + " " + itoa(rec.Late),
-		tr("Hàng đợi toàn máy:") + " " + itoa(rec.Backlog.Pending) + " " + tr("tin chờ gửi") + ", " + itoa(rec.Backlog.Quarantined) + " " + tr("tin bị trả lại"),
+		tr("Hàng đợi toàn máy:") + " " + num(rec.Backlog.Pending, "tin chờ gửi") + ", " + num(rec.Backlog.Quarantined, "tin bị trả lại"),
 	}
 	for i, l := range rec.Lines {
 		if i == 30 {

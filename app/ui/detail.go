@@ -248,7 +248,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 	s.Info.SetText(strings.Join(lines, "\n"))
 	var comps []string
 	for i, c := range d.Components {
-		line := itoa(i+1) + ". " + c.Name + " — " + itoa(c.Original) + " " + tr("chính") + ", " + itoa(c.Certified) + " " + tr("chứng thực") + ", " + itoa(c.Copy) + " " + tr("photo")
+		line := itoa(i+1) + ". " + c.Name + " — " + itoa(c.Original) + " " + tr("chính") + ", " + itoa(c.Certified) + " " + tr("chứng thực") + ", " + num(c.Copy, "photo")
 		if c.Missing {
 			line = itoa(i+1) + ". " + c.Name + " — " + tr("CÒN THIẾU")
 		}

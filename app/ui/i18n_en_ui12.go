@@ -38,3 +38,36 @@ func init() {
 		english[vi] = en
 	}
 }
+
+// englishOne is the English of a counted noun when the count is one
+// ("1 scan waiting", not "1 scans waiting"); see num.
+var englishOne = map[string]string{
+	"hồ sơ":                      "dossier",
+	"tệp":                        "file",
+	"tệp đính kèm":               "attachment",
+	"bước":                       "step",
+	"hồ sơ trong lúc diễn tập":   "dossier during the drill",
+	"tin chờ gửi":                "message waiting",
+	"tin bị trả lại":             "message rejected",
+	"photo":                      "copy",
+	"trang":                      "page",
+	"tài liệu":                   "document",
+	"ngày":                       "day",
+	"bản quét đang chờ (Ctrl+E)": "scan waiting (Ctrl+E)",
+	"tệp không nhận: xem lý do trong hộp thư (Ctrl+E).": "file refused: see why in the inbox (Ctrl+E).",
+	"thủ tục":              "procedure",
+	"ngày nghỉ":            "day off",
+	"ngày làm bù":          "make-up working day",
+	"máy in trên máy này.": "printer on this PC.",
+}
+
+// num is "n noun" in the window's language: Vietnamese nouns do not
+// change with the count, English ones do.
+func num(n int, vi string) string {
+	if n == 1 && lang() == "en" {
+		if one, ok := englishOne[vi]; ok {
+			return "1 " + one
+		}
+	}
+	return itoa(n) + " " + tr(vi)
+}

@@ -325,12 +325,12 @@ func (s *Intake) countInbox() {
 	case n <= 0:
 		s.InboxLine.SetText(tr("Hộp thư máy quét: không có bản quét nào đang chờ (Ctrl+E)"))
 	default:
-		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + itoa(n) + " " + tr("bản quét đang chờ (Ctrl+E)"))
+		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + num(n, "bản quét đang chờ (Ctrl+E)"))
 	}
 	// Files the digitisation rules refuse (a .docx) are no scans: said
 	// apart, on a line of their own (the button's line is full).
 	if bad > 0 {
-		s.InboxRefused.SetText(itoa(bad) + " " + tr("tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."))
+		s.InboxRefused.SetText(num(bad, "tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."))
 		s.InboxRefused.Show()
 	} else {
 		s.InboxRefused.Hide()

@@ -160,6 +160,27 @@ func TestIntakeErrors(t *testing.T) {
 	if in.LastPaper.Kind != forms.KindSupplement || !strings.Contains(in.LastTitle.Text, "yêu cầu bổ sung") {
 		t.Fatalf("paper: %+v %q", in.LastPaper, in.LastTitle.Text)
 	}
+	// A request to supplement is no receipt: today's count stays at 0.
+	if got := m.Frame.Status.Today.Text; !strings.Contains(got, "Hôm nay: 0 nhận") {
+		t.Fatalf("status bar after a supplement request: %q", got)
+	}
+}
+
+func TestEnglishPlurals(t *testing.T) {
+	ui.SetLanguage("en")
+	t.Cleanup(func() { ui.SetLanguage("vi") })
+	for n, want := range map[int]string{1: "1 scan waiting (Ctrl+E)", 2: "2 scans waiting (Ctrl+E)"} {
+		if got := ui.Num(n, "bản quét đang chờ (Ctrl+E)"); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
+	if got := ui.Num(1, "tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."); !strings.HasPrefix(got, "1 file refused") {
+		t.Errorf("1 refused file: %q", got)
+	}
+	ui.SetLanguage("vi")
+	if got := ui.Num(1, "tệp"); got != "1 tệp" {
+		t.Errorf("Vietnamese: %q", got)
+	}
 }
 
 func TestLeaderRefusesAtIntake(t *testing.T) {

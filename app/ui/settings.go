@@ -312,7 +312,7 @@ func (s *Settings) shown() {
 	}
 	c := s.svc.Catalog
 	s.CatalogInfo.SetText(tr("Danh mục đang dùng:") + " " + c.Version + " · " + tr("cập nhật") + " " + c.Updated + " · " +
-		itoa(len(c.Procedures)) + " " + tr("thủ tục"))
+		num(len(c.Procedures), "thủ tục"))
 	s.reloadUsers()
 	s.tabShown()
 }

@@ -232,7 +232,7 @@ func (s *Settings) paintHolidays() {
 			open++
 		}
 	}
-	info := itoa(off) + " " + tr("ngày nghỉ") + ", " + itoa(work) + " " + tr("ngày làm bù")
+	info := num(off, "ngày nghỉ") + ", " + num(work, "ngày làm bù")
 	if open > 0 {
 		info += ", " + itoa(open) + " " + tr("chưa xác nhận")
 	}

@@ -138,11 +138,11 @@ func TestSettingsOfficerAndLanguage(t *testing.T) {
 	}
 }
 
-// TestEnglishComplete checks that every tr("…") of the package has its
-// English.
+// TestEnglishComplete checks that every tr("…") and num(n, "…") of the
+// package has its English.
 func TestEnglishComplete(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`tr\(("(?:[^"\\]|\\.)*")\)`)
+	re := regexp.MustCompile(`(?:\btr\(|\bnum\([^,()]*(?:\([^()]*\))?[^,()]*, )("(?:[^"\\]|\\.)*")\)`)
 	seen := map[string]bool{}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
