@@ -65,9 +65,9 @@ type Intake struct {
 	Print      *Button
 	Open       *Button
 	// Tech shows the technical detail of the last paper's failure.
-	Tech       *TechLink
-	ShowLast   *Button
-	lastCard   *fyne.Container
+	Tech     *TechLink
+	ShowLast *Button
+	lastCard *fyne.Container
 
 	procs    []motcua.Procedure
 	recent   map[string]bool
