@@ -259,8 +259,9 @@ func (s *ContIncidents) show(inc *continuity.Incident) {
 	s.Contact.Options = opts
 	s.Contact.ClearSelected()
 	var tl []string
+	names := s.c.main.fullNames()
 	for _, e := range inc.Log {
-		tl = append(tl, e.At.In(now.Location()).Format("15:04 02/01")+" · "+e.Actor+" · "+e.Text)
+		tl = append(tl, e.At.In(now.Location()).Format("15:04 02/01")+" · "+displayName(names, e.Actor)+" · "+e.Text)
 	}
 	s.Timeline.SetText(strings.Join(tl, "\n"))
 

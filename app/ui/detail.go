@@ -260,10 +260,11 @@ func (s *Detail) show(d *motcua.Dossier) {
 	s.Comps.SetText(strings.Join(comps, "\n"))
 
 	s.Timeline.Objects = nil
+	names := s.main.fullNames()
 	for i := len(d.History) - 1; i >= 0; i-- {
 		h := d.History[i]
 		what := historyAction(h)
-		row := widget.NewLabel(fmtTime(h.At) + " · " + h.Actor + " · " + what)
+		row := widget.NewLabel(fmtTime(h.At) + " · " + displayName(names, h.Actor) + " · " + what)
 		row.Wrapping = fyne.TextWrapWord
 		if i == len(d.History)-1 {
 			row.TextStyle.Bold = true

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"motcua"
 	"motcua/app"
@@ -290,6 +291,11 @@ func TestDetailActions(t *testing.T) {
 		confirm(t, m, "dừng xử lý", true)
 		if det.D.Status != motcua.StatusStopped {
 			t.Fatalf("not stopped after the confirmation: %q", det.PanelErr.Text)
+		}
+		// The history names the officer, not the account.
+		top := det.Timeline.Objects[0].(*widget.Label).Text
+		if !strings.Contains(top, "Trần Văn Bình") || strings.Contains(top, "binh.tv") {
+			t.Fatalf("history line %q", top)
 		}
 	})
 }

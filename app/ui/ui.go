@@ -287,3 +287,28 @@ func (m *Main) Close() {
 		m.Frame.close()
 	}
 }
+
+// fullNames maps the station's usernames to the officers' full names, for
+// history lines: an officer reads "Nguyễn Thị Lan", not "lan.nt".
+func (m *Main) fullNames() map[string]string {
+	us, err := m.acc.List(context.Background())
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]string, len(us))
+	for _, u := range us {
+		if u.FullName != "" {
+			out[u.Username] = u.FullName
+		}
+	}
+	return out
+}
+
+// displayName is the full name of the account actor, or actor itself (a
+// CLI user, "system", an account since removed).
+func displayName(names map[string]string, actor string) string {
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	return actor
+}
