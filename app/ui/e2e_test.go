@@ -70,6 +70,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("receipt QR: %v %+v", res, payload)
 	}
 	ctrl(w, fyne.KeyP)
+	in.Wait()
 	if len(s.printed) != 1 || s.printed[0] != in.LastPaper.Path {
 		t.Fatalf("Ctrl+P printed %v", s.printed)
 	}

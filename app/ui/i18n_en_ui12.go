@@ -5,7 +5,8 @@ package ui
 // issue 12, kept apart from i18n_en.go so that several people can add
 // strings at once.
 var englishMorning = map[string]string{
-	"Chi tiết kỹ thuật…":                                                                     "Technical detail…",
+	"đang gửi in…":       "sending to the printer…",
+	"Chi tiết kỹ thuật…": "Technical detail…",
 	"Chi tiết kỹ thuật (cho quản trị, hỗ trợ kỹ thuật)":                                      "Technical detail (for administrators and support staff)",
 	"Hồ sơ chuyển sang «Đã trả kết quả» và không sửa lại được.":                              "The dossier becomes 'Result returned' and cannot be changed afterwards.",
 	"Đang đính kèm bản quét trước: chờ xong rồi thêm.":                                       "The previous scans are still being attached: wait until that is done.",

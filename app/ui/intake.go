@@ -69,6 +69,7 @@ type Intake struct {
 	ShowLast *Button
 	lastCard *fyne.Container
 
+	printing chan struct{} // closed when the print job in flight ends
 	procs    []motcua.Procedure
 	recent   map[string]bool
 	selected *motcua.Procedure
@@ -856,12 +857,21 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 			s.LastQR.Resource = fyne.NewStaticResource("qr.png", png)
 		}
 		if s.user().Prefs.AutoPrint {
-			if err := s.papers.Print(paper.Path); err != nil {
-				s.Tech.set(err)
-				info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err)
-			} else {
-				info += " · " + tr("đã gửi in")
-			}
+			// Off the UI goroutine: a slow printer must not freeze the
+			// form the next citizen is already being typed into.
+			base := info
+			info += " · " + tr("đang gửi in…")
+			s.printAsync(paper.Path, func(err error) {
+				if s.LastPaper.Path != paper.Path {
+					return // a later decision has the card
+				}
+				if err != nil {
+					s.Tech.set(err)
+					s.LastInfo.SetText(base + "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err))
+					return
+				}
+				s.LastInfo.SetText(base + " · " + tr("đã gửi in"))
+			})
 		}
 	}
 	s.LastQR.Refresh()
@@ -911,9 +921,31 @@ func (s *Intake) printLast() {
 		return
 	}
 	s.Tech.set(nil)
-	if err := s.papers.Print(s.LastPaper.Path); err != nil {
-		s.General.set(errMsg(err))
-		s.Tech.set(err)
+	s.printAsync(s.LastPaper.Path, func(err error) {
+		if err != nil {
+			s.General.set(errMsg(err))
+			s.Tech.set(err)
+		}
+	})
+}
+
+// printAsync prints path off the UI goroutine (lp or the Windows spooler
+// can take seconds, or its 30-second time-out on a stuck printer); done
+// runs on the UI goroutine with the outcome.
+func (s *Intake) printAsync(path string, done func(error)) {
+	ch := make(chan struct{})
+	s.printing = ch
+	go func() {
+		defer close(ch)
+		err := s.papers.Print(path)
+		onUIWait(func() { done(err) })
+	}()
+}
+
+// Wait waits for the print job in flight, if any (tests, the tour).
+func (s *Intake) Wait() {
+	if s.printing != nil {
+		<-s.printing
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -354,6 +355,7 @@ func TestPrintFailureInWords(t *testing.T) {
 		t.Fatalf("not accepted: %q", errText(in, "components"))
 	}
 	ctrl(w, fyne.KeyP)
+	in.Wait()
 	msg := in.General.Text
 	if msg == "" || strings.Contains(msg, "exec:") || strings.Contains(msg, "$PATH") || !strings.Contains(msg, "chưa cài chương trình in") {
 		t.Fatalf("the officer reads %q", msg)
@@ -367,5 +369,53 @@ func TestPrintFailureInWords(t *testing.T) {
 	scan(w, cccdLine)
 	if in.General.Text != "" {
 		t.Fatalf("the print failure outlives the next scan: %q", in.General.Text)
+	}
+}
+
+// A slow printer (lp can take seconds, 30 at its time-out) does not
+// freeze the window: the decision returns to the officer at once, the
+// form is clear for the next citizen, the card says when the job went.
+func TestSlowPrinterDoesNotFreeze(t *testing.T) {
+	const printerDelay = 1500 * time.Millisecond
+	s := newStation(t, true)
+	s.user("lan.nt", "Nguyễn Thị Lan", accounts.RoleOfficer, "matkhau-lan")
+	release := make(chan struct{})
+	m := ui.NewMain(s.win, s.svc, ui.Options{Accounts: s.acc, Keys: s.keys, PapersDir: filepath.Join(s.dir, "papers"),
+		Open: func(string) error { return nil }, IdleLock: -1,
+		Print: func(string) error {
+			select {
+			case <-release:
+			case <-time.After(printerDelay):
+			}
+			return nil
+		}})
+	t.Cleanup(m.Close)
+	m.SignIn.Username.SetText("lan.nt")
+	test.Type(m.SignIn.Password, "matkhau-lan")
+	enter(m.SignIn.Password)
+	m.User.Prefs.AutoPrint = true
+	w := s.win
+	in := m.Frame.Intake
+	scan(w, cccdLine)
+	typeKeys(in.ProcQuery, "2.000815")
+	enter(in.ProcQuery)
+	ctrl(w, fyne.KeyK)
+	sw := motcua.StartStopwatch()
+	ctrl(w, fyne.KeyReturn) // on the UI goroutine: this is the frame stall
+	stall := sw.Elapsed()
+	t.Logf("UI goroutine busy %v for the decision with a %v printer", stall, printerDelay)
+	if in.Last == nil {
+		t.Fatalf("not accepted: %q", errText(in, "components"))
+	}
+	if stall >= printerDelay {
+		t.Fatalf("the window froze %v: the print job ran on the UI goroutine", stall)
+	}
+	if !strings.Contains(in.LastInfo.Text, "đang gửi in") || in.Name.Text != "" || w.Canvas().Focused() != in.Scan {
+		t.Fatalf("while printing: card %q, form name %q", in.LastInfo.Text, in.Name.Text)
+	}
+	close(release)
+	in.Wait()
+	if !strings.Contains(in.LastInfo.Text, "đã gửi in") {
+		t.Fatalf("after the job: %q", in.LastInfo.Text)
 	}
 }

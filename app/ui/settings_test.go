@@ -196,6 +196,7 @@ func TestAutoPrint(t *testing.T) {
 	enter(in.ProcQuery)
 	ctrl(s.win, fyne.KeyK)
 	ctrl(s.win, fyne.KeyReturn)
+	in.Wait()
 	if in.Last == nil || len(s.printed) != 1 || s.printed[0] != in.LastPaper.Path {
 		t.Fatalf("auto print: %v (%q)", s.printed, in.General.Text)
 	}
