@@ -6,3 +6,9 @@ func init() { serialHops = true }
 
 // Num is num for the tests of the English plurals.
 func Num(n int, vi string) string { return num(n, vi) }
+
+// ApplicantOverflow is how much taller the applicant's column is than the
+// room it has (> 0: it scrolls, the address is cut).
+func (s *Intake) ApplicantOverflow() float32 {
+	return s.applicant.MinSize().Height - s.applicantScroll.Size().Height
+}

@@ -70,12 +70,15 @@ type Intake struct {
 	lastCard *fyne.Container
 
 	printing chan struct{} // closed when the print job in flight ends
-	procs    []motcua.Procedure
-	recent   map[string]bool
-	selected *motcua.Procedure
-	comps    []*CompRow
-	compBox  *fyne.Container
-	compHint *widget.Label
+	// The applicant's column, and its scroll on a small screen.
+	applicant       fyne.CanvasObject
+	applicantScroll *container.Scroll
+	procs           []motcua.Procedure
+	recent          map[string]bool
+	selected        *motcua.Procedure
+	comps           []*CompRow
+	compBox         *fyne.Container
+	compHint        *widget.Label
 	// The middle column shows either the procedure search (searching) or
 	// the procedure chosen above the scanner's inbox.
 	procCol               *fyne.Container
@@ -104,13 +107,15 @@ func newIntake(e *env) *Intake {
 	for _, k := range []string{"cccd", "name", "id_number", "dob", "gender", "phone", "address", "procedure", "components", "reason", "missing"} {
 		s.errs[k] = newFieldErr()
 	}
-	s.ScanErr = s.errs["cccd"]
 	s.General = newFieldErr()
 
 	s.Scan = newEntry(e.keys, nil)
 	s.Scan.SetPlaceHolder(tr("Quét mã QR trên căn cước hoặc giấy tiếp nhận…"))
 	s.Scan.OnSubmitted = s.onScan
 	s.ScanInfo = note(tr("Máy quét gõ một dòng rồi Enter. QR căn cước: điền người nộp. QR giấy tiếp nhận: mở hồ sơ."))
+	// A scan's message takes the hint's place, not room of its own.
+	s.errs["cccd"] = fieldErr{Label: s.errs["cccd"].Label, alt: s.ScanInfo}
+	s.ScanErr = s.errs["cccd"]
 
 	s.Name = newVNEntry(e.keys, e.typing)
 	s.IDNumber = newEntry(e.keys, nil)
@@ -267,8 +272,9 @@ func (s *Intake) build() {
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
 	}
+	s.applicant, s.applicantScroll = applicant, container.NewVScroll(applicant)
 	cols := container.New(&columns{weights: []float32{0.27, 0.27, 0.46}},
-		card(tr("Người nộp hồ sơ"), container.NewVScroll(applicant)),
+		card(tr("Người nộp hồ sơ"), s.applicantScroll),
 		card(tr("Thủ tục"), s.procCol),
 		card(tr("Giấy tờ và quyết định"), docs))
 	s.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.lastCard), nil, nil, cols)

@@ -419,3 +419,35 @@ func TestSlowPrinterDoesNotFreeze(t *testing.T) {
 		t.Fatalf("after the job: %q", in.LastInfo.Text)
 	}
 }
+
+// At 1366×697, with the last citizen's card showing and a scan error, the
+// applicant's column still shows every field down to the address; the
+// scan's message takes the hint's place.
+func TestApplicantColumnFits(t *testing.T) {
+	s, m := officer(t)
+	w := s.win
+	w.Resize(fyne.NewSize(1366, 697))
+	in := m.Frame.Intake
+	scan(w, cccdLine)
+	typeKeys(in.ProcQuery, "2.000815")
+	enter(in.ProcQuery)
+	ctrl(w, fyne.KeyK)
+	ctrl(w, fyne.KeyReturn)
+	if in.Last == nil {
+		t.Fatal("not accepted")
+	}
+	w.Canvas().Focus(in.Scan)
+	scan(w, "WIFI:S:quan-ca-phe;T:WPA;P:12345678;;")
+	w.Canvas().Focus(in.Phone) // the focus elsewhere
+	if !in.ScanErr.Visible() || in.ScanInfo.Visible() {
+		t.Fatalf("scan error visible %v, hint visible %v: the message takes the hint's place", in.ScanErr.Visible(), in.ScanInfo.Visible())
+	}
+	if over := in.ApplicantOverflow(); over > 0 {
+		t.Fatalf("the applicant's column is %.0f px too tall: the address is cut", over)
+	}
+	w.Canvas().Focus(in.Scan)
+	scan(w, cccdLine)
+	if in.ScanErr.Visible() || !in.ScanInfo.Visible() {
+		t.Fatal("after a good scan the hint comes back")
+	}
+}
