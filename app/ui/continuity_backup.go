@@ -42,7 +42,7 @@ type ContBackup struct {
 func newContBackup(c *Continuity) *ContBackup {
 	s := &ContBackup{c: c, bs: c.main.opt.Backups, Msg: newFieldErr(), Done: doneLabel()}
 	s.Dest = wrapLabel("")
-	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+S)"), s.runNow)
+	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+U)"), s.runNow)
 	s.RunNow.Importance = widget.HighImportance
 	s.Verify = newButton(c.keys, tr("Kiểm tra lại bản sao lưu"), s.verify)
 	s.Verify.Disable()
@@ -174,7 +174,7 @@ func (s *ContBackup) runNow() {
 		return
 	}
 	by := s.c.actor()
-	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+S)"), func() func() {
+	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+U)"), func() func() {
 		info, rep, err := s.bs.RunNow(bgctx(), by)
 		return func() {
 			if err != nil {

@@ -356,7 +356,7 @@ var english = map[string]string{
 	"Diễn tập (Ctrl+2)":                "Drills (Ctrl+2)",
 	"Biên nhận giấy (Ctrl+3)":          "Paper receipts (Ctrl+3)",
 	"Sao lưu (Ctrl+4)":                 "Backups (Ctrl+4)",
-	"Sao lưu ngay (Ctrl+S)":            "Back up now (Ctrl+S)",
+	"Sao lưu ngay (Ctrl+U)":            "Back up now (Ctrl+U)",
 	"Sao lưu dữ liệu":                  "Data backup",
 	"Dung lượng ổ đĩa":                 "Disk space",
 	"Các bản sao lưu (mới nhất trước)": "Backups (newest first)",

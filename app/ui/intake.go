@@ -852,6 +852,7 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	if dec == app.DecideAccept {
 		info += " · " + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
 	}
+	startPrint := func() {}
 	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
 	s.LastPaper = paper
 	s.Tech.set(perr)
@@ -867,21 +868,24 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 			// form the next citizen is already being typed into.
 			base := info
 			info += " · " + tr("đang gửi in…")
-			s.printAsync(paper.Path, func(err error) {
-				if s.LastPaper.Path != paper.Path {
-					return // a later decision has the card
-				}
-				if err != nil {
-					s.Tech.set(err)
-					s.LastInfo.SetText(base + "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err))
-					return
-				}
-				s.LastInfo.SetText(base + " · " + tr("đã gửi in"))
-			})
+			startPrint = func() {
+				s.printAsync(paper.Path, func(err error) {
+					if s.LastPaper.Path != paper.Path {
+						return // a later decision has the card
+					}
+					if err != nil {
+						s.Tech.set(err)
+						s.LastInfo.SetText(base + "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err))
+						return
+					}
+					s.LastInfo.SetText(base + " · " + tr("đã gửi in"))
+				})
+			}
 		}
 	}
 	s.LastQR.Refresh()
 	s.LastInfo.SetText(info)
+	startPrint() // after the card says it is printing
 	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
 	s.LastAttach.Hide()
 	switch {

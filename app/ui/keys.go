@@ -105,7 +105,7 @@ func (k *Keys) install(c fyne.Canvas) {
 // allShortcuts are every shortcut the screens use.
 var allShortcuts = []fyne.Shortcut{
 	ctrl(fyne.KeyReturn), ctrl(fyne.KeyEnter), ctrl(fyne.KeyB), ctrl(fyne.KeyR), ctrl(fyne.KeyP), ctrl(fyne.KeyO),
-	ctrl(fyne.KeyL), ctrl(fyne.KeyF), ctrl(fyne.KeyS), ctrl(fyne.KeyN), ctrl(fyne.KeyE), ctrl(fyne.KeyK),
+	ctrl(fyne.KeyL), ctrl(fyne.KeyF), ctrl(fyne.KeyS), ctrl(fyne.KeyN), ctrl(fyne.KeyE), ctrl(fyne.KeyK), ctrl(fyne.KeyU),
 	ctrl(fyne.Key1), ctrl(fyne.Key2), ctrl(fyne.Key3), ctrl(fyne.Key4), ctrl(fyne.Key5), ctrl(fyne.Key6), ctrl(fyne.Key7), ctrl(fyne.Key8),
 	alt(fyne.KeyZ),
 }
