@@ -347,7 +347,6 @@ var english = map[string]string{
 	"Chọn thành phần hồ sơ để đính kèm tệp kéo thả vào.": "Choose the dossier component the dropped files go to.",
 	"Đang số hóa…": "Digitising…",
 	"Đã số hóa":    "Digitised",
-	"Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync).": "No provincial server configured: dossiers are still received and queued. An administrator configures it with 'motcua province set --url … --user …' (README, Sync).",
 	"Chỉ quản trị hệ thống được thay đổi mục này.": "Only an administrator changes this section.",
 	// The continuity plan (F7).
 	"Kế hoạch ứng phó sự cố chưa sẵn sàng trên máy này (chưa mở được dịch vụ liên tục). Dùng bản in kế hoạch tại quầy; quản trị xem lệnh «motcua continuity» và nhật ký khởi động.": "The continuity plan is not available on this PC (the continuity service did not open). Use the printed plan at the counter; an administrator checks 'motcua continuity' and the start-up log.",

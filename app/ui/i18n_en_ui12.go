@@ -5,6 +5,13 @@ package ui
 // issue 12, kept apart from i18n_en.go so that several people can add
 // strings at once.
 var englishMorning = map[string]string{
+	"Máy không vào được mạng. Kiểm tra cáp mạng hoặc Wi-Fi; hồ sơ vẫn được lưu và sẽ tự gửi khi có mạng.":                                                                 "This PC has no network. Check the cable or Wi-Fi; dossiers are saved and go out by themselves once the network is back.",
+	"Đường truyền tới máy chủ tỉnh bị ngắt. Máy tự gửi lại sau; nếu kéo dài, báo cán bộ CNTT.":                                                                            "The connection to the provincial server broke off. The PC sends again by itself; if it lasts, tell the IT officer.",
+	"Máy chủ của tỉnh từ chối kết nối (có thể đang bảo trì). Máy tự gửi lại sau; nếu kéo dài, báo cán bộ CNTT của tỉnh.":                                                  "The provincial server refused the connection (it may be under maintenance). The PC sends again by itself; if it lasts, tell the province's IT staff.",
+	"Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Nhờ quản trị cấu hình kết nối tới tỉnh (lệnh ở «Chi tiết kỹ thuật…»).":                             "No provincial server configured: dossiers are still received and queued. Ask an administrator to set up the connection (the command is under 'Technical detail…').",
+	"Không tìm được địa chỉ máy chủ của tỉnh: máy chưa có mạng, hoặc địa chỉ cấu hình bị sai. Kiểm tra cáp mạng/Wi-Fi; nếu mạng vẫn tốt, báo quản trị kiểm tra cấu hình.": "The provincial server's address cannot be found: the PC has no network, or the configured address is wrong. Check the cable/Wi-Fi; if the network is fine, ask an administrator to check the configuration.",
+	"Không xác minh được chứng chỉ bảo mật của máy chủ tỉnh, nên chưa gửi (để bảo vệ dữ liệu). Kiểm tra ngày giờ của máy; nếu đúng, báo cán bộ CNTT.":                     "The provincial server's security certificate could not be verified, so nothing was sent (to protect the data). Check the PC's date and time; if they are right, tell the IT officer.",
+	"Máy chủ của tỉnh không trả lời kịp (mạng chậm hoặc máy chủ bận). Máy tự gửi lại sau; nếu kéo dài quá một giờ, báo cán bộ CNTT kiểm tra đường mạng.":                  "The provincial server did not answer in time (slow network or busy server). The PC sends again by itself; if it lasts over an hour, ask the IT officer to check the network.",
 	"đang gửi in…":       "sending to the printer…",
 	"Chi tiết kỹ thuật…": "Technical detail…",
 	"Chi tiết kỹ thuật (cho quản trị, hỗ trợ kỹ thuật)":                                      "Technical detail (for administrators and support staff)",

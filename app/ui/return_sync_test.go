@@ -219,6 +219,14 @@ func TestSyncScreen(t *testing.T) {
 	if fs.sent != 1 {
 		t.Fatal("Ctrl+S did not send")
 	}
+	t.Run("NetworkErrorInWords", func(t *testing.T) {
+		fs.set(app.SyncStatus{State: app.ConnOffline, Pending: 12, LastError: "dial tcp 10.0.0.5:443: i/o timeout"})
+		if d := sy.Detail.Text; strings.Contains(d, "dial tcp") || !strings.Contains(d, "không trả lời kịp") {
+			t.Fatalf("the officer reads %q", d)
+		}
+		test.Tap(sy.Tech)
+		confirm(t, m, "dial tcp 10.0.0.5:443: i/o timeout", false)
+	})
 	sy.States.SetSelectedIndex(1)
 	if sy.Items.Length() != 1 {
 		t.Fatalf("quarantined: %d", sy.Items.Length())
