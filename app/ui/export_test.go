@@ -12,3 +12,9 @@ func Num(n int, vi string) string { return num(n, vi) }
 func (s *Intake) ApplicantOverflow() float32 {
 	return s.applicant.MinSize().Height - s.applicantScroll.Size().Height
 }
+
+// Overflow is how much taller the return form is than its room (> 0: the
+// confirm button is below the fold).
+func (s *Return) Overflow() float32 {
+	return s.left.MinSize().Height - s.content.Size().Height
+}

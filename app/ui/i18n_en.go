@@ -133,7 +133,6 @@ var english = map[string]string{
 	"Mở hồ sơ":        "Open dossier",
 	"Mở khóa (Enter)": "Unlock (Enter)",
 	"Mở từ danh sách hồ sơ: đối chiếu giấy tiếp nhận của công dân": "Opened from the dossier list: check the citizen's receipt",
-	"Mức độ hài lòng (Ctrl+1, Ctrl+2, Ctrl+3)":                     "Satisfaction (Ctrl+1, Ctrl+2, Ctrl+3)",
 	"NN/TT/NNNN": "DD/MM/YYYY",
 	"Ngày hẹn mới (trả lúc hết giờ làm việc ngày đó)":                  "New due date (at the close of office that day)",
 	"Ngày hẹn mới không hợp lệ: cần dạng NN/TT/NNNN, ví dụ 05/12/2026": "Invalid new due date: use DD/MM/YYYY, e.g. 05/12/2026",

@@ -5,6 +5,7 @@ package ui
 // issue 12, kept apart from i18n_en.go so that several people can add
 // strings at once.
 var englishMorning = map[string]string{
+	"Hài lòng? (Ctrl+1/2/3)": "Satisfied? (Ctrl+1/2/3)",
 	"Máy không vào được mạng. Kiểm tra cáp mạng hoặc Wi-Fi; hồ sơ vẫn được lưu và sẽ tự gửi khi có mạng.":                                                                 "This PC has no network. Check the cable or Wi-Fi; dossiers are saved and go out by themselves once the network is back.",
 	"Đường truyền tới máy chủ tỉnh bị ngắt. Máy tự gửi lại sau; nếu kéo dài, báo cán bộ CNTT.":                                                                            "The connection to the provincial server broke off. The PC sends again by itself; if it lasts, tell the IT officer.",
 	"Máy chủ của tỉnh từ chối kết nối (có thể đang bảo trì). Máy tự gửi lại sau; nếu kéo dài, báo cán bộ CNTT của tỉnh.":                                                  "The provincial server refused the connection (it may be under maintenance). The PC sends again by itself; if it lasts, tell the province's IT staff.",

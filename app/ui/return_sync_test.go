@@ -83,11 +83,16 @@ func TestReturnChecks(t *testing.T) {
 		t.Fatalf("valid receipt: %q %q", r.VerdictText(), r.Info.Text)
 	}
 	t.Run("ErrChecks", func(t *testing.T) {
+		w.Resize(fyne.NewSize(1366, 697))
 		ctrl(w, fyne.KeyReturn)
 		for _, f := range []string{"receiver_id", "id_checked", "satisfaction"} {
 			if r.Errs[f].Text == "" {
 				t.Errorf("no message next to %s", f)
 			}
+		}
+		// Every message showing, the confirm button is still in view.
+		if over := r.Overflow(); over > 0 {
+			t.Errorf("at 1366×697 the return form is %.0f px too tall: the confirm button is below the fold", over)
 		}
 		// Someone else's ID without a power of attorney.
 		test.Type(r.ReceiverID, "038085001234")
