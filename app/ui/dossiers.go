@@ -326,7 +326,7 @@ func (s *Dossiers) paintFilters(ctx context.Context) {
 	for i, b := range s.Filters {
 		q := quickFilters[i]
 		label := tr(q.label)
-		if i == 3 || i == 4 || i == 5 || i == 6 || i == 2 {
+		if i >= 1 && i <= 6 { // every filter but "all" says how many
 			if n, err := s.svc.Store.Count(ctx, q.filter(s.env)); err == nil && n > 0 {
 				label += " (" + thousands(n) + ")"
 			}

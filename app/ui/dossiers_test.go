@@ -111,6 +111,9 @@ func TestDossierFilters(t *testing.T) {
 	if !strings.Contains(l.Info.Text, "Chưa có bộ đồng bộ") {
 		t.Errorf("the sync filter without an engine: %q", l.Info.Text)
 	}
+	if !strings.Contains(l.Filters[1].Text, "Nhận hôm nay (1)") {
+		t.Errorf("\"received today\" must show its count: %q", l.Filters[1].Text)
+	}
 	if !strings.Contains(l.Filters[4].Text, "(1)") {
 		t.Errorf("the late filter must show its count: %q", l.Filters[4].Text)
 	}
