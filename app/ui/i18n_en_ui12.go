@@ -5,6 +5,8 @@ package ui
 // issue 12, kept apart from i18n_en.go so that several people can add
 // strings at once.
 var englishMorning = map[string]string{
+	"chỗ sai trong tệp": "problems in the file",
+	"Gửi tệp lại cho nơi soạn danh mục (Sở/Văn phòng UBND tỉnh) kèm «Chi tiết kỹ thuật…».": "Send the file back to whoever prepared the catalogue (the provincial office) with its 'Technical detail…'.",
 	"Hài lòng? (Ctrl+1/2/3)": "Satisfied? (Ctrl+1/2/3)",
 	"Máy không vào được mạng. Kiểm tra cáp mạng hoặc Wi-Fi; hồ sơ vẫn được lưu và sẽ tự gửi khi có mạng.":                                                                 "This PC has no network. Check the cable or Wi-Fi; dossiers are saved and go out by themselves once the network is back.",
 	"Đường truyền tới máy chủ tỉnh bị ngắt. Máy tự gửi lại sau; nếu kéo dài, báo cán bộ CNTT.":                                                                            "The connection to the provincial server broke off. The PC sends again by itself; if it lasts, tell the IT officer.",
@@ -51,6 +53,7 @@ func init() {
 // englishOne is the English of a counted noun when the count is one
 // ("1 scan waiting", not "1 scans waiting"); see num.
 var englishOne = map[string]string{
+	"chỗ sai trong tệp":          "problem in the file",
 	"hồ sơ":                      "dossier",
 	"tệp":                        "file",
 	"tệp đính kèm":               "attachment",

@@ -40,6 +40,13 @@ func TestSettingsAdmin(t *testing.T) {
 		if !strings.Contains(st.CatMsg.Text, "danh mục đang dùng được giữ nguyên") || len(s.svc.Catalog.Procedures) != n {
 			t.Fatalf("bad catalogue: %q", st.CatMsg.Text)
 		}
+		// The checker's English (field, rule) is for whoever fixes the
+		// file: behind the technical detail, not in the officer's text.
+		if strings.Contains(st.CatMsg.Text, "rule") || strings.Contains(st.CatMsg.Text, "field \"") || !st.CatTech.Visible() {
+			t.Fatalf("the officer reads %q (detail button shown: %v)", st.CatMsg.Text, st.CatTech.Visible())
+		}
+		test.Tap(st.CatTech)
+		confirm(t, s.m, "rule", false)
 	})
 	st.ImportCatalogData([]byte(`{"version":"2027.1","updated":"2027-01-05","procedures":[{"code":"9.999999","name":"Thủ tục thử","field":"Thử",
 		"processing_days":2,"components":[{"name":"Tờ khai","original":1}]}]}`))
