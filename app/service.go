@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -143,6 +145,7 @@ type IntakeRequest struct {
 }
 
 var (
+	dobRE      = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$`)
 	idNumberRE = regexp.MustCompile(`^([0-9]{12}|[0-9]{9}|[A-Z][0-9]{7})$`)
 	phoneRE    = regexp.MustCompile(`^(0[0-9]{9}|\+84[0-9]{9})$`)
 	emailRE    = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -199,35 +202,56 @@ func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) err
 	if a.SubjectType == 0 {
 		a.SubjectType = motcua.SubjectCitizen
 	}
+	// Every problem at once, each naming its field: the window shows them
+	// all under their fields, the officer corrects them in one go.
+	var errs []error
+	bad := func(err error) { errs = append(errs, err) }
 	if a.Name == "" {
-		return motcua.Invalid(motcua.ErrRequired, "name", "Chưa nhập họ tên người nộp hồ sơ", "the applicant's full name is missing")
+		bad(motcua.Invalid(motcua.ErrRequired, "name", "Chưa nhập họ tên người nộp hồ sơ", "the applicant's full name is missing"))
+	} else if len([]rune(a.Name)) > 100 {
+		bad(motcua.Invalid(motcua.ErrBadValue, "name", "Họ tên dài quá 100 ký tự", "the name is longer than 100 characters"))
 	}
-	if len([]rune(a.Name)) > 100 {
-		return motcua.Invalid(motcua.ErrBadValue, "name", "Họ tên dài quá 100 ký tự", "the name is longer than 100 characters")
-	}
+	idOK := false
 	if a.IDNumber == "" {
-		return motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh cá nhân / CCCD", "the ID number is missing")
-	}
-	if !idNumberRE.MatchString(a.IDNumber) {
+		bad(motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh cá nhân / CCCD", "the ID number is missing"))
+	} else if !idNumberRE.MatchString(a.IDNumber) {
 		// Masked like the audit log's: the message reaches stderr and logs.
-		return motcua.Invalid(motcua.ErrBadValue, "id_number", "Số giấy tờ «%s» không hợp lệ: cần 12 chữ số (CCCD), 9 chữ số (CMND) hoặc hộ chiếu (1 chữ cái + 7 chữ số)",
-			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", MaskID(a.IDNumber))
+		bad(motcua.Invalid(motcua.ErrBadValue, "id_number", "Số giấy tờ «%s» không hợp lệ: cần 12 chữ số (CCCD), 9 chữ số (CMND) hoặc hộ chiếu (1 chữ cái + 7 chữ số)",
+			"ID number %q is invalid: 12 digits (CCCD), 9 digits (old ID) or a passport (a letter + 7 digits)", MaskID(a.IDNumber)))
+	} else {
+		idOK = true
 	}
+	var dob time.Time
+	dobShown := a.DOB // the date as the officer gave it, for the messages
 	if dobText = strings.TrimSpace(dobText); dobText != "" && a.DOB == "" {
-		t, err := time.ParseInLocation("02/01/2006", dobText, motcua.Location)
-		if err != nil {
-			return motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ: cần dạng NN/TT/NNNN, ví dụ 05/09/1990",
-				"date of birth %q is invalid: use DD/MM/YYYY, e.g. 05/09/1990", dobText)
+		dobShown = dobText
+		if t, err := parseDOB(dobText); err != nil {
+			bad(err)
+		} else {
+			a.DOB = t.Format("2006-01-02")
 		}
-		a.DOB = t.Format("2006-01-02")
+	} else if a.DOB != "" {
+		if t, err := time.ParseInLocation("2006-01-02", a.DOB, motcua.Location); err == nil {
+			dobShown = t.Format("02/01/2006")
+		}
 	}
 	if a.DOB != "" {
 		t, err := time.ParseInLocation("2006-01-02", a.DOB, motcua.Location)
-		if err != nil || t.Year() < 1900 || t.After(today) {
-			return motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ (phải từ 1900 đến hôm nay)",
-				"date of birth %q is invalid (must be between 1900 and today)", a.DOB)
+		switch {
+		case err != nil:
+			bad(motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ: cần dạng NN/TT/NNNN, ví dụ 05/09/1990",
+				"date of birth %q is invalid: use DD/MM/YYYY, e.g. 05/09/1990", dobShown))
+		case t.Year() < 1900:
+			bad(motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» trước năm 1900: kiểm tra lại năm sinh",
+				"date of birth %q is before 1900: check the year", dobShown))
+		case t.After(today):
+			bad(motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» ở tương lai (hôm nay là %s): kiểm tra lại năm sinh",
+				"date of birth %q is in the future (today is %s): check the year", dobShown, today.In(motcua.Location).Format("02/01/2006")))
+		default:
+			dob = t
 		}
 	}
+	genderOK := true
 	switch strings.ToLower(a.Gender) {
 	case "":
 	case "nam", "male", "m":
@@ -235,16 +259,53 @@ func ValidateApplicant(a *motcua.Applicant, dobText string, today time.Time) err
 	case "nữ", "nu", "female", "f":
 		a.Gender = "Nữ"
 	default:
-		return motcua.Invalid(motcua.ErrBadValue, "gender", "Giới tính «%s» không hợp lệ: chọn Nam hoặc Nữ", "gender %q is invalid: Nam or Nữ", a.Gender)
+		genderOK = false
+		bad(motcua.Invalid(motcua.ErrBadValue, "gender", "Giới tính «%s» không hợp lệ: chọn Nam hoặc Nữ", "gender %q is invalid: Nam or Nữ", a.Gender))
+	}
+	// A typed number is held to the same rule as a scanned card: its
+	// fourth digit says the century and gender, the next two the year.
+	if idOK && genderOK {
+		if err := cccd.CheckTyped(a.IDNumber, dob, a.Gender); err != nil {
+			var pe *cccd.ParseError
+			if errors.As(err, &pe) {
+				bad(&motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_ID_" + strings.ToUpper(pe.Rule), Field: "id_number", Msg: pe.Msg, MsgEN: pe.MsgEN, Err: err})
+			} else {
+				bad(err)
+			}
+		}
 	}
 	if a.Phone != "" && !phoneRE.MatchString(a.Phone) {
-		return motcua.Invalid(motcua.ErrBadValue, "phone", "Số điện thoại «%s» không hợp lệ: cần 10 chữ số bắt đầu bằng 0 (hoặc +84…)",
-			"phone %q is invalid: 10 digits starting with 0 (or +84…)", a.Phone)
+		bad(motcua.Invalid(motcua.ErrBadValue, "phone", "Số điện thoại «%s» không hợp lệ: cần 10 chữ số bắt đầu bằng 0 (hoặc +84…)",
+			"phone %q is invalid: 10 digits starting with 0 (or +84…)", a.Phone))
 	}
 	if a.Email != "" && !emailRE.MatchString(a.Email) {
-		return motcua.Invalid(motcua.ErrBadValue, "email", "Địa chỉ email «%s» không hợp lệ", "email %q is invalid", a.Email)
+		bad(motcua.Invalid(motcua.ErrBadValue, "email", "Địa chỉ email «%s» không hợp lệ", "email %q is invalid", a.Email))
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// parseDOB reads a DD/MM/YYYY date of birth, telling a date that does not
+// exist (31/02/1990) from one in the wrong form.
+func parseDOB(s string) (time.Time, error) {
+	f := dobRE.FindStringSubmatch(s)
+	if f == nil {
+		return time.Time{}, motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không hợp lệ: cần dạng NN/TT/NNNN, ví dụ 05/09/1990",
+			"date of birth %q is invalid: use DD/MM/YYYY, e.g. 05/09/1990", s)
+	}
+	d, _ := strconv.Atoi(f[1])
+	m, _ := strconv.Atoi(f[2])
+	y, _ := strconv.Atoi(f[3])
+	if m < 1 || m > 12 {
+		return time.Time{}, motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không có: tháng %d không tồn tại (tháng từ 1 đến 12)",
+			"date of birth %q does not exist: there is no month %d (1 to 12)", s, m)
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, motcua.Location)
+	if d < 1 || t.Day() != d {
+		last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, motcua.Location).Day()
+		return time.Time{}, motcua.Invalid(motcua.ErrBadValue, "dob", "Ngày sinh «%s» không có: tháng %d năm %d chỉ có %d ngày",
+			"date of birth %q does not exist: month %d of %d has %d days", s, m, y, last)
+	}
+	return t, nil
 }
 
 // ApplicantFromCCCD fills an applicant from a chip-ID QR line.

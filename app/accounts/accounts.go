@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,6 +76,9 @@ type User struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Prefs        Prefs
+	// FirstSignIn is set by SignIn (not stored) when the account had never
+	// signed in before: a new account, not a reset one.
+	FirstSignIn bool
 }
 
 // Can reports whether the user holds permission p.
@@ -176,20 +180,28 @@ type NewUser struct {
 	Password string
 }
 
-func (s *Service) validate(nu *NewUser) error {
+func (s *Service) validate(nu *NewUser) error { return ValidateNewUser(nu) }
+
+// ValidateNewUser normalises nu and reports every problem at once (joined
+// coded errors, each naming its field), so a form can show them all.
+func ValidateNewUser(nu *NewUser) error {
 	nu.Username = NormUsername(nu.Username)
 	nu.FullName = motcua.Clean(nu.FullName)
+	var errs []error
 	if err := validUsername(nu.Username); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	if nu.FullName == "" {
-		return motcua.Invalid(motcua.ErrRequired, "full_name", "Chưa nhập họ tên cán bộ", "the full name is missing")
+		errs = append(errs, motcua.Invalid(motcua.ErrRequired, "full_name", "Chưa nhập họ tên cán bộ", "the full name is missing"))
 	}
 	if !nu.Role.Valid() {
-		return motcua.Invalid(motcua.ErrBadValue, "role", "Vai trò «%s» không hợp lệ: officer, leader hoặc admin",
-			"role %q is invalid: officer, leader or admin", nu.Role)
+		errs = append(errs, motcua.Invalid(motcua.ErrBadValue, "role", "Vai trò «%s» không hợp lệ: officer, leader hoặc admin",
+			"role %q is invalid: officer, leader or admin", nu.Role))
 	}
-	return CheckPassword(nu.Username, nu.Password, "password")
+	if err := CheckPassword(nu.Username, nu.Password, "password"); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 func (s *Service) create(ctx context.Context, actor string, nu NewUser, mustChange bool) (*User, error) {
@@ -337,6 +349,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string) (*User,
 			u.PasswordHash = h
 		}
 	}
+	u.FirstSignIn = u.LastLogin.IsZero()
 	u.Failed, u.LockedUntil, u.LastLogin, u.UpdatedAt = 0, time.Time{}, now, now
 	if err := s.Store.UpdateUser(ctx, u, app.AuditEntry{At: now, Actor: u.Username, Action: "auth.signin", Subject: u.Username}); err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package forms
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -123,15 +125,41 @@ func launch(what, path, printer string, build func(goos, path string) ([]string,
 	defer cancel()
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
-		vi, en := "Không mở được tệp %[1]s bằng trình xem PDF của máy (%[2]s): %[3]v %[4]s", "cannot open %[1]s in the system PDF viewer (%[2]s): %[3]v %[4]s"
-		switch {
-		case what == "print" && printer != "":
-			vi, en = "Không in được tệp %[1]s ra máy in «%[5]s» (%[2]s): %[3]v %[4]s", "cannot print %[1]s on printer %[5]q (%[2]s): %[3]v %[4]s"
-		case what == "print":
-			vi, en = "Không in được tệp %[1]s ra máy in mặc định (%[2]s): %[3]v %[4]s", "cannot print %[1]s on the default printer (%[2]s): %[3]v %[4]s"
-		}
-		return motcua.Errorf(motcua.KindInternal, "ERR_"+strings.ToUpper(what), "file", vi, en,
-			abs, argv[0], err, strings.TrimSpace(string(out)), printer)
+		return launchErr(what, printer, argv[0], err, out)
 	}
 	return nil
+}
+
+// launchErr is what the officer reads when the viewer or the printer
+// failed: what happened and what to do, in one sentence; the command, its
+// error and its output stay in the wrapped cause for support staff
+// (motcua.Error.Err, shown on demand).
+func launchErr(what, printer, cmd string, err error, out []byte) error {
+	cause := fmt.Errorf("%s: %w %s", cmd, err, strings.TrimSpace(string(out)))
+	missing := errors.Is(err, exec.ErrNotFound)
+	var e *motcua.Error
+	switch {
+	case what != "print" && missing:
+		e = motcua.Errorf(motcua.KindInternal, "ERR_OPEN", "file",
+			"Máy này chưa có chương trình xem PDF nên chưa mở được giấy tờ. Giấy tờ đã được lưu; nhờ quản trị cài trình xem PDF.",
+			"this PC has no PDF viewer, so the form cannot be shown. It is saved; ask an administrator to install a PDF viewer.")
+	case what != "print":
+		e = motcua.Errorf(motcua.KindInternal, "ERR_OPEN", "file",
+			"Trình xem PDF không mở được giấy tờ. Giấy tờ đã được lưu; thử lại (Ctrl+O), hoặc nhờ quản trị kiểm tra trình xem PDF.",
+			"the PDF viewer could not show the form. It is saved; try again (Ctrl+O), or ask an administrator to check the PDF viewer.")
+	case missing:
+		e = motcua.Errorf(motcua.KindInternal, "ERR_PRINT", "file",
+			"Máy này chưa cài chương trình in nên chưa in được. Giấy tờ đã được lưu; nhờ quản trị cài máy in, rồi in lại (Ctrl+P).",
+			"this PC has no printing software, so nothing was printed. The form is saved; ask an administrator to set up the printer, then print again (Ctrl+P).")
+	case printer != "":
+		e = motcua.Errorf(motcua.KindInternal, "ERR_PRINT", "file",
+			"Máy in «%s» không nhận lệnh in. Giấy tờ đã được lưu; kiểm tra máy in đã bật, còn giấy, đã nối cáp, rồi in lại (Ctrl+P) — hoặc chọn máy in khác ở Cài đặt › Máy in.",
+			"printer %q did not take the job. The form is saved; check the printer is on, has paper and is connected, then print again (Ctrl+P), or choose another printer in Settings › Printer.", printer)
+	default:
+		e = motcua.Errorf(motcua.KindInternal, "ERR_PRINT", "file",
+			"Máy in mặc định không nhận lệnh in. Giấy tờ đã được lưu; kiểm tra máy in đã bật, còn giấy, đã nối cáp, rồi in lại (Ctrl+P) — hoặc chọn máy in ở Cài đặt › Máy in.",
+			"the default printer did not take the job. The form is saved; check the printer is on, has paper and is connected, then print again (Ctrl+P), or choose a printer in Settings › Printer.")
+	}
+	e.Err = cause
+	return e
 }

@@ -130,7 +130,8 @@ func (s *Continuity) bindings() map[string]func() {
 		s.Tabs.SelectIndex(0)
 		s.focus(s.Incidents.Note)
 	}
-	b[sc(ctrl(fyne.KeyS))] = func() {
+	// Ctrl+S is "send now" on the sync screen; backing up has its own key.
+	b[sc(ctrl(fyne.KeyU))] = func() {
 		if s.Tabs.SelectedIndex() == 3 {
 			s.Backup.runNow()
 		}

@@ -42,7 +42,7 @@ type ContBackup struct {
 func newContBackup(c *Continuity) *ContBackup {
 	s := &ContBackup{c: c, bs: c.main.opt.Backups, Msg: newFieldErr(), Done: doneLabel()}
 	s.Dest = wrapLabel("")
-	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+S)"), s.runNow)
+	s.RunNow = newButton(c.keys, tr("Sao lưu ngay (Ctrl+U)"), s.runNow)
 	s.RunNow.Importance = widget.HighImportance
 	s.Verify = newButton(c.keys, tr("Kiểm tra lại bản sao lưu"), s.verify)
 	s.Verify.Disable()
@@ -92,7 +92,7 @@ func backupLine(b continuity.BackupInfo) string {
 	case !b.Verified.IsZero():
 		v = tr("KIỂM TRA KHÔNG ĐẠT") + ": " + b.VerifyNote
 	}
-	return b.ID + " · " + fmtTime(b.Created) + " · " + itoa(b.Dossiers) + " " + tr("hồ sơ") + " · " + itoa(b.Files) + " " + tr("tệp") +
+	return b.ID + " · " + fmtTime(b.Created) + " · " + num(b.Dossiers, "hồ sơ") + " · " + num(b.Files, "tệp") +
 		" · " + continuity.HumanBytes(uint64(max(b.DBStored, 0))) + " · " + v
 }
 
@@ -174,14 +174,14 @@ func (s *ContBackup) runNow() {
 		return
 	}
 	by := s.c.actor()
-	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+S)"), func() func() {
+	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+U)"), func() func() {
 		info, rep, err := s.bs.RunNow(bgctx(), by)
 		return func() {
 			if err != nil {
 				s.Msg.set(errMsg(err))
 				return
 			}
-			t := tr("Đã sao lưu") + " " + info.ID + ": " + itoa(info.Dossiers) + " " + tr("hồ sơ") + ", " + itoa(info.Files) + " " + tr("tệp đính kèm")
+			t := tr("Đã sao lưu") + " " + info.ID + ": " + num(info.Dossiers, "hồ sơ") + ", " + num(info.Files, "tệp đính kèm")
 			if rep != nil && rep.OK {
 				t += " · " + tr("đã khôi phục thử và kiểm tra: đạt")
 			}

@@ -105,9 +105,7 @@ func newContContacts(c *Continuity) *ContContacts {
 	s.Remove = newButton(k, tr("Xoá liên hệ"), s.remove)
 	s.Remove.Importance = widget.DangerImportance
 	if !canLead(u) {
-		for _, w := range []fyne.Disableable{s.Role, s.Label, s.Name, s.Org, s.Phone, s.Email, s.Hours, s.Note, s.Add, s.Save, s.Remove} {
-			w.Disable()
-		}
+		disableWhy(leaderWhy(), s.Role, s.Label, s.Name, s.Org, s.Phone, s.Email, s.Hours, s.Note, s.Add, s.Save, s.Remove)
 	}
 	left := container.NewBorder(container.NewVBox(heading(tr("Danh bạ liên hệ khi có sự cố")),
 		note(tr("Người, đơn vị cần gọi theo từng kịch bản. Danh bạ cũng in trong bản kế hoạch giấy (motcua plan pdf).")),

@@ -105,9 +105,7 @@ func newContDrills(c *Continuity) *ContDrills {
 	s.Progress.Stop()
 	s.Progress.Hide()
 	if !canLead(u) {
-		for _, w := range []fyne.Disableable{s.Schedule, s.StartNew, s.Start, s.Finish, s.Cancel} {
-			w.Disable()
-		}
+		disableWhy(leaderWhy(), s.Schedule, s.StartNew, s.Start, s.Finish, s.Cancel)
 	}
 	form := container.NewVBox(s.Due, heading(tr("Lên lịch diễn tập")),
 		leaderOnly(u, tr("Chỉ lãnh đạo hoặc quản trị được lên lịch, bắt đầu, kết thúc diễn tập; cán bộ đánh dấu các bước.")),
@@ -254,7 +252,7 @@ func drillResultText(d *continuity.Drill) string {
 		verdict = tr("CHƯA ĐẠT")
 	}
 	lines := []string{
-		verdict + " · " + itoa(r.StepsDone) + "/" + itoa(len(r.Steps)) + " " + tr("bước") + " · " + itoa(r.Received) + " " + tr("hồ sơ trong lúc diễn tập") +
+		verdict + " · " + itoa(r.StepsDone) + "/" + num(len(r.Steps), "bước") + " · " + num(r.Received, "hồ sơ trong lúc diễn tập") +
 			", " + itoa(r.Delivered) + " " + tr("đã chuyển lên tỉnh") + ", " + itoa(r.Pending) + " " + tr("chờ gửi") + ", " + itoa(len(r.Missing)) + " " + tr("không tìm thấy"),
 	}
 	if !r.OutageFrom.IsZero() {

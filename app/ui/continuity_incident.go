@@ -123,7 +123,7 @@ func newContIncidents(c *Continuity) *ContIncidents {
 	s.Close.Importance = widget.HighImportance
 	if !canLead(u) {
 		s.Close.SetText(tr("Đóng sự cố (lãnh đạo)"))
-		s.Close.Disable()
+		disableWhy(leaderWhy(), s.Close)
 	}
 	s.Recon = wrapLabel("")
 	s.ReportPDF = newButton(k, tr("Báo cáo sự cố PDF"), func() { s.report("pdf") })
@@ -259,8 +259,9 @@ func (s *ContIncidents) show(inc *continuity.Incident) {
 	s.Contact.Options = opts
 	s.Contact.ClearSelected()
 	var tl []string
+	names := s.c.main.fullNames()
 	for _, e := range inc.Log {
-		tl = append(tl, e.At.In(now.Location()).Format("15:04 02/01")+" · "+e.Actor+" · "+e.Text)
+		tl = append(tl, e.At.In(now.Location()).Format("15:04 02/01")+" · "+displayName(names, e.Actor)+" · "+e.Text)
 	}
 	s.Timeline.SetText(strings.Join(tl, "\n"))
 
@@ -324,7 +325,7 @@ func reconText(rec *continuity.Reconciliation, live bool) string {
 		tr("Đã chuyển lên tỉnh:") + " " + itoa(rec.Delivered) + " · " + tr("đang chờ gửi:") + " " + itoa(rec.Pending) +
 			" · " + tr("bị tỉnh trả lại:") + " " + itoa(rec.Quarantined),
 		tr("Có nguy cơ trễ hạn:") + " " + itoa(rec.AtRisk) + " · " + tr("đã quá hạn:") + " " + itoa(rec.Late),
-		tr("Hàng đợi toàn máy:") + " " + itoa(rec.Backlog.Pending) + " " + tr("tin chờ gửi") + ", " + itoa(rec.Backlog.Quarantined) + " " + tr("tin bị trả lại"),
+		tr("Hàng đợi toàn máy:") + " " + num(rec.Backlog.Pending, "tin chờ gửi") + ", " + num(rec.Backlog.Quarantined, "tin bị trả lại"),
 	}
 	for i, l := range rec.Lines {
 		if i == 30 {

@@ -69,8 +69,7 @@ func newContPaper(c *Continuity) *ContPaper {
 	s.Reprint = newButton(k, tr("In lại tập đã chọn"), s.reprint)
 	s.Reprint.Disable()
 	if !canLead(u) {
-		s.Reserve.Disable()
-		s.Count.Disable()
+		disableWhy(leaderWhy(), s.Reserve, s.Count)
 	}
 	s.Blocks = widget.NewList(func() int { return len(s.blocks) }, func() fyne.CanvasObject {
 		l := widget.NewLabel("")

@@ -362,7 +362,7 @@ func TestContinuityBackup(t *testing.T) {
 	if b.RunNow.Disabled() || b.List.Length() != 0 {
 		t.Fatalf("before: disabled=%v %d backups (%q)", b.RunNow.Disabled(), b.List.Length(), b.Dest.Text)
 	}
-	ctrl(s.win, fyne.KeyS)
+	ctrl(s.win, fyne.KeyU) // Ctrl+S is the sync screen's "send now"
 	b.Wait()
 	if b.Msg.Visible() || !b.Done.Visible() || !strings.Contains(b.Done.Text, "1 hồ sơ") {
 		t.Fatalf("backup: %q / %q", b.Msg.Text, b.Done.Text)

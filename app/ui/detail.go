@@ -117,6 +117,7 @@ type Detail struct {
 	PanelErr   fieldErr
 	Done       *widget.Label
 	pending    *action
+	asked      bool // the final action pending was confirmed (Ask)
 
 	content fyne.CanvasObject
 }
@@ -247,7 +248,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 	s.Info.SetText(strings.Join(lines, "\n"))
 	var comps []string
 	for i, c := range d.Components {
-		line := itoa(i+1) + ". " + c.Name + " — " + itoa(c.Original) + " " + tr("chính") + ", " + itoa(c.Certified) + " " + tr("chứng thực") + ", " + itoa(c.Copy) + " " + tr("photo")
+		line := itoa(i+1) + ". " + c.Name + " — " + itoa(c.Original) + " " + tr("chính") + ", " + itoa(c.Certified) + " " + tr("chứng thực") + ", " + num(c.Copy, "photo")
 		if c.Missing {
 			line = itoa(i+1) + ". " + c.Name + " — " + tr("CÒN THIẾU")
 		}
@@ -259,10 +260,11 @@ func (s *Detail) show(d *motcua.Dossier) {
 	s.Comps.SetText(strings.Join(comps, "\n"))
 
 	s.Timeline.Objects = nil
+	names := s.main.fullNames()
 	for i := len(d.History) - 1; i >= 0; i-- {
 		h := d.History[i]
 		what := historyAction(h)
-		row := widget.NewLabel(fmtTime(h.At) + " · " + h.Actor + " · " + what)
+		row := widget.NewLabel(fmtTime(h.At) + " · " + displayName(names, h.Actor) + " · " + what)
 		row.Wrapping = fyne.TextWrapWord
 		if i == len(d.History)-1 {
 			row.TextStyle.Bold = true
@@ -281,7 +283,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 			b.Importance = widget.HighImportance
 		}
 		if !s.user().Can(a.perm) {
-			b.Disable()
+			disableWhy(notAllowed(s.user(), a.perm), b)
 		}
 		s.Actions = append(s.Actions, b)
 		s.actBox.Add(b)
@@ -481,6 +483,20 @@ func (s *Detail) closePanel() {
 	s.shown()
 }
 
+// finalConsequence says what a final action does, or "" when the action
+// is not final.
+func finalConsequence(to motcua.Status) string {
+	switch to {
+	case motcua.StatusRefused:
+		return tr("sẽ bị từ chối ngay, không hoàn tác được; phiếu từ chối (Mẫu 03) được lập và in.")
+	case motcua.StatusStopped:
+		return tr("sẽ bị dừng xử lý ngay, không hoàn tác được; thông báo dừng xử lý được lập và in.")
+	case motcua.StatusWithdrawn:
+		return tr("sẽ được ghi là công dân đã rút, không hoàn tác được; hồ sơ không được xử lý tiếp.")
+	}
+	return ""
+}
+
 // confirm carries out the pending action and prints its paper.
 func (s *Detail) confirm() {
 	if s.pending == nil || s.D == nil {
@@ -496,6 +512,12 @@ func (s *Detail) confirm() {
 	if a.reason == reasonRequired && reason == "" {
 		s.PanelErr.set(tr("Phải ghi rõ lý do"))
 		s.focus(s.Reason)
+		return
+	}
+	if final := finalConsequence(a.to); final != "" && !s.asked {
+		// Refusal, withdrawal, stop: final at once, so asked once.
+		s.main.confirmFinal(a.label+" · "+s.D.Code+"?", tr("Hồ sơ của")+" "+s.D.Applicant.Name+" "+final,
+			a.label, func() { s.asked = true; s.confirm(); s.asked = false })
 		return
 	}
 	ctx := context.Background()

@@ -125,18 +125,24 @@ func (s *Docs) show() {
 
 func (s *Docs) enable() {
 	ok := s.canAttach()
+	why := tr("Đang đính kèm bản quét trước: chờ xong rồi thêm.")
+	switch {
+	case !s.available():
+		why = tr("Chức năng số hóa chưa sẵn sàng trên máy này (chưa mở kho tệp hoặc khóa ký của máy).")
+	case !s.d.user().Can(accounts.PermIntake):
+		why = notAllowed(s.d.user(), accounts.PermIntake)
+	}
 	for _, b := range s.AttachButtons {
 		if ok {
 			b.Enable()
 		} else {
-			b.Disable()
+			disableWhy(why, b)
 		}
 	}
 	if ok {
 		s.DropTo.Enable()
 	} else {
-		s.DropTo.Disable()
-		s.Inbox.Take.Disable()
+		disableWhy(why, s.DropTo, s.Inbox.Take)
 	}
 }
 
@@ -181,7 +187,7 @@ func docLine(a app.Attachment) string {
 	}
 	return strings.Join([]string{
 		tr("TP") + " " + itoa(a.ComponentIndex+1) + " «" + a.Component + "»: " + a.FileName,
-		itoa(a.Pages) + " " + tr("trang") + " · " + fmtSize(a.Size) + " · SHA-256 " + sha,
+		num(a.Pages, "trang") + " · " + fmtSize(a.Size) + " · SHA-256 " + sha,
 		fmtTime(a.AddedAt) + " · " + a.AddedBy,
 	}, "\n")
 }
@@ -530,7 +536,7 @@ func (d *IntakeDocs) Collected(i int) []*Collected {
 func (d *IntakeDocs) mark(i int) {
 	r := d.s.comps[i]
 	if n := len(d.Collected(i)); n > 0 {
-		r.Attach.SetText(itoa(n) + " " + tr("tệp"))
+		r.Attach.SetText(num(n, "tệp"))
 		r.Attach.Importance = widget.SuccessImportance
 	} else {
 		r.Attach.SetText(tr("Thêm"))
@@ -640,7 +646,7 @@ func (d *IntakeDocs) attachTo(dc *motcua.Dossier, files []*Collected, specs []mo
 		}
 		var msg string
 		if okN > 0 {
-			msg = tr("Đã đính kèm") + " " + itoa(okN) + " " + tr("tài liệu") + " (" + itoa(pages) + " " + tr("trang") + ")."
+			msg = tr("Đã đính kèm") + " " + num(okN, "tài liệu") + " (" + num(pages, "trang") + ")."
 		}
 		if len(skipped) > 0 {
 			fails = append(fails, tr("Không đính kèm (giấy tờ không đánh dấu đã nhận):")+" "+strings.Join(skipped, ", "))

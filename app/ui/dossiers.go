@@ -326,7 +326,7 @@ func (s *Dossiers) paintFilters(ctx context.Context) {
 	for i, b := range s.Filters {
 		q := quickFilters[i]
 		label := tr(q.label)
-		if i == 3 || i == 4 || i == 5 || i == 6 || i == 2 {
+		if i >= 1 && i <= 6 { // every filter but "all" says how many
 			if n, err := s.svc.Store.Count(ctx, q.filter(s.env)); err == nil && n > 0 {
 				label += " (" + thousands(n) + ")"
 			}
@@ -476,7 +476,7 @@ func daysLeft(e *env, d *motcua.Dossier) (string, color.Color) {
 		if n == 0 {
 			return tr("quá hạn"), colLate
 		}
-		return tr("trễ") + " " + itoa(n) + " " + tr("ngày"), colLate
+		return tr("trễ") + " " + num(n, "ngày"), colLate
 	}
 	if due.Equal(today) {
 		return tr("hôm nay"), colToday
@@ -488,9 +488,9 @@ func daysLeft(e *env, d *motcua.Dossier) (string, color.Color) {
 		}
 	}
 	if n <= 2 {
-		return tr("còn") + " " + itoa(n) + " " + tr("ngày"), colSoon
+		return tr("còn") + " " + num(n, "ngày"), colSoon
 	}
-	return tr("còn") + " " + itoa(n) + " " + tr("ngày"), colOK
+	return tr("còn") + " " + num(n, "ngày"), colOK
 }
 
 // DaysLeftText is the days-left badge of d as the list shows it.

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"motcua"
 	"motcua/app"
@@ -110,6 +111,9 @@ func TestDossierFilters(t *testing.T) {
 	if !strings.Contains(l.Info.Text, "Chưa có bộ đồng bộ") {
 		t.Errorf("the sync filter without an engine: %q", l.Info.Text)
 	}
+	if !strings.Contains(l.Filters[1].Text, "Nhận hôm nay (1)") {
+		t.Errorf("\"received today\" must show its count: %q", l.Filters[1].Text)
+	}
 	if !strings.Contains(l.Filters[4].Text, "(1)") {
 		t.Errorf("the late filter must show its count: %q", l.Filters[4].Text)
 	}
@@ -181,6 +185,17 @@ func TestDetailActions(t *testing.T) {
 	if _, ok := got["Chuyển xử lý"]; ok {
 		t.Error("a processing dossier cannot be handed off again")
 	}
+	t.Run("DisabledSaysWhy", func(t *testing.T) {
+		for _, b := range det.Actions {
+			if b.Text == "Dừng xử lý" {
+				test.Tap(b)
+			}
+		}
+		if det.Panel.Visible() {
+			t.Fatal("a disabled action opened its panel")
+		}
+		confirm(t, m, "dừng xử lý", false)
+	})
 	t.Run("ErrSupplementReason", func(t *testing.T) {
 		for _, b := range det.Actions {
 			if b.Text == "Yêu cầu bổ sung" {
@@ -261,6 +276,31 @@ func TestDetailActions(t *testing.T) {
 	if len(s.opened) != n+1 || !strings.Contains(s.opened[n], "mau01") {
 		t.Fatalf("view paper: %v", s.opened)
 	}
+
+	// Stopping is final: asked once, with the consequence; Esc keeps it.
+	t.Run("StopAsksFirst", func(t *testing.T) {
+		for _, b := range det.Actions {
+			if b.Text == "Dừng xử lý" {
+				test.Tap(b)
+			}
+		}
+		typeKeys(det.Reason, "Công dân đề nghị dừng")
+		ctrl(w, fyne.KeyReturn)
+		confirm(t, m, "không hoàn tác được", false)
+		if det.D.Status == motcua.StatusStopped || !det.Panel.Visible() || det.Reason.Text == "" {
+			t.Fatal("Esc stopped the dossier, or closed the panel")
+		}
+		ctrl(w, fyne.KeyReturn)
+		confirm(t, m, "dừng xử lý", true)
+		if det.D.Status != motcua.StatusStopped {
+			t.Fatalf("not stopped after the confirmation: %q", det.PanelErr.Text)
+		}
+		// The history names the officer, not the account.
+		top := det.Timeline.Objects[0].(*widget.Label).Text
+		if !strings.Contains(top, "Trần Văn Bình") || strings.Contains(top, "binh.tv") {
+			t.Fatalf("history line %q", top)
+		}
+	})
 }
 
 // seedActor makes the sample dossiers: a counter officer.

@@ -70,6 +70,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("receipt QR: %v %+v", res, payload)
 	}
 	ctrl(w, fyne.KeyP)
+	in.Wait()
 	if len(s.printed) != 1 || s.printed[0] != in.LastPaper.Path {
 		t.Fatalf("Ctrl+P printed %v", s.printed)
 	}
@@ -151,6 +152,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	ctrl(w, fyne.Key1)
 	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "không sửa lại được", true)
 	got, err := s.st.Get(t.Context(), code)
 	if err != nil || got.Status != motcua.StatusReturned {
 		t.Fatalf("after return: %v %v (%q)", got.Status, err, r.Errs["general"].Text)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,3 +216,28 @@ func scan(w fyne.Window, line string) {
 }
 
 const cccdLine = "001190123456|012345678|Nguyễn Thị Ánh Tuyết|01011990|Nữ|Thôn 2, xã Quảng Phú|15042021"
+
+// confirm answers the question showing (a final action's confirmation)
+// as the officer does: it must be up, with its consequence; Enter on the
+// focused button confirms, Esc cancels.
+func confirm(t *testing.T, m *ui.Main, want string, yes bool) {
+	t.Helper()
+	a := m.Asking()
+	if a == nil {
+		t.Fatalf("no confirmation asked (want %q)", want)
+	}
+	if !strings.Contains(a.Title.Text+" "+a.Text.Text, want) {
+		t.Fatalf("confirmation %q / %q, want %q", a.Title.Text, a.Text.Text, want)
+	}
+	if yes {
+		if a.OK == nil || m.Asking() == nil {
+			t.Fatal("the question has no button to confirm")
+		}
+		key(m.Window(), fyne.KeyReturn)
+	} else {
+		key(m.Window(), fyne.KeyEscape)
+	}
+	if m.Asking() != nil {
+		t.Fatal("the question is still up after it was answered")
+	}
+}

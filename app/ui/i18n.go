@@ -52,6 +52,22 @@ func errMsg(err error) string {
 	return tr("Lỗi hệ thống: ") + err.Error()
 }
 
+// allErrors are the problems of a joined error (errors.Join), each on
+// its own; err alone otherwise, none for nil.
+func allErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, allErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
 // errField is the field a coded error names, or "".
 func errField(err error) string {
 	if e, ok := motcua.AsError(err); ok {

@@ -384,7 +384,11 @@ func (p *InboxPanel) enable() {
 	if p.sel >= 0 && p.Rows[p.sel].Item.Err == "" {
 		p.Take.Enable()
 	} else {
-		p.Take.Disable()
+		why := tr("Chọn một bản quét trong hộp thư trước (phím mũi tên), rồi lấy vào giấy tờ.")
+		if p.sel >= 0 {
+			why = tr("Tệp này không nhận được (xem lý do ở dòng của nó): quét lại hoặc chọn tệp khác.")
+		}
+		disableWhy(why, p.Take)
 	}
 }
 

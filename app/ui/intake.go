@@ -63,15 +63,21 @@ type Intake struct {
 	LastAttach *widget.Label
 	Print      *Button
 	Open       *Button
-	ShowLast   *Button
-	lastCard   *fyne.Container
+	// Tech shows the technical detail of the last paper's failure.
+	Tech     *TechLink
+	ShowLast *Button
+	lastCard *fyne.Container
 
-	procs    []motcua.Procedure
-	recent   map[string]bool
-	selected *motcua.Procedure
-	comps    []*CompRow
-	compBox  *fyne.Container
-	compHint *widget.Label
+	printing chan struct{} // closed when the print job in flight ends
+	// The applicant's column, and its scroll on a small screen.
+	applicant       fyne.CanvasObject
+	applicantScroll *container.Scroll
+	procs           []motcua.Procedure
+	recent          map[string]bool
+	selected        *motcua.Procedure
+	comps           []*CompRow
+	compBox         *fyne.Container
+	compHint        *widget.Label
 	// The middle column shows either the procedure search (searching) or
 	// the procedure chosen above the scanner's inbox.
 	procCol               *fyne.Container
@@ -87,7 +93,7 @@ type Intake struct {
 // originals, certified copies and plain copies, and its scans.
 type CompRow struct {
 	spec               motcua.ComponentSpec
-	Check              *widget.Check
+	Check              *TickBox
 	Orig, Cert, Copies *Entry
 	// Attach collects a scan for this document (the one chosen in the
 	// inbox, or a file) and says how many it has.
@@ -100,13 +106,15 @@ func newIntake(e *env) *Intake {
 	for _, k := range []string{"cccd", "name", "id_number", "dob", "gender", "phone", "address", "procedure", "components", "reason", "missing"} {
 		s.errs[k] = newFieldErr()
 	}
-	s.ScanErr = s.errs["cccd"]
 	s.General = newFieldErr()
 
 	s.Scan = newEntry(e.keys, nil)
 	s.Scan.SetPlaceHolder(tr("Quét mã QR trên căn cước hoặc giấy tiếp nhận…"))
 	s.Scan.OnSubmitted = s.onScan
 	s.ScanInfo = note(tr("Máy quét gõ một dòng rồi Enter. QR căn cước: điền người nộp. QR giấy tiếp nhận: mở hồ sơ."))
+	// A scan's message takes the hint's place, not room of its own.
+	s.errs["cccd"] = fieldErr{Label: s.errs["cccd"].Label, alt: s.ScanInfo}
+	s.ScanErr = s.errs["cccd"]
 
 	s.Name = newVNEntry(e.keys, e.typing)
 	s.IDNumber = newEntry(e.keys, nil)
@@ -176,9 +184,9 @@ func newIntake(e *env) *Intake {
 	s.Refuse.Importance = widget.DangerImportance
 	// Who refuses at receipt is a setting (app.KeyRefuseAtReceiptRole;
 	// by default the counter officer, NĐ 61/2018 art. 17).
-	if e.svc.MayRefuseAtReceipt(context.Background(), e.acting()) != nil {
+	if err := e.svc.MayRefuseAtReceipt(context.Background(), e.acting()); err != nil {
 		s.Refuse.SetText(tr("Từ chối (lãnh đạo)"))
-		s.Refuse.Disable()
+		disableWhy(errMsg(err)+". "+tr("Nhờ cán bộ có quyền này làm, hoặc đề nghị quản trị cấp quyền cho tài khoản của bạn."), s.Refuse)
 	}
 
 	s.LastTitle = bold("")
@@ -195,18 +203,20 @@ func newIntake(e *env) *Intake {
 			_ = e.frame.OpenDossier(s.Last.Code)
 		}
 	})
+	s.Tech = newTechLink(e.main)
 	s.LastAttach = widget.NewLabel("")
 	s.LastAttach.Wrapping = fyne.TextWrapWord
 	s.LastAttach.Hide()
 	// The previous citizen's card stays small: the title and how the scans
 	// went on one line, what was decided on the next, the buttons beside.
 	s.lastCard = container.NewBorder(nil, nil, s.LastQR,
-		container.NewCenter(container.NewHBox(s.Print, s.Open, s.ShowLast)),
+		container.NewCenter(container.NewHBox(s.Tech, s.Print, s.Open, s.ShowLast)),
 		container.NewVBox(container.NewBorder(nil, nil, s.LastTitle, nil, s.LastAttach), s.LastInfo))
 	s.lastCard.Hide()
 
 	s.Docs = newIntakeDocs(s)
 	s.Docs.Inbox.onRefresh = s.countInbox
+	s.watchErrors()
 	s.build()
 	s.filterProcedures("")
 	s.showSearch(true)
@@ -263,8 +273,9 @@ func (s *Intake) build() {
 	card := func(title string, o fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(container.NewVBox(heading(title), widget.NewSeparator()), nil, nil, nil, o)
 	}
+	s.applicant, s.applicantScroll = applicant, container.NewVScroll(applicant)
 	cols := container.New(&columns{weights: []float32{0.27, 0.27, 0.46}},
-		card(tr("Người nộp hồ sơ"), container.NewVScroll(applicant)),
+		card(tr("Người nộp hồ sơ"), s.applicantScroll),
 		card(tr("Thủ tục"), s.procCol),
 		card(tr("Giấy tờ và quyết định"), docs))
 	s.content = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.lastCard), nil, nil, cols)
@@ -322,12 +333,12 @@ func (s *Intake) countInbox() {
 	case n <= 0:
 		s.InboxLine.SetText(tr("Hộp thư máy quét: không có bản quét nào đang chờ (Ctrl+E)"))
 	default:
-		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + itoa(n) + " " + tr("bản quét đang chờ (Ctrl+E)"))
+		s.InboxLine.SetText(tr("Hộp thư máy quét:") + " " + num(n, "bản quét đang chờ (Ctrl+E)"))
 	}
 	// Files the digitisation rules refuse (a .docx) are no scans: said
 	// apart, on a line of their own (the button's line is full).
 	if bad > 0 {
-		s.InboxRefused.SetText(itoa(bad) + " " + tr("tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."))
+		s.InboxRefused.SetText(num(bad, "tệp không nhận: xem lý do trong hộp thư (Ctrl+E)."))
 		s.InboxRefused.Show()
 	} else {
 		s.InboxRefused.Hide()
@@ -361,17 +372,13 @@ func (s *Intake) bindings() map[string]func() {
 		sc(ctrl(fyne.KeyReturn)): func() { s.decide(app.DecideAccept) },
 		sc(ctrl(fyne.KeyEnter)):  func() { s.decide(app.DecideAccept) },
 		sc(ctrl(fyne.KeyB)):      func() { s.decide(app.DecideSupplement) },
-		sc(ctrl(fyne.KeyR)): func() {
-			if !s.Refuse.Disabled() {
-				s.decide(app.DecideRefuse)
-			}
-		},
-		sc(ctrl(fyne.KeyK)): s.tickAll,
-		sc(ctrl(fyne.KeyP)): s.printLast,
-		sc(ctrl(fyne.KeyO)): s.openLast,
-		sc(ctrl(fyne.KeyF)): s.searchAgain,
-		sc(ctrl(fyne.KeyE)): func() { s.showSearch(false); s.focusInbox() },
-		keyName(fyne.KeyF2): func() { s.focus(s.Scan) },
+		sc(ctrl(fyne.KeyR)):      s.Refuse.pressOrExplain,
+		sc(ctrl(fyne.KeyK)):      s.tickAll,
+		sc(ctrl(fyne.KeyP)):      s.printLast,
+		sc(ctrl(fyne.KeyO)):      s.openLast,
+		sc(ctrl(fyne.KeyF)):      s.searchAgain,
+		sc(ctrl(fyne.KeyE)):      func() { s.showSearch(false); s.focusInbox() },
+		keyName(fyne.KeyF2):      func() { s.focus(s.Scan) },
 		keyName(fyne.KeyEscape): func() {
 			if s.searching && s.selected != nil {
 				s.showSearch(false)
@@ -506,7 +513,10 @@ func (s *Intake) choose(p motcua.Procedure) {
 		if c.Optional {
 			name += " " + tr("(nếu có)")
 		}
-		r.Check = widget.NewCheck(name, func(bool) { s.main.touch() })
+		r.Check = newTickBox(s.keys, name, func(bool) { s.ticked() })
+		at := len(s.comps)
+		r.Check.onKey = func(ev *fyne.KeyEvent) bool { return s.checklistKey(at, ev) }
+		r.Check.onRune = func(ch rune) bool { return s.checklistRune(ch) }
 		r.Orig, r.Cert, r.Copies = s.count(c.Original), s.count(c.Certified), s.count(c.Copy)
 		s.comps = append(s.comps, r)
 		label := widget.NewLabel(itoa(len(s.comps)) + ". " + name)
@@ -559,6 +569,7 @@ func (s *Intake) tickAll() {
 // one of our QR codes opens its dossier; anything else is said plainly.
 func (s *Intake) onScan(line string) {
 	s.ScanErr.set("")
+	s.General.set("") // a failed print's message does not outlive the next citizen
 	line = strings.TrimSpace(line)
 	s.Scan.SetText("")
 	if line == "" {
@@ -614,8 +625,10 @@ func (s *Intake) clearErrors() {
 	s.General.set("")
 }
 
-// request collects the form; problems of the checklist are reported here,
-// the rest by the service.
+// request collects the form and reports every problem at once, each under
+// its field: the applicant (the service's own rules, checked here first),
+// the procedure, the checklist, the reason. The focus goes to the first
+// field to correct.
 func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 	req := app.IntakeRequest{
 		Applicant: motcua.Applicant{Name: s.Name.Text, IDNumber: s.IDNumber.Text, Gender: s.Gender.Selected,
@@ -626,11 +639,30 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 		Decision: dec,
 		Reason:   s.Reason.Text,
 	}
-	if s.selected == nil {
-		s.errs["procedure"].set(tr("Chưa chọn thủ tục hành chính: gõ tên thủ tục rồi Enter"))
-		return req, false
+	var first fyne.Focusable
+	problem := func(field, msg string, at fyne.Focusable) {
+		if e := s.errs[field]; e.Text == "" {
+			e.set(msg)
+		} else {
+			e.set(e.Text + "\n" + msg)
+		}
+		if first == nil {
+			first = at
+		}
 	}
-	req.ProcedureCode = s.selected.Code
+	check := req.Applicant
+	for _, err := range allErrors(app.ValidateApplicant(&check, req.DOBText, s.now())) {
+		f := errField(err)
+		if _, ok := s.errs[f]; !ok {
+			f = "name"
+		}
+		problem(f, errMsg(err), s.fieldEntry(f))
+	}
+	if s.selected == nil {
+		problem("procedure", tr("Chưa chọn thủ tục hành chính: gõ tên thủ tục rồi Enter"), s.ProcQuery)
+	} else {
+		req.ProcedureCode = s.selected.Code
+	}
 	var missing []string
 	req.Components = []motcua.Component{}
 	for _, r := range s.comps {
@@ -641,9 +673,7 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 				v, err = 0, nil
 			}
 			if err != nil || v < 0 || v > 99 {
-				s.errs["components"].set(tr("Số bản phải là số từ 0 đến 99:") + " «" + r.spec.Name + "»")
-				s.focus(e)
-				return req, false
+				problem("components", tr("Số bản phải là số từ 0 đến 99:")+" «"+r.spec.Name+"»", e)
 			}
 			n[i] = v
 		}
@@ -660,30 +690,118 @@ func (s *Intake) request(dec app.Decision) (app.IntakeRequest, bool) {
 	}
 	switch dec {
 	case app.DecideAccept:
-		if len(missing) > 0 {
-			s.errs["components"].set(tr("Còn thiếu:") + " " + strings.Join(missing, "; ") + ". " +
-				tr("Đánh dấu đã nhận (Ctrl+K: đủ tất cả) hoặc chọn Yêu cầu bổ sung (Ctrl+B)."))
-			return req, false
+		if len(missing) > 0 && s.selected != nil {
+			var at fyne.Focusable = s.Extra
+			for _, r := range s.comps {
+				if !r.Check.Checked && !r.spec.Optional {
+					at = r.Check
+					break
+				}
+			}
+			problem("components", tr("Còn thiếu:")+" "+strings.Join(missing, "; ")+". "+
+				tr("Đánh dấu đã nhận (Ctrl+K: đủ tất cả) hoặc chọn Yêu cầu bổ sung (Ctrl+B)."), at)
 		}
 	case app.DecideSupplement:
 		if len(missing) == 0 {
-			s.errs["missing"].set(tr("Bỏ đánh dấu giấy tờ còn thiếu hoặc ghi thêm ở đây: phải nêu đủ, một lần"))
-			s.focus(s.Extra)
-			return req, false
+			problem("missing", tr("Bỏ đánh dấu giấy tờ còn thiếu hoặc ghi thêm ở đây: phải nêu đủ, một lần"), s.Extra)
 		}
 		req.Missing = missing
 	case app.DecideRefuse:
 		if err := s.svc.MayRefuseAtReceipt(context.Background(), s.acting()); err != nil {
-			s.errs["reason"].set(errMsg(err))
-			return req, false
+			problem("reason", errMsg(err), s.Reason)
 		}
 	}
 	if dec != app.DecideAccept && motcua.Clean(s.Reason.Text) == "" {
-		s.errs["reason"].set(tr("Phải ghi rõ lý do"))
-		s.focus(s.Reason)
+		problem("reason", tr("Phải ghi rõ lý do"), s.Reason)
+	}
+	if first != nil {
+		s.focus(first)
 		return req, false
 	}
 	return req, true
+}
+
+// fieldEntry is the widget where the officer corrects field f.
+func (s *Intake) fieldEntry(f string) fyne.Focusable {
+	switch f {
+	case "id_number":
+		return s.IDNumber
+	case "dob":
+		return s.DOB
+	case "phone":
+		return s.Phone
+	case "address":
+		return s.Address
+	case "gender":
+		return s.Name // the radio group takes no focus: the form's top
+	}
+	return s.Name
+}
+
+// watchErrors clears a field's message as soon as the officer changes it,
+// and the checklist's "still missing" once every required box is ticked.
+func (s *Intake) watchErrors() {
+	for f, e := range map[string]*Entry{"name": s.Name, "id_number": s.IDNumber, "dob": s.DOB, "phone": s.Phone,
+		"address": s.Address, "reason": s.Reason, "missing": s.Extra} {
+		f, e := f, e
+		prev := e.OnChanged
+		e.OnChanged = func(t string) {
+			s.errs[f].set("")
+			if f == "id_number" || f == "dob" {
+				// The ID is checked against the date of birth: either fixes both.
+				s.errs["id_number"].set("")
+				s.errs["dob"].set("")
+			}
+			if prev != nil {
+				prev(t)
+			}
+		}
+	}
+	s.Gender.OnChanged = func(string) { s.errs["gender"].set(""); s.errs["id_number"].set("") }
+}
+
+// checklistKey moves between the rows of the checklist with Up and Down
+// (one key a row, not five Tabs).
+func (s *Intake) checklistKey(row int, ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDown:
+		if row+1 < len(s.comps) {
+			s.focus(s.comps[row+1].Check)
+		}
+		return true
+	case fyne.KeyUp:
+		if row > 0 {
+			s.focus(s.comps[row-1].Check)
+		}
+		return true
+	}
+	return false
+}
+
+// checklistRune ticks document N of the checklist (1–9) and goes there.
+func (s *Intake) checklistRune(r rune) bool {
+	if r < '1' || r > '9' {
+		return false
+	}
+	i := int(r - '1')
+	if i >= len(s.comps) {
+		return true
+	}
+	c := s.comps[i].Check
+	c.SetChecked(!c.Checked)
+	s.focus(c)
+	return true
+}
+
+// ticked runs when a box of the checklist changes.
+func (s *Intake) ticked() {
+	s.main.touch()
+	for _, r := range s.comps {
+		if !r.Check.Checked && !r.spec.Optional {
+			return
+		}
+	}
+	s.errs["components"].set("")
 }
 
 // decide records the decision, makes its paper and clears the form.
@@ -693,6 +811,20 @@ func (s *Intake) decide(dec app.Decision) {
 	if !ok {
 		return
 	}
+	if dec == app.DecideRefuse {
+		// Final at once: asked once, with what it means.
+		s.main.confirmFinal(tr("Từ chối tiếp nhận hồ sơ?"),
+			tr("Hồ sơ của")+" "+motcua.Clean(req.Applicant.Name)+" ("+s.selected.Name+") "+
+				tr("sẽ bị từ chối ngay, không hoàn tác được, và phiếu từ chối (Mẫu 03) được lập với lý do:")+" «"+motcua.Clean(req.Reason)+"». "+
+				tr("Muốn làm lại, công dân phải nộp hồ sơ mới."),
+			tr("Từ chối hồ sơ"), func() { s.record(req, dec) })
+		return
+	}
+	s.record(req, dec)
+}
+
+// record writes the decision, makes its paper and clears the form.
+func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	ctx := context.Background()
 	// The scans collected go with the dossier once it is recorded.
 	files := s.Docs.Files
@@ -721,8 +853,10 @@ func (s *Intake) decide(dec app.Decision) {
 	if dec == app.DecideAccept {
 		info += " · " + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
 	}
+	startPrint := func() {}
 	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
 	s.LastPaper = paper
+	s.Tech.set(perr)
 	if perr != nil {
 		info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(perr)
 		s.LastQR.Resource = nil
@@ -731,15 +865,28 @@ func (s *Intake) decide(dec app.Decision) {
 			s.LastQR.Resource = fyne.NewStaticResource("qr.png", png)
 		}
 		if s.user().Prefs.AutoPrint {
-			if err := s.papers.Print(paper.Path); err != nil {
-				info += "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err)
-			} else {
-				info += " · " + tr("đã gửi in")
+			// Off the UI goroutine: a slow printer must not freeze the
+			// form the next citizen is already being typed into.
+			base := info
+			info += " · " + tr("đang gửi in…")
+			startPrint = func() {
+				s.printAsync(paper.Path, func(err error) {
+					if s.LastPaper.Path != paper.Path {
+						return // a later decision has the card
+					}
+					if err != nil {
+						s.Tech.set(err)
+						s.LastInfo.SetText(base + "\n" + tr("Chưa in được phiếu:") + " " + errMsg(err))
+						return
+					}
+					s.LastInfo.SetText(base + " · " + tr("đã gửi in"))
+				})
 			}
 		}
 	}
 	s.LastQR.Refresh()
 	s.LastInfo.SetText(info)
+	startPrint() // after the card says it is printing
 	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
 	s.LastAttach.Hide()
 	switch {
@@ -784,8 +931,32 @@ func (s *Intake) printLast() {
 	if s.LastPaper.Path == "" {
 		return
 	}
-	if err := s.papers.Print(s.LastPaper.Path); err != nil {
-		s.General.set(errMsg(err))
+	s.Tech.set(nil)
+	s.printAsync(s.LastPaper.Path, func(err error) {
+		if err != nil {
+			s.General.set(errMsg(err))
+			s.Tech.set(err)
+		}
+	})
+}
+
+// printAsync prints path off the UI goroutine (lp or the Windows spooler
+// can take seconds, or its 30-second time-out on a stuck printer); done
+// runs on the UI goroutine with the outcome.
+func (s *Intake) printAsync(path string, done func(error)) {
+	ch := make(chan struct{})
+	s.printing = ch
+	go func() {
+		defer close(ch)
+		err := s.papers.Print(path)
+		onUIWait(func() { done(err) })
+	}()
+}
+
+// Wait waits for the print job in flight, if any (tests, the tour).
+func (s *Intake) Wait() {
+	if s.printing != nil {
+		<-s.printing
 	}
 }
 
@@ -793,13 +964,21 @@ func (s *Intake) openLast() {
 	if s.LastPaper.Path == "" {
 		return
 	}
+	s.Tech.set(nil)
 	if err := s.papers.Open(s.LastPaper.Path); err != nil {
 		s.General.set(errMsg(err))
+		s.Tech.set(err)
 	}
 }
 
-// showError puts the message next to the field it names.
+// showError puts each message next to the field it names.
 func (s *Intake) showError(err error) {
+	if errs := allErrors(err); len(errs) > 1 {
+		for _, e := range errs {
+			s.showError(e)
+		}
+		return
+	}
 	f := errField(err)
 	if strings.HasPrefix(f, "cccd") {
 		f = "cccd"

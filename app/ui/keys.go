@@ -20,6 +20,10 @@ type Keys struct {
 	// suspended: the lock screen is up, the frame's keys must not reach
 	// what it hides.
 	suspended bool
+	// modal: a question is up (Ask); only its keys run.
+	modal map[string]func()
+	// explain says why a disabled button cannot be pressed (Button.Why).
+	explain func(why string)
 }
 
 func newKeys(activity func()) *Keys {
@@ -49,6 +53,13 @@ func (k *Keys) SetScreen(m map[string]func()) {
 }
 
 func (k *Keys) run(name string) bool {
+	if k.modal != nil {
+		fn, ok := k.modal[name]
+		if ok {
+			fn()
+		}
+		return ok
+	}
 	if k.suspended {
 		return false
 	}
@@ -94,7 +105,7 @@ func (k *Keys) install(c fyne.Canvas) {
 // allShortcuts are every shortcut the screens use.
 var allShortcuts = []fyne.Shortcut{
 	ctrl(fyne.KeyReturn), ctrl(fyne.KeyEnter), ctrl(fyne.KeyB), ctrl(fyne.KeyR), ctrl(fyne.KeyP), ctrl(fyne.KeyO),
-	ctrl(fyne.KeyL), ctrl(fyne.KeyF), ctrl(fyne.KeyS), ctrl(fyne.KeyN), ctrl(fyne.KeyE), ctrl(fyne.KeyK),
+	ctrl(fyne.KeyL), ctrl(fyne.KeyF), ctrl(fyne.KeyS), ctrl(fyne.KeyN), ctrl(fyne.KeyE), ctrl(fyne.KeyK), ctrl(fyne.KeyU),
 	ctrl(fyne.Key1), ctrl(fyne.Key2), ctrl(fyne.Key3), ctrl(fyne.Key4), ctrl(fyne.Key5), ctrl(fyne.Key6), ctrl(fyne.Key7), ctrl(fyne.Key8),
 	alt(fyne.KeyZ),
 }
@@ -106,6 +117,41 @@ func sc(s fyne.Shortcut) string { return s.ShortcutName() }
 type Button struct {
 	widget.Button
 	keys *Keys
+	// Why says why the button is disabled; pressing it then explains
+	// (see disableWhy) instead of doing nothing.
+	Why string
+}
+
+// disableWhy disables the button; a click on it, or its shortcut (see
+// pressOrExplain), says why.
+func (b *Button) disableWhy(why string) {
+	b.Why = why
+	b.Disable()
+}
+
+// Tapped presses the button, or says why it is disabled.
+func (b *Button) Tapped(ev *fyne.PointEvent) {
+	if b.Disabled() {
+		b.explainWhy()
+		return
+	}
+	b.Button.Tapped(ev)
+}
+
+func (b *Button) explainWhy() {
+	if b.Why != "" && b.keys != nil && b.keys.explain != nil {
+		b.keys.explain(b.Why)
+	}
+}
+
+// pressOrExplain is what a button's shortcut does: press it when enabled,
+// else say why not.
+func (b *Button) pressOrExplain() {
+	if b.Disabled() {
+		b.explainWhy()
+		return
+	}
+	b.OnTapped()
 }
 
 func newButton(keys *Keys, label string, tapped func()) *Button {
@@ -127,9 +173,7 @@ func newButton(keys *Keys, label string, tapped func()) *Button {
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeySpace:
-		if !b.Disabled() {
-			b.Tapped(nil)
-		}
+		b.Tapped(nil)
 	default:
 		b.keys.Key(ev)
 	}
@@ -137,3 +181,41 @@ func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedShortcut passes the window's shortcuts on.
 func (b *Button) TypedShortcut(s fyne.Shortcut) { b.keys.Shortcut(s) }
+
+// TickBox is a widget.Check of a checklist that the keyboard runs: Up and
+// Down move between the rows, a digit ticks row N (and goes there), Space
+// ticks the row in focus; the window's keys pass on.
+type TickBox struct {
+	widget.Check
+	keys *Keys
+	// onKey and onRune handle the checklist's keys first; true: used.
+	onKey  func(*fyne.KeyEvent) bool
+	onRune func(rune) bool
+}
+
+func newTickBox(keys *Keys, label string, changed func(bool)) *TickBox {
+	b := &TickBox{keys: keys}
+	b.Text = label
+	b.OnChanged = changed
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey moves through the checklist, or passes the key on.
+func (b *TickBox) TypedKey(ev *fyne.KeyEvent) {
+	if b.onKey != nil && b.onKey(ev) {
+		return
+	}
+	b.keys.Key(ev)
+}
+
+// TypedRune ticks by number, or as a check does (Space).
+func (b *TickBox) TypedRune(r rune) {
+	if b.onRune != nil && b.onRune(r) {
+		return
+	}
+	b.Check.TypedRune(r)
+}
+
+// TypedShortcut passes the window's shortcuts on.
+func (b *TickBox) TypedShortcut(s fyne.Shortcut) { b.keys.Shortcut(s) }

@@ -40,6 +40,7 @@ type Return struct {
 	IDChecked    *widget.Check
 	Satisfaction *widget.RadioGroup
 	Confirm      *Button
+	left         fyne.CanvasObject
 	Print        *Button
 	Errs         map[string]fieldErr
 	Done         *widget.Label
@@ -88,16 +89,19 @@ func newReturn(e *env) *Return {
 		container.NewGridWithColumns(2,
 			field(tr("Người nhận kết quả *"), s.Receiver, s.Errs["receiver"]),
 			field(tr("Số CCCD người nhận *"), s.ReceiverID, s.Errs["receiver_id"])),
-		s.Proxy, s.IDChecked, s.Errs["id_checked"],
-		field(tr("Mức độ hài lòng (Ctrl+1, Ctrl+2, Ctrl+3)"), s.Satisfaction, s.Errs["satisfaction"]),
+		// Two checks on one row, the satisfaction beside the button: with
+		// every message showing, the button stays in view at 1366×697.
+		container.NewGridWithColumns(2, s.Proxy, s.IDChecked), s.Errs["id_checked"],
+		container.NewBorder(nil, nil, nil, s.Confirm,
+			inlineField(tr("Hài lòng? (Ctrl+1/2/3)"), s.Satisfaction, s.Errs["satisfaction"])),
 		s.Errs["general"],
-		container.NewHBox(spacer(), s.Confirm),
 	)
 	s.form.Hide()
 	left := container.NewVBox(
 		field(tr("Quét mã (F4)"), s.Scan, s.ScanErr),
 		note(tr("Chữ ký trên mã QR được kiểm tra ngay trên máy, không cần mạng.")),
 		s.Verdict, s.Info, widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
+	s.left = left
 	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 820}, left)))
 	return s
 }
@@ -305,6 +309,15 @@ func (s *Return) confirm() {
 		who = tr("người được ủy quyền")
 	}
 	noteText := "Người nhận: " + name + ", CCCD " + id + " (" + who + "); đã đối chiếu giấy tờ; mức độ hài lòng: " + level
+	// Final: the result leaves the counter. Asked once, with who takes it.
+	s.main.confirmFinal(tr("Trả kết quả hồ sơ")+" "+s.D.Code+"?",
+		tr("Kết quả được giao cho")+" "+name+" ("+who+", "+tr("CCCD")+" "+id+"). "+
+			tr("Hồ sơ chuyển sang «Đã trả kết quả» và không sửa lại được."),
+		tr("Đã trả kết quả"), func() { s.record(name, noteText) })
+}
+
+// record writes the hand-over, once the officer has confirmed it.
+func (s *Return) record(name, noteText string) {
 	d, err := s.svc.Return(context.Background(), s.D.Code, s.acting(), noteText)
 	if err != nil {
 		s.Errs["general"].set(errMsg(err))

@@ -83,11 +83,16 @@ func TestReturnChecks(t *testing.T) {
 		t.Fatalf("valid receipt: %q %q", r.VerdictText(), r.Info.Text)
 	}
 	t.Run("ErrChecks", func(t *testing.T) {
+		w.Resize(fyne.NewSize(1366, 697))
 		ctrl(w, fyne.KeyReturn)
 		for _, f := range []string{"receiver_id", "id_checked", "satisfaction"} {
 			if r.Errs[f].Text == "" {
 				t.Errorf("no message next to %s", f)
 			}
+		}
+		// Every message showing, the confirm button is still in view.
+		if over := r.Overflow(); over > 0 {
+			t.Errorf("at 1366×697 the return form is %.0f px too tall: the confirm button is below the fold", over)
 		}
 		// Someone else's ID without a power of attorney.
 		test.Type(r.ReceiverID, "038085001234")
@@ -104,6 +109,12 @@ func TestReturnChecks(t *testing.T) {
 	r.Proxy.SetChecked(true)
 	r.Receiver.SetText("Bùi Văn Nhận Thay")
 	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "Bùi Văn Nhận Thay", false)
+	if got, _ := s.st.Get(context.Background(), ready.Code); got.Status == motcua.StatusReturned {
+		t.Fatal("returned although the officer pressed Esc")
+	}
+	ctrl(w, fyne.KeyReturn)
+	confirm(t, s.m, "người được ủy quyền", true)
 	got, _ := s.st.Get(context.Background(), ready.Code)
 	if got.Status != motcua.StatusReturned {
 		t.Fatalf("not returned: %v", r.Errs["general"].Text)
@@ -213,6 +224,14 @@ func TestSyncScreen(t *testing.T) {
 	if fs.sent != 1 {
 		t.Fatal("Ctrl+S did not send")
 	}
+	t.Run("NetworkErrorInWords", func(t *testing.T) {
+		fs.set(app.SyncStatus{State: app.ConnOffline, Pending: 12, LastError: "dial tcp 10.0.0.5:443: i/o timeout"})
+		if d := sy.Detail.Text; strings.Contains(d, "dial tcp") || !strings.Contains(d, "không trả lời kịp") {
+			t.Fatalf("the officer reads %q", d)
+		}
+		test.Tap(sy.Tech)
+		confirm(t, m, "dial tcp 10.0.0.5:443: i/o timeout", false)
+	})
 	sy.States.SetSelectedIndex(1)
 	if sy.Items.Length() != 1 {
 		t.Fatalf("quarantined: %d", sy.Items.Length())

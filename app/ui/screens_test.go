@@ -99,6 +99,9 @@ func TestSignInLockAndSwitch(t *testing.T) {
 	if !m.Locked() {
 		t.Fatal("not locked after 11 idle minutes")
 	}
+	if !strings.Contains(m.Lock.Why.Text, "tự khóa") {
+		t.Fatalf("idle lock: %q", m.Lock.Why.Text)
+	}
 	t.Run("KeysWhileLocked", func(t *testing.T) {
 		key(s.win, fyne.KeyF3)
 		ctrl(s.win, fyne.KeyReturn)
@@ -128,6 +131,9 @@ func TestSignInLockAndSwitch(t *testing.T) {
 	if !m.Locked() {
 		t.Fatal("Ctrl+L did not lock")
 	}
+	if strings.Contains(m.Lock.Why.Text, "tự khóa") || !strings.Contains(m.Lock.Why.Text, "Bạn đã khóa máy") {
+		t.Fatalf("a manual lock is not the idle lock: %q", m.Lock.Why.Text)
+	}
 	test.Tap(m.Lock.Switch)
 	m.SignIn.Username.SetText("binh.tv")
 	test.Type(m.SignIn.Password, "matkhau-binh")
@@ -154,6 +160,9 @@ func TestMustChangePassword(t *testing.T) {
 	if s.win.Canvas().Focused() != m.SignIn.NewPassword {
 		t.Fatal("the new password field must take the focus")
 	}
+	if why := m.SignIn.ChangeReason(); strings.Contains(why, "đặt lại") || !strings.Contains(why, "lần đăng nhập đầu tiên") {
+		t.Fatalf("a brand-new account is told %q", why)
+	}
 	t.Run("ErrSameAsTemporary", func(t *testing.T) {
 		test.Type(m.SignIn.NewPassword, "tam-thoi-1")
 		test.Type(m.SignIn.Confirm, "tam-thoi-1")
@@ -167,6 +176,17 @@ func TestMustChangePassword(t *testing.T) {
 	enter(m.SignIn.Confirm)
 	if m.Frame == nil {
 		t.Fatalf("change: %q", m.SignIn.ChangeErr.Text)
+	}
+	// Later the administrator resets it: now that is what she is told.
+	if err := s.acc.ResetPassword(t.Context(), admin, "hoa.lt", "tam-thoi-2"); err != nil {
+		t.Fatal(err)
+	}
+	m.SignOut()
+	m.SignIn.Username.SetText("hoa.lt")
+	test.Type(m.SignIn.Password, "tam-thoi-2")
+	enter(m.SignIn.Password)
+	if why := m.SignIn.ChangeReason(); !strings.Contains(why, "Quản trị đã đặt lại mật khẩu") {
+		t.Fatalf("a reset account is told %q", why)
 	}
 }
 
@@ -220,5 +240,57 @@ func TestSetupAdminOnly(t *testing.T) {
 	m2 := s.open()
 	if m2.SignIn == nil || m2.Setup != nil {
 		t.Fatal("with an administrator, the window opens on the sign-in screen")
+	}
+}
+
+// The set-up form shows every problem at once under its field, clears a
+// message when its field is corrected, saves on Enter from any field, and
+// fits a 1366×697 screen without scrolling.
+func TestSetupFormBehaviour(t *testing.T) {
+	s := newStation(t, false)
+	s.win.Resize(fyne.NewSize(1366, 697))
+	m := s.open()
+	st := m.Setup
+	st.AgencyID.SetText("000.00.06.h56")
+	st.Station.SetText("3/2")
+	st.Username.SetText("Quản trị")
+	st.Password.SetText("ngan")
+	st.Confirm.SetText("khac")
+	enter(st.AgencyID) // Enter in the first field
+	if m.Frame != nil {
+		t.Fatal("a form full of errors was accepted")
+	}
+	for _, f := range []string{"agency_id", "agency_name", "station", "username", "full_name", "password", "confirm"} {
+		if st.ErrorText(f) == "" {
+			t.Errorf("no message under %s: every problem must show at once", f)
+		}
+	}
+	if s.win.Canvas().Focused() != st.AgencyID {
+		t.Errorf("the focus must go to the first field to correct")
+	}
+	st.AgencyID.SetText("000.00.06.H56")
+	if st.ErrorText("agency_id") != "" {
+		t.Errorf("the agency id was corrected, its message stays: %q", st.ErrorText("agency_id"))
+	}
+	if st.ErrorText("station") == "" {
+		t.Error("correcting one field cleared another's message")
+	}
+	// Everything the officer sees fits: the form's natural height within
+	// the window, the button in view.
+	if h := st.Content().MinSize().Height; h > 697 {
+		t.Errorf("the form needs %.0f px, the window has 697", h)
+	}
+	if need := st.FormHeight(); need > s.win.Canvas().Size().Height {
+		t.Errorf("the form needs %.0f px of %.0f: it is cut off at the bottom", need, s.win.Canvas().Size().Height)
+	}
+	st.Name.SetText("UBND xã Quảng Phú")
+	st.Station.SetText("1/1")
+	st.Username.SetText("admin")
+	st.FullName.SetText("Quản Trị Viên")
+	st.Password.SetText("quantri-2026")
+	st.Confirm.SetText("quantri-2026")
+	enter(st.FullName) // Enter from a field in the middle saves
+	if m.Frame == nil {
+		t.Fatalf("Enter in a middle field did not save: %q", st.Err.Text)
 	}
 }

@@ -71,7 +71,10 @@ type Settings struct {
 	CatalogInfo *widget.Label
 	ImportCat   *Button
 	CatMsg      fieldErr
-	CatDone     *widget.Label
+	// CatTech holds the file's problems as the checker wrote them (line,
+	// field, rule), for whoever prepares the file.
+	CatTech *TechLink
+	CatDone *widget.Label
 
 	// Users.
 	Users     *widget.List
@@ -178,9 +181,7 @@ func newSettings(e *env) *Settings {
 	s.StationMsg = newFieldErr()
 	s.StationDone = doneLabel()
 	if !u.Can(accounts.PermStation) {
-		for _, w := range []fyne.Disableable{s.AgencyName, s.SaveAgency, s.ImportRing} {
-			w.Disable()
-		}
+		disableWhy(notAllowed(u, accounts.PermStation), s.AgencyName, s.SaveAgency, s.ImportRing)
 	}
 	station := container.NewVBox(
 		adminOnly(u, accounts.PermStation),
@@ -199,11 +200,12 @@ func newSettings(e *env) *Settings {
 	s.CatalogInfo.Wrapping = fyne.TextWrapWord
 	s.ImportCat = newButton(k, tr("Nhập danh mục thủ tục từ tệp JSON…"), s.importCatalog)
 	s.CatMsg = newFieldErr()
+	s.CatTech = newTechLink(s.main)
 	s.CatDone = doneLabel()
 	if !u.Can(accounts.PermCatalog) {
-		s.ImportCat.Disable()
+		disableWhy(notAllowed(u, accounts.PermCatalog), s.ImportCat)
 	}
-	catalog := container.NewVBox(adminOnly(u, accounts.PermCatalog), s.CatalogInfo, container.NewHBox(s.ImportCat), s.CatMsg, s.CatDone,
+	catalog := container.NewVBox(adminOnly(u, accounts.PermCatalog), s.CatalogInfo, container.NewHBox(s.ImportCat), s.CatMsg, container.NewHBox(s.CatTech), s.CatDone,
 		note(tr("Tệp được kiểm tra trước: nếu có lỗi, danh mục đang dùng được giữ nguyên và lỗi được chỉ rõ.")))
 
 	// Users.
@@ -314,7 +316,7 @@ func (s *Settings) shown() {
 	}
 	c := s.svc.Catalog
 	s.CatalogInfo.SetText(tr("Danh mục đang dùng:") + " " + c.Version + " · " + tr("cập nhật") + " " + c.Updated + " · " +
-		itoa(len(c.Procedures)) + " " + tr("thủ tục"))
+		num(len(c.Procedures), "thủ tục"))
 	s.reloadUsers()
 	s.tabShown()
 }
@@ -611,14 +613,15 @@ func (s *Settings) ImportCatalogData(raw []byte) {
 		return
 	}
 	cat, err := s.svc.ImportCatalog(context.Background(), raw, s.actor())
+	s.CatTech.set(nil)
 	if err != nil {
+		// The officer reads what happened and what to do; the checker's
+		// own words (line, field, rule) are one press away.
 		msg := errMsg(err)
 		if e, ok := motcua.AsError(err); ok && e.Err != nil {
-			detail := e.Err.Error()
-			if lines := strings.Split(detail, "\n"); len(lines) > 5 {
-				detail = strings.Join(lines[:5], "\n") + "\n…"
-			}
-			msg += ":\n" + detail
+			n := len(strings.Split(strings.TrimSpace(e.Err.Error()), "\n"))
+			msg += ". " + num(n, "chỗ sai trong tệp") + ". " + tr("Gửi tệp lại cho nơi soạn danh mục (Sở/Văn phòng UBND tỉnh) kèm «Chi tiết kỹ thuật…».")
+			s.CatTech.set(e.Err)
 		}
 		s.CatMsg.set(msg)
 		return

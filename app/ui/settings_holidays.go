@@ -168,10 +168,8 @@ func (s *Settings) buildCalendar() fyne.CanvasObject {
 	s.Preview.Wrapping = fyne.TextWrapWord
 
 	if !u.Can(accounts.PermCalendar) {
-		for _, w := range []fyne.Disableable{s.Hours, s.SaveHours, s.ImportHol, s.DayDate, s.DayKind, s.DayName, s.DaySource,
-			s.DayOK, s.AddDay, s.NewDay} {
-			w.Disable()
-		}
+		disableWhy(notAllowed(u, accounts.PermCalendar), s.Hours, s.SaveHours, s.ImportHol, s.DayDate, s.DayKind, s.DayName, s.DaySource,
+			s.DayOK, s.AddDay, s.NewDay)
 	}
 
 	hours := container.NewVBox(
@@ -234,7 +232,7 @@ func (s *Settings) paintHolidays() {
 			open++
 		}
 	}
-	info := itoa(off) + " " + tr("ngày nghỉ") + ", " + itoa(work) + " " + tr("ngày làm bù")
+	info := num(off, "ngày nghỉ") + ", " + num(work, "ngày làm bù")
 	if open > 0 {
 		info += ", " + itoa(open) + " " + tr("chưa xác nhận")
 	}

@@ -288,5 +288,6 @@ func intakeAndPrint(t *testing.T, s *station) string {
 		t.Fatalf("intake: %q", in.General.Text)
 	}
 	ctrl(s.win, fyne.KeyP)
+	in.Wait()
 	return filepath.Base(in.LastPaper.Path)
 }

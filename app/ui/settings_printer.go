@@ -134,7 +134,7 @@ func (s *Settings) showPrinters(ps []forms.Printer, err error) {
 	case len(ps) == 0:
 		s.PrinterInfo.SetText(tr("Không tìm thấy máy in nào được cài trên máy này.") + " " + tr("Đang dùng:") + " " + printerLabel(chosen))
 	default:
-		s.PrinterInfo.SetText(itoa(len(ps)) + " " + tr("máy in trên máy này.") + " " + tr("Đang dùng:") + " " + printerLabel(chosen))
+		s.PrinterInfo.SetText(num(len(ps), "máy in trên máy này.") + " " + tr("Đang dùng:") + " " + printerLabel(chosen))
 	}
 }
 

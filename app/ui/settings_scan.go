@@ -43,9 +43,7 @@ func (s *Settings) scanInboxContent() fyne.CanvasObject {
 	x.Msg = newFieldErr()
 	x.Done = doneLabel()
 	if !s.user().Can(accounts.PermStation) {
-		for _, w := range []fyne.Disableable{x.Dir, x.Browse, x.Save} {
-			w.Disable()
-		}
+		disableWhy(notAllowed(s.user(), accounts.PermStation), x.Dir, x.Browse, x.Save)
 	}
 	if dir, err := s.svc.ScanInboxDir(context.Background()); err == nil {
 		x.Dir.SetText(dir)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -30,6 +31,7 @@ type Setup struct {
 	stationDone             bool
 	done                    func(*accounts.User)
 	content                 fyne.CanvasObject
+	card, bottom            fyne.CanvasObject
 	first                   fyne.Focusable
 }
 
@@ -51,7 +53,23 @@ func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Ke
 	s.FullName = newVNEntry(keys, typing)
 	s.Password = newPasswordEntry(keys)
 	s.Confirm = newPasswordEntry(keys)
-	s.Confirm.OnSubmitted = func(string) { s.onSave() }
+	// Enter saves from any field, as the button says; a field's message
+	// goes as soon as it is changed.
+	for k, e := range map[string]*Entry{"agency_id": s.AgencyID, "agency_name": s.Name, "station": s.Station,
+		"username": s.Username, "full_name": s.FullName, "password": s.Password, "confirm": s.Confirm} {
+		k := k
+		e.OnSubmitted = func(string) { s.onSave() }
+		prev := e.OnChanged
+		e.OnChanged = func(t string) {
+			s.errs[k].set("")
+			if k == "password" {
+				s.errs["confirm"].set("")
+			}
+			if prev != nil {
+				prev(t)
+			}
+		}
+	}
 	s.Err = widget.NewLabel("")
 	s.Err.Importance = widget.DangerImportance
 	s.Err.Wrapping = fyne.TextWrapWord
@@ -79,10 +97,12 @@ func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Ke
 		intro := note(tr("Máy này chưa được khởi tạo. Nhập mã định danh của xã (theo QCVN 102, do tỉnh cấp), tên cơ quan và số thứ tự của máy trong các máy quầy của xã (ví dụ 1/2: máy 1 trong 2 máy). Chưa cấu hình máy chủ tỉnh thì hồ sơ vẫn được tiếp nhận, lưu trên máy và gửi khi có kết nối."))
 		body = container.NewVBox(
 			heading(tr("1. Cơ quan và máy quầy")), intro,
-			container.NewGridWithColumns(2,
+			// One row for the three: the form fits a 1366×697 screen
+			// with every message showing.
+			container.New(&columns{weights: []float32{0.3, 0.2, 0.5}},
 				field(tr("Mã định danh cơ quan"), s.AgencyID, s.errs["agency_id"]),
-				field(tr("Số máy (K/N)"), s.Station, s.errs["station"])),
-			field(tr("Tên cơ quan"), s.Name, s.errs["agency_name"]),
+				field(tr("Số máy (K/N)"), s.Station, s.errs["station"]),
+				field(tr("Tên cơ quan"), s.Name, s.errs["agency_name"])),
 			widget.NewSeparator(),
 			heading(tr("2. Tài khoản quản trị")),
 			account)
@@ -90,15 +110,24 @@ func NewSetup(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *Ke
 	}
 	// The form scrolls on a small screen; the message and the button stay.
 	card := widget.NewCard(tr("Khởi tạo máy quầy Một Cửa"), "", body)
-	bottom := container.NewCenter(container.New(&fixedWidth{w: 760},
+	s.card = card
+	bottom := container.NewCenter(container.New(&fixedWidth{w: setupWidth},
 		container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, s.Save, s.Err))))
+	s.bottom = bottom
 	s.content = container.NewBorder(nil, bottom, nil, nil,
-		container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 760}, card))))
+		container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: setupWidth}, card))))
 	return s
 }
 
 // Content is the screen's root object.
 func (s *Setup) Content() fyne.CanvasObject { return s.content }
+
+// ErrorText is the message under a field ("agency_id", "password", …).
+func (s *Setup) ErrorText(field string) string { return s.errs[field].Text }
+
+// FormHeight is the height the whole form needs, messages included, with
+// the bar of the button under it.
+func (s *Setup) FormHeight() float32 { return s.card.MinSize().Height + s.bottom.MinSize().Height }
 
 // Focus is the field the screen starts in.
 func (s *Setup) Focus() fyne.Focusable { return s.first }
@@ -110,34 +139,76 @@ func (s *Setup) clear() {
 	s.Err.SetText("")
 }
 
+// fail shows every problem of err under its field (the rest below the
+// form) and gives the focus to the first field to correct.
 func (s *Setup) fail(err error) {
-	if e, ok := s.errs[errField(err)]; ok {
-		e.set(errMsg(err))
-		return
+	order := []string{"agency_id", "station", "agency_name", "username", "full_name", "password", "confirm"}
+	entries := []*Entry{s.AgencyID, s.Station, s.Name, s.Username, s.FullName, s.Password, s.Confirm}
+	for _, e := range allErrors(err) {
+		f := errField(e)
+		if f == "new_password" {
+			f = "password"
+		}
+		if l, ok := s.errs[f]; ok {
+			if l.Text != "" {
+				l.set(l.Text + "\n" + errMsg(e))
+			} else {
+				l.set(errMsg(e))
+			}
+			continue
+		}
+		if s.Err.Text != "" {
+			s.Err.SetText(s.Err.Text + "\n" + errMsg(e))
+		} else {
+			s.Err.SetText(errMsg(e))
+		}
 	}
-	s.Err.SetText(errMsg(err))
+	for i, f := range order {
+		if s.errs[f].Text != "" && (!s.stationDone || i >= 3) {
+			s.win.Canvas().Focus(entries[i])
+			return
+		}
+	}
+}
+
+// check reports every problem of the form at once, before anything is
+// written: a half-done set-up would leave the station without its
+// administrator.
+func (s *Setup) check() (app.Station, error) {
+	var errs []error
+	var st motcua.Station
+	id := app.Station{AgencyID: s.AgencyID.Text, AgencyName: motcua.Clean(s.Name.Text)}
+	if !s.stationDone {
+		if err := motcua.ValidateAgencyID(id.AgencyID); err != nil {
+			errs = append(errs, err)
+		}
+		if id.AgencyName == "" {
+			errs = append(errs, motcua.Invalid(motcua.ErrRequired, "agency_name", "Chưa nhập tên cơ quan (ví dụ: UBND xã Quảng Phú)", "the agency name is missing"))
+		}
+		var err error
+		if st, err = motcua.ParseStation(s.Station.Text); err != nil {
+			errs = append(errs, err)
+		}
+		id.Station = st
+	}
+	nu := accounts.NewUser{Username: s.Username.Text, FullName: s.FullName.Text, Role: accounts.RoleAdmin, Password: s.Password.Text}
+	errs = append(errs, accounts.ValidateNewUser(&nu))
+	if s.Password.Text != s.Confirm.Text {
+		errs = append(errs, motcua.Invalid(motcua.ErrBadValue, "confirm", "Hai lần nhập mật khẩu không giống nhau", "the two passwords differ"))
+	}
+	return id, errors.Join(errs...)
 }
 
 func (s *Setup) onSave() {
 	s.clear()
 	ctx := context.Background()
-	if s.Password.Text != s.Confirm.Text {
-		s.errs["confirm"].set(tr("Hai lần nhập mật khẩu không giống nhau"))
+	id, err := s.check()
+	if err != nil {
+		s.fail(err)
 		return
 	}
 	if !s.stationDone {
-		st, err := motcua.ParseStation(s.Station.Text)
-		if err != nil {
-			s.errs["station"].set(errMsg(err))
-			return
-		}
-		// Check the account before writing the station, so that a bad
-		// password does not leave a half-done set-up.
-		if err := accounts.CheckPassword(accounts.NormUsername(s.Username.Text), s.Password.Text, "password"); err != nil {
-			s.fail(err)
-			return
-		}
-		if err := s.svc.Init(ctx, app.Station{AgencyID: s.AgencyID.Text, AgencyName: s.Name.Text, Station: st}, accounts.NormUsername(s.Username.Text)); err != nil {
+		if err := s.svc.Init(ctx, id, accounts.NormUsername(s.Username.Text)); err != nil {
 			s.fail(err)
 			return
 		}
@@ -150,6 +221,10 @@ func (s *Setup) onSave() {
 	}
 	s.done(u)
 }
+
+// setupWidth is the set-up form's width: wide enough that its notes and
+// messages take few lines on a 1366-pixel screen.
+const setupWidth = 1000
 
 // fixedWidth lays its one child out at width w (or less, on a small window).
 type fixedWidth struct{ w float32 }

@@ -30,7 +30,7 @@ type SignIn struct {
 	done    func(*accounts.User)
 	stack   *fyne.Container
 	signin  fyne.CanvasObject
-	change  fyne.CanvasObject
+	change  *widget.Card
 	content fyne.CanvasObject
 }
 
@@ -61,11 +61,10 @@ func NewSignIn(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *K
 		field(tr("Tên đăng nhập"), s.Username, newFieldErr()),
 		field(tr("Mật khẩu"), s.Password, s.Err),
 		container.NewHBox(spacer(), s.Submit)))
-	s.change = widget.NewCard(tr("Đặt mật khẩu mới"), tr("Mật khẩu tạm (quản trị đặt lại, hoặc mã tỉnh giao): chọn mật khẩu riêng."),
-		container.NewVBox(
-			field(tr("Mật khẩu mới"), s.NewPassword, newFieldErr()),
-			field(tr("Nhập lại mật khẩu mới"), s.Confirm, s.ChangeErr),
-			container.NewHBox(spacer(), s.Change)))
+	s.change = widget.NewCard(tr("Đặt mật khẩu mới"), "", container.NewVBox(
+		field(tr("Mật khẩu mới"), s.NewPassword, newFieldErr()),
+		field(tr("Nhập lại mật khẩu mới"), s.Confirm, s.ChangeErr),
+		container.NewHBox(spacer(), s.Change)))
 	s.change.Hide()
 	title := heading("Một Cửa")
 	title.Alignment = fyne.TextAlignCenter
@@ -76,6 +75,10 @@ func NewSignIn(win fyne.Window, svc *app.Service, acc *accounts.Service, keys *K
 
 // Content is the screen's root object.
 func (s *SignIn) Content() fyne.CanvasObject { return s.content }
+
+// ChangeReason is why the account must choose a password (the card's
+// subtitle): a new account, or a reset one.
+func (s *SignIn) ChangeReason() string { return s.change.Subtitle }
 
 // Focus is where typing starts: the username, or the password when the
 // name is already filled.
@@ -97,6 +100,13 @@ func (s *SignIn) onSubmit() {
 	}
 	if u.MustChange {
 		s.user = u
+		// A new account and a reset one both choose their own password;
+		// each is told why in its own words.
+		if u.FirstSignIn {
+			s.change.SetSubTitle(tr("Chào mừng! Đây là lần đăng nhập đầu tiên của tài khoản này: chọn mật khẩu riêng của bạn (ít nhất 8 ký tự) thay cho mật khẩu tạm đã được giao (quản trị cấp, hoặc mã tỉnh giao)."))
+		} else {
+			s.change.SetSubTitle(tr("Quản trị đã đặt lại mật khẩu của bạn: chọn mật khẩu riêng (ít nhất 8 ký tự)."))
+		}
 		s.signin.Hide()
 		s.change.Show()
 		s.win.Canvas().Focus(s.NewPassword)
@@ -129,12 +139,14 @@ type LockScreen struct {
 	Password *Entry
 	Unlock   *Button
 	Switch   *Button
-	Err      fieldErr
-	content  fyne.CanvasObject
+	// Why says why the window is locked: by the officer, or idle.
+	Why     *widget.Label
+	Err     fieldErr
+	content fyne.CanvasObject
 }
 
 // NewLockScreen builds the lock screen for user.
-func NewLockScreen(win fyne.Window, acc *accounts.Service, keys *Keys, user *accounts.User, unlocked func(*accounts.User), other func()) *LockScreen {
+func NewLockScreen(win fyne.Window, acc *accounts.Service, keys *Keys, user *accounts.User, idle bool, unlocked func(*accounts.User), other func()) *LockScreen {
 	l := &LockScreen{acc: acc, user: user, Err: newFieldErr()}
 	l.Password = newPasswordEntry(keys)
 	do := func() {
@@ -151,8 +163,13 @@ func NewLockScreen(win fyne.Window, acc *accounts.Service, keys *Keys, user *acc
 	l.Unlock = newButton(keys, tr("Mở khóa (Enter)"), do)
 	l.Unlock.Importance = widget.HighImportance
 	l.Switch = newButton(keys, tr("Đăng nhập tài khoản khác"), other)
+	why := tr("Bạn đã khóa máy (Ctrl+L). Dữ liệu đang nhập vẫn được giữ nguyên.")
+	if idle {
+		why = tr("Máy tự khóa khi không dùng một lúc. Dữ liệu đang nhập vẫn được giữ nguyên.")
+	}
+	l.Why = note(why)
 	card := widget.NewCard(tr("Máy đang khóa"), user.FullName+" ("+user.Username+")", container.NewVBox(
-		note(tr("Máy tự khóa khi không dùng một lúc. Dữ liệu đang nhập vẫn được giữ nguyên.")),
+		l.Why,
 		field(tr("Mật khẩu"), l.Password, l.Err),
 		container.NewHBox(l.Switch, spacer(), l.Unlock)))
 	l.content = container.NewCenter(container.New(&fixedWidth{w: 460}, card))

@@ -172,7 +172,11 @@ type counts struct{ received, dueToday, late int }
 func todayCounts(ctx context.Context, svc *app.Service, now time.Time) counts {
 	start := dayStart(now)
 	var c counts
-	c.received, _ = svc.Store.Count(ctx, app.ListFilter{ReceivedFrom: start, ReceivedTo: start.AddDate(0, 0, 1)})
+	// Received means taken in: a refusal or a request to supplement at the
+	// counter is no receipt.
+	c.received, _ = svc.Store.Count(ctx, app.ListFilter{ReceivedFrom: start, ReceivedTo: start.AddDate(0, 0, 1),
+		Statuses: []motcua.Status{motcua.StatusReceived, motcua.StatusProcessing, motcua.StatusFinancial, motcua.StatusDone,
+			motcua.StatusReturned, motcua.StatusWithdrawn, motcua.StatusStopped}})
 	c.dueToday, _ = svc.Store.Count(ctx, app.ListFilter{Statuses: running, DueFrom: now, DueBefore: start.AddDate(0, 0, 1)})
 	c.late, _ = svc.Store.Count(ctx, app.ListFilter{Statuses: running, DueBefore: now})
 	return c

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,18 +23,20 @@ import (
 type SyncScreen struct {
 	*env
 
-	Head        *fyne.Container
-	headBanner  *canvas.Text
-	headBg      *canvas.Rectangle
-	Detail      *widget.Label
-	States      *widget.Select
-	Items       *widget.List
-	SendNow     *Button
-	Retry       *Button
-	Pause       *Button // pause or resume delivery (engines that are app.Pauser)
-	Export      *Button
-	Import      *Button
-	Msg         fieldErr
+	Head       *fyne.Container
+	headBanner *canvas.Text
+	headBg     *canvas.Rectangle
+	Detail     *widget.Label
+	States     *widget.Select
+	Items      *widget.List
+	SendNow    *Button
+	Retry      *Button
+	Pause      *Button // pause or resume delivery (engines that are app.Pauser)
+	Export     *Button
+	Import     *Button
+	Msg        fieldErr
+	// Tech holds the raw error (or the admin's command) behind the words.
+	Tech        *TechLink
 	Done        *widget.Label
 	Unavailable *fyne.Container
 
@@ -48,7 +51,7 @@ var stateNames = map[string]string{
 }
 
 func newSyncScreen(e *env) *SyncScreen {
-	s := &SyncScreen{env: e, selected: -1, Msg: newFieldErr()}
+	s := &SyncScreen{env: e, selected: -1, Msg: newFieldErr(), Tech: newTechLink(e.main)}
 	s.Head, s.headBanner, s.headBg = banner("", colNeutral)
 	s.Detail = widget.NewLabel("")
 	s.Detail.Wrapping = fyne.TextWrapWord
@@ -63,7 +66,7 @@ func newSyncScreen(e *env) *SyncScreen {
 		it := s.items[i]
 		t := "#" + itoa(int(it.ID)) + " · " + it.DossierCode + " · " + tr(stateNames[it.State]) + " · " + tr("lần gửi:") + " " + itoa(it.Attempts) + " · " + fmtTime(it.CreatedAt)
 		if it.LastError != "" {
-			t += " · " + tr("lỗi:") + " " + it.LastError
+			t += " · " + tr("lỗi:") + " " + netWords(it.LastError)
 		}
 		l := o.(*widget.Label)
 		l.Importance = widget.MediumImportance
@@ -82,7 +85,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.SendNow = newButton(e.keys, tr("Gửi ngay (Ctrl+S)"), s.sendNow)
 	s.SendNow.Importance = widget.HighImportance
 	s.Retry = newButton(e.keys, tr("Gửi lại tin đã sửa"), s.retry)
-	s.Retry.Disable()
+	disableWhy(tr("Chọn một tin bị giữ lại (màu đỏ) trong danh sách để gửi lại."), s.Retry)
 	s.Pause = newButton(e.keys, tr("Tạm dừng gửi"), s.togglePause)
 	if _, ok := e.svc.Sync.(app.Pauser); !ok || !e.user().Can(accounts.PermSync) {
 		s.Pause.Hide()
@@ -90,8 +93,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.Export = newButton(e.keys, tr("Xuất gói USB…"), s.export)
 	s.Import = newButton(e.keys, tr("Nhập gói USB…"), s.importBundle)
 	if !e.user().Can(accounts.PermSync) {
-		s.Export.Disable()
-		s.Import.Disable()
+		disableWhy(notAllowed(e.user(), accounts.PermSync), s.Export, s.Import)
 	}
 	s.Done = widget.NewLabel("")
 	s.Done.Wrapping = fyne.TextWrapWord
@@ -108,7 +110,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	}
 	st := e.svc.Sync.Status()
 	s.status = &st
-	top := container.NewVBox(s.Head, s.Detail,
+	top := container.NewVBox(s.Head, s.Detail, container.NewHBox(s.Tech),
 		container.NewHBox(s.SendNow, s.Retry, s.Pause, spacer(), s.Export, s.Import), s.Msg, s.Done,
 		widget.NewSeparator(), container.NewBorder(nil, nil, bold(tr("Hàng đợi gửi lên tỉnh")), container.New(&fixedWidth{w: 240}, s.States)))
 	s.content = container.NewBorder(top, nil, nil, nil, s.Items)
@@ -156,10 +158,12 @@ func (s *SyncScreen) paint() {
 	s.headBanner.Refresh()
 	s.headBg.Refresh()
 	lines := []string{}
+	var tech error
 	s.SendNow.Enable()
 	if st.State == app.ConnUnconfigured {
-		s.SendNow.Disable()
-		lines = append(lines, tr("Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Quản trị cấu hình bằng lệnh «motcua province set --url … --user …» (README, mục Sync)."))
+		disableWhy(tr("Máy này chưa được kết nối với hệ thống của tỉnh nên chưa gửi được. Hồ sơ vẫn được lưu và xếp hàng; nhờ quản trị cấu hình kết nối."), s.SendNow)
+		lines = append(lines, tr("Chưa cấu hình máy chủ tỉnh: hồ sơ vẫn được tiếp nhận và xếp hàng. Nhờ quản trị cấu hình kết nối tới tỉnh (lệnh ở «Chi tiết kỹ thuật…»)."))
+		tech = errors.New("motcua province set --url URL --user USER --password-file FILE  (README, Sync)")
 	}
 	s.Pause.SetText(tr("Tạm dừng gửi"))
 	if st.Paused {
@@ -179,9 +183,13 @@ func (s *SyncScreen) paint() {
 		lines = append(lines, tr("Chưa gửi thành công lần nào."))
 	}
 	if st.LastError != "" {
-		lines = append(lines, tr("Lỗi gần nhất:")+" "+st.LastError)
+		lines = append(lines, tr("Lỗi gần nhất:")+" "+netWords(st.LastError))
+		if e := netErr(st.LastError); e != nil {
+			tech = e
+		}
 	}
 	s.Detail.SetText(strings.Join(lines, "\n"))
+	s.Tech.set(tech)
 }
 
 func (s *SyncScreen) reload() {

@@ -322,7 +322,7 @@ func (s *ThumbStrip) fill(r thumbResult, height float32) {
 		s.box.Add(b)
 	}
 	if more := r.pages - len(shown); more > 0 {
-		more := widget.NewLabel("+" + itoa(more) + " " + tr("trang"))
+		more := widget.NewLabel("+" + num(more, "trang"))
 		more.Importance = widget.LowImportance
 		s.box.Add(container.NewCenter(more))
 	}

@@ -86,6 +86,8 @@ type Main struct {
 	Lock   *LockScreen
 	Frame  *Frame
 
+	ask *Ask
+
 	mu         sync.Mutex
 	lastActive time.Time
 	locked     bool
@@ -125,6 +127,7 @@ func NewMain(win fyne.Window, svc *app.Service, opt Options) *Main {
 	}
 	m := &Main{win: win, svc: svc, acc: opt.Accounts, opt: opt, typing: &Typing{}}
 	m.keys = newKeys(m.touch)
+	m.keys.explain = func(why string) { m.explain(why) }
 	m.keys.install(win.Canvas())
 	m.thumbs = newThumbs(opt.Thumbs)
 	m.papers = &Papers{svc: svc, keys: opt.Keys, dir: opt.PapersDir, profile: forms.Default(), open: opt.Open, print: opt.Print,
@@ -211,6 +214,7 @@ func (m *Main) applyPrefs(p accounts.Prefs) {
 
 // SignOut closes the frame and shows the sign-in screen.
 func (m *Main) SignOut() {
+	m.dismissAsk()
 	if m.Frame != nil {
 		m.Frame.close()
 		m.Frame = nil
@@ -219,16 +223,21 @@ func (m *Main) SignOut() {
 	m.showSignIn("")
 }
 
-// LockNow shows the lock screen over the frame; what was typed stays.
-func (m *Main) LockNow() {
+// LockNow shows the lock screen over the frame (Ctrl+L); what was typed
+// stays.
+func (m *Main) LockNow() { m.lock(false) }
+
+// lock shows the lock screen; idle says the window locked itself.
+func (m *Main) lock(idle bool) {
 	if m.User == nil || m.Frame == nil {
 		return
 	}
+	m.dismissAsk()
 	m.mu.Lock()
 	m.locked = true
 	m.mu.Unlock()
 	m.keys.suspended = true
-	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, m.signedIn, m.SignOut)
+	m.Lock = NewLockScreen(m.win, m.acc, m.keys, m.User, idle, m.signedIn, m.SignOut)
 	m.win.SetContent(m.Lock.Content())
 	m.win.Canvas().Focus(m.Lock.Password)
 }
@@ -249,7 +258,7 @@ func (m *Main) CheckIdle() {
 	idle := m.now().Sub(m.lastActive)
 	m.mu.Unlock()
 	if idle >= m.opt.IdleLock {
-		m.LockNow()
+		m.lock(true)
 	}
 }
 
@@ -281,4 +290,29 @@ func (m *Main) Close() {
 	if m.Frame != nil {
 		m.Frame.close()
 	}
+}
+
+// fullNames maps the station's usernames to the officers' full names, for
+// history lines: an officer reads "Nguyễn Thị Lan", not "lan.nt".
+func (m *Main) fullNames() map[string]string {
+	us, err := m.acc.List(context.Background())
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]string, len(us))
+	for _, u := range us {
+		if u.FullName != "" {
+			out[u.Username] = u.FullName
+		}
+	}
+	return out
+}
+
+// displayName is the full name of the account actor, or actor itself (a
+// CLI user, "system", an account since removed).
+func displayName(names map[string]string, actor string) string {
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	return actor
 }

@@ -60,14 +60,19 @@ func fmtTime(t time.Time) string {
 
 // fieldErr is the red sentence under a field; hidden while empty so that
 // it takes no room.
-type fieldErr struct{ *widget.Label }
+type fieldErr struct {
+	*widget.Label
+	// alt, if any, is the hint the message takes the place of: hidden
+	// while a message shows, so the two never share the room.
+	alt *widget.Label
+}
 
 func newFieldErr() fieldErr {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
 	l.Hide()
-	return fieldErr{l}
+	return fieldErr{Label: l}
 }
 
 func (f fieldErr) set(msg string) {
@@ -76,6 +81,13 @@ func (f fieldErr) set(msg string) {
 		f.Hide()
 	} else {
 		f.Show()
+	}
+	if f.alt != nil {
+		if msg == "" {
+			f.alt.Show()
+		} else {
+			f.alt.Hide()
+		}
 	}
 }
 

@@ -268,6 +268,45 @@ var centuryGender = [10]struct {
 	{1800, false}, {1800, true},
 }
 
+// CheckTyped checks a 12-digit ID number typed by hand against what else
+// was typed: the century/gender digit and the birth-year digits against
+// the date of birth (zero: not given) and gender ("" : not given). The
+// same rule as a scanned card, so the window and the CLI agree with the
+// scanner.
+func CheckTyped(id string, dob time.Time, gender string) error {
+	if !isDigits(id, 12) {
+		return nil
+	}
+	cg := centuryGender[id[3]-'0']
+	if gender != "" && cg.female != (gender == "Nữ") {
+		return fail("id_number", "gender_mismatch",
+			fmt.Sprintf("Số định danh %s: chữ số thứ 4 (%c) là của người %s, không khớp với giới tính %s đã chọn", id, id[3], genderOf(cg.female), gender),
+			fmt.Sprintf("digit 4 (%c) is the code of a %s holder, not %s", id[3], map[bool]string{true: "female", false: "male"}[cg.female], gender))
+	}
+	if dob.IsZero() {
+		return nil
+	}
+	year := dob.Year()
+	if cg.century != year/100*100 {
+		return fail("id_number", "century_mismatch",
+			fmt.Sprintf("Số định danh %s: chữ số thứ 4 (%c) là của người sinh từ %d đến %d, không khớp với năm sinh %d", id, id[3], cg.century, cg.century+99, year),
+			fmt.Sprintf("digit 4 (%c) means born in the %ds, not in %d", id[3], cg.century, year))
+	}
+	if yy := fmt.Sprintf("%02d", year%100); id[4:6] != yy {
+		return fail("id_number", "birth_year_mismatch",
+			fmt.Sprintf("Số định danh %s: chữ số thứ 5–6 (%s) không khớp với năm sinh %d", id, id[4:6], year),
+			fmt.Sprintf("digits 5-6 (%s) do not match birth year %d", id[4:6], year))
+	}
+	return nil
+}
+
+func genderOf(female bool) string {
+	if female {
+		return "Nữ"
+	}
+	return "Nam"
+}
+
 // checkIDAgainst checks the number against the date of birth and gender.
 func checkIDAgainst(c Card) error {
 	id, year := c.IDNumber, c.DOB.Year()

@@ -37,11 +37,11 @@ func (c *cli) gui() (err error) {
 	if err != nil {
 		return err
 	}
-	c.wireScans(svc)
 	opt, err := c.uiOptions(context.Background(), svc)
 	if err != nil {
 		return err
 	}
+	c.wireScans(svc, opt.Keys)
 	stopSync := c.startSync(svc)
 	defer stopSync()
 	stopContinuity, cs, bs := c.startContinuity(svc)
@@ -94,19 +94,22 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 	}, nil
 }
 
-// wireScans gives the window digitisation (the data directory's blob store
-// and the station key). A station not yet set up, or a blob store that
-// cannot be opened, leaves it off: the window says so where it is used.
-func (c *cli) wireScans(svc *app.Service) {
+// wireScans gives the window digitisation: the data directory's blob
+// store and the window's station key. Wired on a new station too, so that
+// the first session after set-up digitises without a restart (the key is
+// the one the window signs its forms with). A blob store that cannot be
+// opened leaves it off: the window says so where it is used.
+func (c *cli) wireScans(svc *app.Service, keys *app.Keys) {
 	if svc.Scans != nil {
 		return
 	}
-	if _, err := svc.Identity(context.Background()); err != nil {
-		return // first run: set-up comes first
-	}
-	if _, err := c.scans("system"); err != nil {
+	blobs, err := storage.OpenBlobs(c.data)
+	if err != nil {
 		fmt.Fprintln(c.errOut, "chức năng số hóa không mở được:", motcua.ErrorMessage(err))
+		return
 	}
+	ctx := context.Background()
+	svc.Scans = &app.Scans{Attachments: c.store, Blobs: blobs, Signer: keys, Limits: scanLimits(ctx, c.store)}
 }
 
 // accounts is the account service on the station's store and the
