@@ -142,6 +142,7 @@ func decode[T any](t *testing.T, s string) T {
 const cccdLine = "001190123456|012345678|Nguyễn Thị Ánh Tuyết|01011990|Nữ|Thôn 2, xã Quảng Phú, tỉnh Thanh Hóa|15042021\r\n"
 
 func TestCLIWorkingDay(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 20, 17, 0, 0, 0, motcua.Location)) // the --at times below are back-entries
 	dir := initStation(t)
 	// Back-entry of a paper receipt: Friday 20/11/2026 at 16:45, certification
 	// of a transaction (2 working days): counts 15 min on Friday, then Mon 23 (24/11 is

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"motcua"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func pdftotext(t *testing.T, path string) string {
@@ -22,6 +24,7 @@ func pdftotext(t *testing.T, path string) string {
 // of the CLI as PDFs with the right text; the receipt's QR reads back from
 // the PDF and verifies offline, and a changed byte does not.
 func TestCLIForms(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 23, 9, 30, 0, 0, motcua.Location)) // the --at time below
 	dir := initStation(t)
 	out := t.TempDir()
 	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", cccdLine,

@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"motcua"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHolidayCommand(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 19, 9, 30, 0, 0, motcua.Location)) // the --at time below
 	dir := initStation(t)
 	intake := func() view {
 		return decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.001035", "--cccd", cccdLine,
