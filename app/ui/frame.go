@@ -171,7 +171,6 @@ func newFrame(m *Main) *Frame {
 	}()
 	f.Status.Refresh()
 	f.Banner.Refresh()
-	f.Reports.Remind()
 	return f
 }
 

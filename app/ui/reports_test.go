@@ -213,3 +213,26 @@ func TestReportsScreenOff(t *testing.T) {
 		t.Error("a reminder without a report service")
 	}
 }
+
+// TestReminderFollowsStatusBar: the reminder under the navigation bar and
+// the status bar count the same dossiers at the same moment — a dossier
+// that falls late after sign-in shows in both, never in one only.
+func TestReminderFollowsStatusBar(t *testing.T) {
+	s := newStation(t, true)
+	s.user("binh.tv", "Trần Văn Bình", accounts.RoleLeader, "matkhau-binh")
+	s.seed(monday.Add(-7*24*time.Hour-time.Hour), "1.004873", "Nguyễn Văn Trễ", "038085001111")
+	rs := reports.New(storage.ReportSource{S: s.st}, nil, s.clock)
+	m := s.signInAs("binh.tv", "matkhau-binh", func(o *ui.Options) { o.Reports = rs })
+	r := m.Frame.Reports
+	waitUntil(t, "the sign-in reminder", func() bool { return strings.Contains(r.ReminderText(), "1 hồ sơ quá hạn") })
+
+	// Two more late dossiers arrive (another counter's back-entries), and the
+	// status bar refreshes as it does after any action.
+	s.seed(monday.Add(-8*24*time.Hour), "1.004873", "Lê Văn Muộn", "038085002222")
+	s.seed(monday.Add(-9*24*time.Hour), "1.004873", "Phạm Thị Chậm", "038085003333")
+	m.Frame.Status.Refresh()
+	if got := m.Frame.Status.Today.Text; !strings.Contains(got, "3 quá hạn") {
+		t.Fatalf("status bar: %q, want 3 late", got)
+	}
+	waitUntil(t, "the reminder to follow the status bar", func() bool { return strings.Contains(r.ReminderText(), "3 hồ sơ quá hạn") })
+}

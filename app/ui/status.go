@@ -149,6 +149,11 @@ func (s *StatusBar) Refresh() {
 		}
 	}
 	c := todayCounts(ctx, svc, s.e.now())
+	// The reminder under the navigation bar counts the same dossiers at the
+	// same moment: two lines of one window never disagree about what is due.
+	if f := s.e.frame; f != nil && f.Reports != nil {
+		f.Reports.Remind()
+	}
 	s.Today.SetText(tr("Hôm nay:") + " " + itoa(c.received) + " " + tr("nhận") + " · " +
 		itoa(c.dueToday) + " " + tr("đến hạn") + " · " + itoa(c.late) + " " + tr("quá hạn"))
 	if c.late > 0 {
