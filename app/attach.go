@@ -32,7 +32,23 @@ type Attachment struct {
 	AddedAt        time.Time `json:"added_at"`
 	AddedBy        string    `json:"added_by"`
 	Deleted        bool      `json:"deleted,omitempty"`
+	// Kind is KindInput (a document received) or KindResult (the result
+	// handed back); DocType, IssuedAt and ValidUntil (zero: no limit)
+	// describe the paper for the citizen's store.
+	Kind       string    `json:"kind"`
+	DocType    string    `json:"doc_type,omitempty"`
+	IssuedAt   time.Time `json:"issued_at,omitzero"`
+	ValidUntil time.Time `json:"valid_until,omitzero"`
+	// ReusedFrom is the citizen's store document this attachment reuses
+	// (no new scan); 0 when it was digitised for this dossier.
+	ReusedFrom int64 `json:"reused_from,omitempty"`
 }
+
+// Kinds of attachment.
+const (
+	KindInput  = "input"
+	KindResult = "result"
+)
 
 // AttachmentStore records digitised documents.
 type AttachmentStore interface {

@@ -212,14 +212,14 @@ func (s *Store) Insert(ctx context.Context, d *motcua.Dossier, a app.AuditEntry)
 const dossierInsert = `INSERT INTO dossiers (code, procedure_code, procedure_name, procedure_field, channel,
 	applicant_name, applicant_id_number, applicant_dob, applicant_gender, applicant_address,
 	applicant_phone, applicant_email, applicant_subject, summary, components, fee,
-	received_at, due_at, status, extended, officer, station, returned_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	received_at, due_at, status, extended, officer, station, returned_at, updated_at, store_consent)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const dossierUpdate = `UPDATE dossiers SET procedure_code = ?, procedure_name = ?, procedure_field = ?, channel = ?,
 	applicant_name = ?, applicant_id_number = ?, applicant_dob = ?, applicant_gender = ?, applicant_address = ?,
 	applicant_phone = ?, applicant_email = ?, applicant_subject = ?, summary = ?, components = ?, fee = ?,
-	received_at = ?, due_at = ?, status = ?, extended = ?, officer = ?, station = ?, returned_at = ?, updated_at = ?
-	WHERE id = ?`
+	received_at = ?, due_at = ?, status = ?, extended = ?, officer = ?, station = ?, returned_at = ?, updated_at = ?,
+	store_consent = ? WHERE id = ?`
 
 // columns are the values of a dossier row after its code, in the order of
 // dossierInsert and dossierUpdate.
@@ -236,7 +236,7 @@ func (w *wtx) columns(d *motcua.Dossier) ([]any, error) {
 	return []any{d.Procedure.Code, d.Procedure.Name, d.Procedure.Field, int(d.Channel),
 		ap.Name, ap.IDNumber, ap.DOB, ap.Gender, ap.Address, ap.Phone, ap.Email, int(ap.SubjectType),
 		d.Summary, string(cj), d.Fee, ms(d.ReceivedAt), nullMS(d.DueAt), int(d.Status), d.Extended,
-		d.Officer, d.Station, nullMS(d.ReturnedAt), ms(w.now)}, nil
+		d.Officer, d.Station, nullMS(d.ReturnedAt), ms(w.now), d.StoreConsent}, nil
 }
 
 // insert writes a new dossier row with all its history, its search keys,
@@ -257,11 +257,20 @@ func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
 	if err := w.history(d, 0); err != nil {
 		return err
 	}
+	if err := w.reuse(d); err != nil {
+		return err
+	}
 	if err := w.index(id, d, false); err != nil {
 		return err
 	}
 	if err := w.outbox(d); err != nil {
 		return err
+	}
+	if d.StoreConsent {
+		if err := w.audit(app.AuditEntry{At: w.now, Actor: d.Officer, Action: "store.consent", Subject: d.Code,
+			Detail: "người nộp " + app.MaskID(d.Applicant.IDNumber) + " đồng ý lưu giấy tờ của hồ sơ vào kho dữ liệu điện tử"}); err != nil {
+			return err
+		}
 	}
 	return w.audit(a)
 }
@@ -370,7 +379,7 @@ func notFound(code string) error {
 const dossierCols = `d.id, d.code, d.procedure_code, d.procedure_name, d.procedure_field, d.channel,
 	d.applicant_name, d.applicant_id_number, d.applicant_dob, d.applicant_gender, d.applicant_address,
 	d.applicant_phone, d.applicant_email, d.applicant_subject, d.summary, d.components, d.fee,
-	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at`
+	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at, d.store_consent`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var (
@@ -384,7 +393,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	ap := &d.Applicant
 	err := sc.Scan(&id, &d.Code, &d.Procedure.Code, &d.Procedure.Name, &d.Procedure.Field, &channel,
 		&ap.Name, &ap.IDNumber, &ap.DOB, &ap.Gender, &ap.Address, &ap.Phone, &ap.Email, &subject,
-		&d.Summary, &comps, &d.Fee, &received, &due, &status, &d.Extended, &d.Officer, &stationNo, &returned)
+		&d.Summary, &comps, &d.Fee, &received, &due, &status, &d.Extended, &d.Officer, &stationNo, &returned, &d.StoreConsent)
 	if err != nil {
 		return nil, err
 	}
