@@ -78,6 +78,7 @@ type Scans struct {
 	Attachments AttachmentStore
 	Blobs       BlobStore
 	Signer      QRSigner
+	Citizens    CitizenStore  // the citizens' document store; nil: not kept
 	Limits      pdfdoc.Limits // zero value: pdfdoc.DefaultLimits
 	System      string        // system field of the QR; default "MotCua"
 }
@@ -98,6 +99,23 @@ const (
 // in the blob store and recorded with the dossier. On any error the dossier
 // and its other documents are unchanged.
 func (s *Service) Attach(ctx context.Context, code string, componentIndex int, files []string, actor string) (*Attachment, error) {
+	d, err := s.Store.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if componentIndex < 0 || componentIndex >= len(d.Components) {
+		return nil, motcua.Invalid(ErrNoComponent, "component",
+			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
+			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
+	}
+	return s.digitise(ctx, d, componentIndex, d.Components[componentIndex].Name, files, actor, nil)
+}
+
+// digitise is Attach's work for a document named compName of dossier d;
+// tweak (if set) fills the attachment's kind and validity before it is
+// stored.
+func (s *Service) digitise(ctx context.Context, d *motcua.Dossier, componentIndex int, compName string, files []string,
+	actor string, tweak func(*Attachment)) (*Attachment, error) {
 	sc := s.Scans
 	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
 		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
@@ -116,16 +134,6 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.Store.Get(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	if componentIndex < 0 || componentIndex >= len(d.Components) {
-		return nil, motcua.Invalid(ErrNoComponent, "component",
-			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
-			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
-	}
-	comp := d.Components[componentIndex]
 	inputs := make([]pdfdoc.Input, len(files))
 	for i, f := range files {
 		b, err := os.ReadFile(f)
@@ -146,7 +154,7 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	if system == "" {
 		system = "MotCua"
 	}
-	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: comp.Name}
+	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: compName}
 	if m.QR, err = sc.Signer.Sign(m.Payload(d.Procedure.Code, d.Applicant.IDNumber, system)); err != nil {
 		return nil, fmt.Errorf("ký mã QR của dấu chuyển đổi: %w", err)
 	}
@@ -164,7 +172,7 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	a := &Attachment{
 		Dossier:        d.Code,
 		ComponentIndex: componentIndex,
-		Component:      comp.Name,
+		Component:      compName,
 		FileName:       attachmentName(d.Code, componentIndex, inputs),
 		SHA256:         hex.EncodeToString(doc.SHA256[:]),
 		Size:           int64(len(doc.PDF)),
@@ -172,18 +180,35 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 		Stamped:        true,
 		AddedAt:        m.At,
 		AddedBy:        actor,
+		Kind:           KindInput,
+	}
+	if tweak != nil {
+		tweak(a)
 	}
 	names := make([]string, len(inputs))
 	for i, in := range inputs {
 		names[i] = in.Name
 	}
 	audit := AuditEntry{At: m.At, Actor: actor, Action: "dossier.attach", Subject: d.Code,
-		Detail: fmt.Sprintf("thành phần %d «%s»: %s; %d trang; sha256 %s", componentIndex+1, comp.Name,
+		Detail: fmt.Sprintf("thành phần %d «%s»: %s; %d trang; sha256 %s", componentIndex+1, compName,
 			strings.Join(names, ", "), doc.Pages, a.SHA256)}
+	if a.Kind == KindResult {
+		audit.Action = "dossier.result"
+		audit.Detail = fmt.Sprintf("kết quả «%s»: %s; %d trang; cấp %s; hiệu lực %s; sha256 %s", compName,
+			strings.Join(names, ", "), doc.Pages, a.IssuedAt.Format("02/01/2006"), validityText(a.ValidUntil), a.SHA256)
+	}
 	if err := sc.Attachments.AddAttachment(ctx, a, audit); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// validityText is a validity for the papers and the log.
+func validityText(until time.Time) string {
+	if until.IsZero() {
+		return "không thời hạn"
+	}
+	return "đến " + until.In(motcua.Location).Format("02/01/2006")
 }
 
 // Attachments lists a dossier's digitised documents.
