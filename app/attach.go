@@ -108,7 +108,17 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
 			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
 	}
-	return s.digitise(ctx, d, componentIndex, d.Components[componentIndex].Name, files, actor, nil)
+	name := d.Components[componentIndex].Name
+	// The kind of paper, for the citizen's store, from the catalogue.
+	var docType string
+	if p, ok := s.Catalog.Find(d.Procedure.Code); ok {
+		for _, c := range p.Components {
+			if c.Name == name {
+				docType = c.DocType
+			}
+		}
+	}
+	return s.digitise(ctx, d, componentIndex, name, files, actor, func(a *Attachment) { a.DocType = docType })
 }
 
 // digitise is Attach's work for a document named compName of dossier d;

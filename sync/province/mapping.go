@@ -19,7 +19,8 @@ type File struct {
 	SHA256    string // hex
 	Deleted   bool
 	// Result: the dossier's result document, sent in DanhSachGiayToKetQua
-	// (Name is the result's name) instead of TaiLieuNop.
+	// (Component is the result's name, e.g. "Giấy khai sinh") instead of
+	// TaiLieuNop.
 	Result bool
 	// Reused: taken from the citizen's store, not scanned for this dossier
 	// (TaiLieuNop.DuocTaiSuDung = 1).
@@ -122,7 +123,7 @@ func (p Profile) HoSo(d *motcua.Dossier, files []File) HoSo {
 	for _, f := range files {
 		if f.Result {
 			if !f.Deleted {
-				h.DanhSachGiayToKetQua = append(h.DanhSachGiayToKetQua, GiayToKetQua{TenGiayTo: f.Name,
+				h.DanhSachGiayToKetQua = append(h.DanhSachGiayToKetQua, GiayToKetQua{TenGiayTo: firstNonEmpty(f.Component, f.Name),
 					MaThanhPhanHoSo: f.Component, GiayToId: f.ID, DuongDanTepTinKetQua: f.URL,
 					MaGiayToKetQua: fmt.Sprintf("%s-KQ%d", d.Code, len(h.DanhSachGiayToKetQua)+1), SHA256: f.SHA256})
 			}

@@ -303,7 +303,7 @@ func Contract(t *testing.T, newHarness func(t *testing.T) Harness) {
 			t.Fatalf("stored TaiLieuNop %+v, HoSoCoThanhPhanSoHoa %q", got.TaiLieuNop, got.HoSoCoThanhPhanSoHoa)
 		}
 		if len(got.DanhSachGiayToKetQua) != 1 || got.DanhSachGiayToKetQua[0].DuongDanTepTinKetQua != res.URL ||
-			got.DanhSachGiayToKetQua[0].TenGiayTo != res.Name || got.DanhSachGiayToKetQua[0].SHA256 != res.SHA256 {
+			got.DanhSachGiayToKetQua[0].TenGiayTo != res.Component || got.DanhSachGiayToKetQua[0].SHA256 != res.SHA256 {
 			t.Fatalf("stored results %+v", got.DanhSachGiayToKetQua)
 		}
 		// A result naming a file the province does not hold is not
