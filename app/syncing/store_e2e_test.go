@@ -401,3 +401,120 @@ func checklist(p motcua.Procedure) []motcua.Component {
 	}
 	return out
 }
+
+// TestStoreWithdrawAndExpiry: withdrawn consent and the end of the
+// retention remove the documents from the store and leave the dossiers
+// whole, each with its audit entries; a document of a dossier received
+// before the withdrawal does not come back; a reuse after the withdrawal
+// is refused with nothing saved; no consent, no store.
+func TestStoreWithdrawAndExpiry(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, motcua.Location)
+	c := newCounterStation(t, t0)
+	svc := c.svc
+	admin := app.Actor{Username: "admin", Role: app.RoleAdmin}
+
+	// No consent: the scans stay with the dossier only.
+	binhCCCD := "038085001234||Trần Văn Bình|05091985|Nam|Thôn 1, xã Quảng Phú|01012022"
+	dn, err := svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", CCCD: binhCCCD, By: officer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Attach(ctx, dn.Code, componentIndex(t, dn, "Giấy tờ tùy thân"), []string{c.scan(t, "a.jpg", 40)}, "Nguyễn Thị Lan"); err != nil {
+		t.Fatal(err)
+	}
+	if _, docs, err := svc.CitizenDocs(ctx, officer, app.StoreQuery{CCCD: binhCCCD}); err != nil || len(docs) != 0 {
+		t.Fatalf("without consent the store holds %+v (%v)", docs, err)
+	}
+	// Consent needs the 12-digit personal ID.
+	_, err = svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", By: officer, StoreConsent: true,
+		Applicant: motcua.Applicant{Name: "Lê Văn Cũ", IDNumber: "123456789"}})
+	wantErrCode(t, err, motcua.ErrBadValue)
+
+	// Consent, two documents, then withdrawal.
+	d1, err := svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", CCCD: tuyetCCCD, By: officer, StoreConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, shade := range []uint8{20, 60} {
+		if _, err := svc.Attach(ctx, d1.Code, i, []string{c.scan(t, "p.jpg", shade)}, "Nguyễn Thị Lan"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, docs, err := svc.CitizenDocs(ctx, officer, app.StoreQuery{CCCD: tuyetCCCD})
+	if err != nil || len(docs) != 2 {
+		t.Fatalf("store: %+v %v", docs, err)
+	}
+	c.clock.Set(t0.Add(time.Hour))
+	removed, err := svc.WithdrawConsent(ctx, officer, app.StoreQuery{CCCD: tuyetCCCD})
+	if err != nil || len(removed) != 2 {
+		t.Fatalf("withdrawal removed %+v (%v)", removed, err)
+	}
+	if _, docs, _ := svc.CitizenDocs(ctx, officer, app.StoreQuery{CCCD: tuyetCCCD}); len(docs) != 0 {
+		t.Fatalf("after withdrawal the store holds %+v", docs)
+	}
+	if as, _ := svc.Attachments(ctx, d1.Code); len(as) != 2 {
+		t.Fatalf("the dossier lost its documents: %d left", len(as))
+	}
+	if w, r := c.audit(t, "store.withdraw"), c.audit(t, "store.remove"); len(w) != 1 || len(r) != 2 || w[0].Subject != app.MaskID(tuyetID) {
+		t.Fatalf("withdrawal audit %+v / %+v", w, r)
+	}
+	for _, e := range c.audit(t, "store.") {
+		if bytes.Contains([]byte(e.Subject+e.Detail), []byte(tuyetID)) {
+			t.Fatalf("audit entry %+v holds the ID number in clear", e)
+		}
+	}
+	// A later scan of the same dossier does not bring it back.
+	if _, err := svc.Attach(ctx, d1.Code, 2, []string{c.scan(t, "q.jpg", 90)}, "Nguyễn Thị Lan"); err != nil {
+		t.Fatal(err)
+	}
+	if _, docs, _ := svc.CitizenDocs(ctx, officer, app.StoreQuery{CCCD: tuyetCCCD}); len(docs) != 0 {
+		t.Fatalf("a document of a withdrawn dossier entered the store: %+v", docs)
+	}
+	// A reuse of a withdrawn document is refused, nothing saved.
+	before, _ := c.st.Count(ctx, app.ListFilter{})
+	_, err = svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", CCCD: tuyetCCCD, By: officer,
+		Reuse: []app.Reuse{{Component: 0, Doc: removed[0].ID}}})
+	wantErrCode(t, err, app.ErrStoreNoConsent)
+	if after, _ := c.st.Count(ctx, app.ListFilter{}); after != before {
+		t.Fatalf("%d dossiers after a refused reuse, %d before", after, before)
+	}
+
+	// A new intake with consent, later, starts again; the retention ends it.
+	c.clock.Set(t0.Add(90 * time.Minute))
+	d2, err := svc.Intake(ctx, app.IntakeRequest{ProcedureCode: "1.004873", CCCD: tuyetCCCD, By: officer, StoreConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Attach(ctx, d2.Code, 0, []string{c.scan(t, "r.jpg", 120)}, "Nguyễn Thị Lan"); err != nil {
+		t.Fatal(err)
+	}
+	if _, docs, _ := svc.CitizenDocs(ctx, officer, app.StoreQuery{CCCD: tuyetCCCD}); len(docs) != 1 || docs[0].SourceDossier != d2.Code {
+		t.Fatalf("after a new consent the store holds %+v", docs)
+	}
+	wantErrCode(t, svc.SetStoreRetention(ctx, officer, 12), app.ErrForbidden)
+	wantErrCode(t, svc.SetStoreRetention(ctx, admin, 0), motcua.ErrBadValue)
+	if err := svc.SetStoreRetention(ctx, admin, 12); err != nil {
+		t.Fatal(err)
+	}
+	c.clock.Set(t0.AddDate(0, 11, 0))
+	if gone, err := svc.ExpireStore(ctx, admin); err != nil || len(gone) != 0 {
+		t.Fatalf("expired before the retention ended: %+v %v", gone, err)
+	}
+	c.clock.Set(t0.AddDate(0, 12, 0).Add(2 * time.Hour))
+	gone, err := svc.ExpireStore(ctx, admin)
+	if err != nil || len(gone) != 1 || gone[0].SourceDossier != d2.Code {
+		t.Fatalf("expiry removed %+v (%v)", gone, err)
+	}
+	if _, docs, _ := svc.CitizenDocs(ctx, officer, app.StoreQuery{IDNumber: tuyetID}); len(docs) != 0 {
+		t.Fatalf("after the retention the store holds %+v", docs)
+	}
+	if as, _ := svc.Attachments(ctx, d2.Code); len(as) != 1 {
+		t.Fatalf("the dossier lost its document at the end of the store's retention")
+	}
+	if e := c.audit(t, "store.expire"); len(e) != 1 || e[0].Subject != d2.Code {
+		t.Fatalf("expiry audit %+v", e)
+	}
+	if r := c.audit(t, "store.retention"); len(r) != 1 {
+		t.Fatalf("retention audit %+v", r)
+	}
+}
