@@ -212,14 +212,14 @@ func (s *Store) Insert(ctx context.Context, d *motcua.Dossier, a app.AuditEntry)
 const dossierInsert = `INSERT INTO dossiers (code, procedure_code, procedure_name, procedure_field, channel,
 	applicant_name, applicant_id_number, applicant_dob, applicant_gender, applicant_address,
 	applicant_phone, applicant_email, applicant_subject, summary, components, fee,
-	received_at, due_at, status, extended, officer, station, returned_at, updated_at, store_consent)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	received_at, due_at, status, extended, officer, station, returned_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const dossierUpdate = `UPDATE dossiers SET procedure_code = ?, procedure_name = ?, procedure_field = ?, channel = ?,
 	applicant_name = ?, applicant_id_number = ?, applicant_dob = ?, applicant_gender = ?, applicant_address = ?,
 	applicant_phone = ?, applicant_email = ?, applicant_subject = ?, summary = ?, components = ?, fee = ?,
-	received_at = ?, due_at = ?, status = ?, extended = ?, officer = ?, station = ?, returned_at = ?, updated_at = ?,
-	store_consent = ? WHERE id = ?`
+	received_at = ?, due_at = ?, status = ?, extended = ?, officer = ?, station = ?, returned_at = ?, updated_at = ?
+	WHERE id = ?`
 
 // columns are the values of a dossier row after its code, in the order of
 // dossierInsert and dossierUpdate.
@@ -236,7 +236,7 @@ func (w *wtx) columns(d *motcua.Dossier) ([]any, error) {
 	return []any{d.Procedure.Code, d.Procedure.Name, d.Procedure.Field, int(d.Channel),
 		ap.Name, ap.IDNumber, ap.DOB, ap.Gender, ap.Address, ap.Phone, ap.Email, int(ap.SubjectType),
 		d.Summary, string(cj), d.Fee, ms(d.ReceivedAt), nullMS(d.DueAt), int(d.Status), d.Extended,
-		d.Officer, d.Station, nullMS(d.ReturnedAt), ms(w.now), d.StoreConsent}, nil
+		d.Officer, d.Station, nullMS(d.ReturnedAt), ms(w.now)}, nil
 }
 
 // insert writes a new dossier row with all its history, its search keys,
@@ -267,6 +267,9 @@ func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
 		return err
 	}
 	if d.StoreConsent {
+		if _, err := w.exec(`INSERT INTO store_consents (dossier_code, at) VALUES (?, ?)`, d.Code, ms(w.now)); err != nil {
+			return fmt.Errorf("record store consent: %w", err)
+		}
 		if err := w.audit(app.AuditEntry{At: w.now, Actor: d.Officer, Action: "store.consent", Subject: d.Code,
 			Detail: "người nộp " + app.MaskID(d.Applicant.IDNumber) + " đồng ý lưu giấy tờ của hồ sơ vào kho dữ liệu điện tử"}); err != nil {
 			return err
@@ -379,7 +382,8 @@ func notFound(code string) error {
 const dossierCols = `d.id, d.code, d.procedure_code, d.procedure_name, d.procedure_field, d.channel,
 	d.applicant_name, d.applicant_id_number, d.applicant_dob, d.applicant_gender, d.applicant_address,
 	d.applicant_phone, d.applicant_email, d.applicant_subject, d.summary, d.components, d.fee,
-	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at, d.store_consent`
+	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at,
+	EXISTS (SELECT 1 FROM store_consents sc WHERE sc.dossier_code = d.code)`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var (

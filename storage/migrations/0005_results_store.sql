@@ -1,8 +1,13 @@
 -- 0005: digitised results and the citizen's document store (issue 18).
 --
--- A dossier records whether its applicant consented, at intake, that the
--- documents of the dossier are kept in their store (NĐ 45/2020; TT 01/2023).
-ALTER TABLE dossiers ADD COLUMN store_consent INTEGER NOT NULL DEFAULT 0 CHECK (store_consent IN (0, 1));
+-- store_consents: the dossiers whose applicant consented, at intake, that
+-- the documents of the dossier are kept in their store (NĐ 45/2020; TT
+-- 01/2023). A table of its own rather than a column of dossiers, so the
+-- dossier row and its hot statements stay as they were.
+CREATE TABLE store_consents (
+    dossier_code TEXT    PRIMARY KEY REFERENCES dossiers (code),
+    at           INTEGER NOT NULL
+) STRICT;
 
 -- An attachment is either a document received (kind 'input') or the result
 -- handed back (kind 'result'), with its kind of paper, issue date and
