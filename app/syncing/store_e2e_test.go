@@ -89,6 +89,13 @@ func newCounterStation(t *testing.T, at time.Time) *counterStation {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The seed asks a digitised result of the marriage registration only;
+	// the test's province asks it of the marital-status certificate too.
+	for i := range cat.Procedures {
+		if p := &cat.Procedures[i]; p.Code == "1.004873" && p.Result != nil {
+			p.Result.DigitiseRequired = true
+		}
+	}
 	c.svc = app.New(s, motcua.DefaultCalendar(), cat)
 	c.svc.Clock = c.clock
 	if err := c.svc.Init(ctx, app.Station{AgencyID: agency, AgencyName: "UBND xã Quảng Phú", Station: motcua.Station{K: 1, N: 1}}, "test"); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/assets"
 )
 
 // TestCLIResultAndCitizenStore: the command line's part of issue 18 — an
@@ -20,6 +21,22 @@ func TestCLIResultAndCitizenStore(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, motcua.Location)
 	fixClock(t, t0)
 	dir := initStation(t)
+	// This province asks a digitised result of the marital-status certificate.
+	var cat map[string]any
+	if err := json.Unmarshal(assets.CatalogJSON, &cat); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cat["procedures"].([]any) {
+		if p := p.(map[string]any); p["code"] == "1.004873" {
+			p["result"].(map[string]any)["digitise_required"] = true
+		}
+	}
+	catFile := filepath.Join(t.TempDir(), "danh-muc.json")
+	b, _ := json.Marshal(cat)
+	if err := os.WriteFile(catFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, runCLI(t, dir, "catalog", "import", catFile))
 	const line = "001190123456||Nguyễn Thị Ánh Tuyết|01011990|Nữ|Thôn 2|15042021"
 	d1 := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", line, "--consent", "--json")))
 	scan := filepath.Join(t.TempDir(), "cccd.jpg")
