@@ -111,7 +111,7 @@ func newReturn(e *env) *Return {
 	left := container.NewVBox(
 		field(tr("Quét mã (F4)"), s.Scan, s.ScanErr),
 		note(tr("Chữ ký trên mã QR được kiểm tra ngay trên máy, không cần mạng.")),
-		s.Verdict, s.Info, s.Result, container.NewHBox(s.ScanResult), widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
+		s.Verdict, s.Info, container.NewBorder(nil, nil, nil, s.ScanResult, s.Result), widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
 	s.left = left
 	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 820}, left)))
 	return s
@@ -393,7 +393,8 @@ func (s *Return) showResult() {
 	}
 	s.Result.Show()
 	s.Result.Refresh()
-	if st.Digitised || accounts.Allow(s.user(), accounts.PermReturn) != nil {
+	canScan := s.svc.Scans != nil && s.svc.Scans.Blobs != nil && s.svc.Scans.Signer != nil
+	if st.Digitised || !canScan || accounts.Allow(s.user(), accounts.PermReturn) != nil {
 		s.ScanResult.Hide()
 	} else {
 		s.ScanResult.Show()
