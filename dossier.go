@@ -61,6 +61,9 @@ type Component struct {
 	Certified int    `json:"certified"`         // bản chứng thực
 	Copy      int    `json:"copy"`              // bản photo
 	Missing   bool   `json:"missing,omitempty"` // listed on a supplement request
+	// FromStore is the citizen's store document (its id) reused for this
+	// component at intake instead of a new scan; 0 when none.
+	FromStore int64 `json:"from_store,omitempty"`
 }
 
 // ProcedureRef is the part of a procedure a dossier keeps (a snapshot: the
@@ -73,21 +76,25 @@ type ProcedureRef struct {
 
 // Dossier is one administrative dossier (hồ sơ) received at the counter.
 type Dossier struct {
-	Code       string         `json:"code"`
-	Procedure  ProcedureRef   `json:"procedure"`
-	Channel    Channel        `json:"channel"`
-	Applicant  Applicant      `json:"applicant"`
-	Summary    string         `json:"summary,omitempty"`
-	Components []Component    `json:"components"`
-	Fee        int64          `json:"fee"` // VND
-	ReceivedAt time.Time      `json:"received_at"`
-	DueAt      time.Time      `json:"due_at"`
-	Status     Status         `json:"status_code"`
-	Officer    string         `json:"officer"`
-	Station    int            `json:"station"`
-	Extended   bool           `json:"extended"` // the one allowed extension has been used
-	ReturnedAt time.Time      `json:"returned_at,omitzero"`
-	History    []HistoryEntry `json:"history"`
+	Code       string       `json:"code"`
+	Procedure  ProcedureRef `json:"procedure"`
+	Channel    Channel      `json:"channel"`
+	Applicant  Applicant    `json:"applicant"`
+	Summary    string       `json:"summary,omitempty"`
+	Components []Component  `json:"components"`
+	Fee        int64        `json:"fee"` // VND
+	ReceivedAt time.Time    `json:"received_at"`
+	DueAt      time.Time    `json:"due_at"`
+	Status     Status       `json:"status_code"`
+	Officer    string       `json:"officer"`
+	Station    int          `json:"station"`
+	Extended   bool         `json:"extended"` // the one allowed extension has been used
+	ReturnedAt time.Time    `json:"returned_at,omitzero"`
+	// StoreConsent: the applicant agreed, at intake, that the documents of
+	// this dossier are kept in their store (Kho quản lý dữ liệu điện tử của
+	// tổ chức, cá nhân; NĐ 45/2020) for reuse.
+	StoreConsent bool           `json:"store_consent,omitempty"`
+	History      []HistoryEntry `json:"history"`
 }
 
 // Move applies a status transition, checking it is legal, and appends the

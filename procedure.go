@@ -31,8 +31,12 @@ type Procedure struct {
 	Fee            int64           `json:"fee"`                   // VND; 0 = free, or set by the province when FeeNote says so
 	FeeNote        string          `json:"fee_note,omitempty"`
 	Components     []ComponentSpec `json:"components"`
-	Confirmed      bool            `json:"confirmed"` // national code / data verified against a public source
-	Source         string          `json:"source,omitempty"`
+	// Result describes the document the procedure issues, when the
+	// catalogue knows it: its kind for the citizen's store, its validity,
+	// and whether it must be digitised before it is handed back.
+	Result    *ResultSpec `json:"result,omitempty"`
+	Confirmed bool        `json:"confirmed"` // national code / data verified against a public source
+	Source    string      `json:"source,omitempty"`
 }
 
 // ComponentSpec is one document of a dossier (thành phần hồ sơ) with the
@@ -44,6 +48,22 @@ type ComponentSpec struct {
 	Certified int    `json:"certified"`
 	Copy      int    `json:"copy"`
 	Optional  bool   `json:"optional,omitempty"`
+	// DocType names the kind of paper (e.g. "giay-to-tuy-than"), so that a
+	// document the citizen's store holds under that kind is offered for
+	// this component. Empty: matched by name only.
+	DocType string `json:"doc_type,omitempty"`
+}
+
+// ResultSpec is the result document of a procedure (giấy tờ kết quả).
+type ResultSpec struct {
+	Name    string `json:"name"`
+	DocType string `json:"doc_type,omitempty"`
+	// ValidMonths is how long the result is valid from its issue date;
+	// 0 means no limit (a birth certificate).
+	ValidMonths int `json:"valid_months,omitempty"`
+	// DigitiseRequired: the result must be digitised (scanned or taken
+	// from the province's electronic result) before it is returned.
+	DigitiseRequired bool `json:"digitise_required,omitempty"`
 }
 
 // Catalog is a versioned list of procedures.
@@ -63,6 +83,7 @@ const (
 	MaxFee            = 100_000_000 // VND
 	MaxCopies         = 99          // of one document
 	MaxCatalogText    = 1000        // characters of a name, note or source
+	MaxValidMonths    = 1200        // validity of a result document: 100 years
 )
 
 var procedureCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$`)
@@ -198,6 +219,19 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 				bad(i, p.Code, field, "non_negative", "negative document count")
 			} else if cs.Original > MaxCopies || cs.Certified > MaxCopies || cs.Copy > MaxCopies {
 				bad(i, p.Code, field, "max", "document count above %d", MaxCopies)
+			}
+			cs.DocType = clean(cs.DocType)
+			checkCatalogText(func(rule, format string, args ...any) { bad(i, p.Code, field+".doc_type", rule, format, args...) }, cs.DocType, 64)
+		}
+		if r := p.Result; r != nil {
+			r.Name, r.DocType = clean(r.Name), clean(r.DocType)
+			if r.Name == "" {
+				bad(i, p.Code, "result.name", "required", "result name is empty")
+			}
+			checkCatalogText(func(rule, format string, args ...any) { bad(i, p.Code, "result.name", rule, format, args...) }, r.Name, MaxCatalogText)
+			checkCatalogText(func(rule, format string, args ...any) { bad(i, p.Code, "result.doc_type", rule, format, args...) }, r.DocType, 64)
+			if r.ValidMonths < 0 || r.ValidMonths > MaxValidMonths {
+				bad(i, p.Code, "result.valid_months", "range", "valid_months %d outside 0–%d", r.ValidMonths, MaxValidMonths)
 			}
 		}
 	}

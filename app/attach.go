@@ -32,7 +32,23 @@ type Attachment struct {
 	AddedAt        time.Time `json:"added_at"`
 	AddedBy        string    `json:"added_by"`
 	Deleted        bool      `json:"deleted,omitempty"`
+	// Kind is KindInput (a document received) or KindResult (the result
+	// handed back); DocType, IssuedAt and ValidUntil (zero: no limit)
+	// describe the paper for the citizen's store.
+	Kind       string    `json:"kind"`
+	DocType    string    `json:"doc_type,omitempty"`
+	IssuedAt   time.Time `json:"issued_at,omitzero"`
+	ValidUntil time.Time `json:"valid_until,omitzero"`
+	// ReusedFrom is the citizen's store document this attachment reuses
+	// (no new scan); 0 when it was digitised for this dossier.
+	ReusedFrom int64 `json:"reused_from,omitempty"`
 }
+
+// Kinds of attachment.
+const (
+	KindInput  = "input"
+	KindResult = "result"
+)
 
 // AttachmentStore records digitised documents.
 type AttachmentStore interface {
@@ -62,6 +78,7 @@ type Scans struct {
 	Attachments AttachmentStore
 	Blobs       BlobStore
 	Signer      QRSigner
+	Citizens    CitizenStore  // the citizens' document store; nil: not kept
 	Limits      pdfdoc.Limits // zero value: pdfdoc.DefaultLimits
 	System      string        // system field of the QR; default "MotCua"
 }
@@ -82,6 +99,33 @@ const (
 // in the blob store and recorded with the dossier. On any error the dossier
 // and its other documents are unchanged.
 func (s *Service) Attach(ctx context.Context, code string, componentIndex int, files []string, actor string) (*Attachment, error) {
+	d, err := s.Store.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if componentIndex < 0 || componentIndex >= len(d.Components) {
+		return nil, motcua.Invalid(ErrNoComponent, "component",
+			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
+			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
+	}
+	name := d.Components[componentIndex].Name
+	// The kind of paper, for the citizen's store, from the catalogue.
+	var docType string
+	if p, ok := s.Catalog.Find(d.Procedure.Code); ok {
+		for _, c := range p.Components {
+			if c.Name == name {
+				docType = c.DocType
+			}
+		}
+	}
+	return s.digitise(ctx, d, componentIndex, name, files, actor, func(a *Attachment) { a.DocType = docType })
+}
+
+// digitise is Attach's work for a document named compName of dossier d;
+// tweak (if set) fills the attachment's kind and validity before it is
+// stored.
+func (s *Service) digitise(ctx context.Context, d *motcua.Dossier, componentIndex int, compName string, files []string,
+	actor string, tweak func(*Attachment)) (*Attachment, error) {
 	sc := s.Scans
 	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
 		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
@@ -100,16 +144,6 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.Store.Get(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	if componentIndex < 0 || componentIndex >= len(d.Components) {
-		return nil, motcua.Invalid(ErrNoComponent, "component",
-			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
-			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
-	}
-	comp := d.Components[componentIndex]
 	inputs := make([]pdfdoc.Input, len(files))
 	for i, f := range files {
 		b, err := os.ReadFile(f)
@@ -130,7 +164,7 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	if system == "" {
 		system = "MotCua"
 	}
-	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: comp.Name}
+	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: compName}
 	if m.QR, err = sc.Signer.Sign(m.Payload(d.Procedure.Code, d.Applicant.IDNumber, system)); err != nil {
 		return nil, fmt.Errorf("ký mã QR của dấu chuyển đổi: %w", err)
 	}
@@ -148,7 +182,7 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 	a := &Attachment{
 		Dossier:        d.Code,
 		ComponentIndex: componentIndex,
-		Component:      comp.Name,
+		Component:      compName,
 		FileName:       attachmentName(d.Code, componentIndex, inputs),
 		SHA256:         hex.EncodeToString(doc.SHA256[:]),
 		Size:           int64(len(doc.PDF)),
@@ -156,18 +190,35 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 		Stamped:        true,
 		AddedAt:        m.At,
 		AddedBy:        actor,
+		Kind:           KindInput,
+	}
+	if tweak != nil {
+		tweak(a)
 	}
 	names := make([]string, len(inputs))
 	for i, in := range inputs {
 		names[i] = in.Name
 	}
 	audit := AuditEntry{At: m.At, Actor: actor, Action: "dossier.attach", Subject: d.Code,
-		Detail: fmt.Sprintf("thành phần %d «%s»: %s; %d trang; sha256 %s", componentIndex+1, comp.Name,
+		Detail: fmt.Sprintf("thành phần %d «%s»: %s; %d trang; sha256 %s", componentIndex+1, compName,
 			strings.Join(names, ", "), doc.Pages, a.SHA256)}
+	if a.Kind == KindResult {
+		audit.Action = "dossier.result"
+		audit.Detail = fmt.Sprintf("kết quả «%s»: %s; %d trang; cấp %s; hiệu lực %s; sha256 %s", compName,
+			strings.Join(names, ", "), doc.Pages, a.IssuedAt.Format("02/01/2006"), validityText(a.ValidUntil), a.SHA256)
+	}
 	if err := sc.Attachments.AddAttachment(ctx, a, audit); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// validityText is a validity for the papers and the log.
+func validityText(until time.Time) string {
+	if until.IsZero() {
+		return "không thời hạn"
+	}
+	return "đến " + until.In(motcua.Location).Format("02/01/2006")
 }
 
 // Attachments lists a dossier's digitised documents.

@@ -142,6 +142,13 @@ type IntakeRequest struct {
 	Decision Decision
 	Reason   string   // required for supplement and refusal
 	Missing  []string // supplement: the missing items, listed once
+	// StoreConsent: the applicant agreed (the officer read the question
+	// out) that the documents of this dossier are kept in their store for
+	// reuse; printed on the receipt. Needs a 12-digit personal ID.
+	StoreConsent bool
+	// Reuse takes documents of the applicant's store for components of
+	// the procedure's checklist instead of new scans (store.go).
+	Reuse []Reuse
 }
 
 var (
@@ -415,6 +422,14 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 			return nil, motcua.Invalid(motcua.ErrBadValue, "components", "Số lượng bản của «%s» không được âm", "counts of %q cannot be negative", comps[i].Name)
 		}
 	}
+	if req.StoreConsent && !isDigits12(app.IDNumber) {
+		return nil, motcua.Invalid(motcua.ErrBadValue, "store_consent",
+			"Kho dữ liệu điện tử chỉ lưu theo số định danh cá nhân 12 chữ số; giấy tờ %s không dùng được",
+			"the document store keys on the 12-digit personal ID; ID %s cannot be used", MaskID(app.IDNumber))
+	}
+	if err := s.applyReuse(ctx, p, app.IDNumber, comps, req.Reuse); err != nil {
+		return nil, err
+	}
 	summary := motcua.Clean(req.Summary)
 	if summary == "" {
 		summary = p.Name
@@ -430,6 +445,8 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		Status:     motcua.StatusNew,
 		Officer:    req.By.Username,
 		Station:    id.Station.K,
+
+		StoreConsent: req.StoreConsent,
 	}
 	action := "accept"
 	switch req.Decision {
@@ -604,9 +621,24 @@ func (s *Service) Return(ctx context.Context, code string, by Actor, note string
 		if err := d.Move(motcua.StatusReturned, "return", by.Username, "", now); err != nil {
 			return err
 		}
+		if err := s.checkResultDigitised(ctx, d); err != nil {
+			return err
+		}
 		d.History[len(d.History)-1].Note = motcua.Clean(note)
 		return nil
 	})
+}
+
+func isDigits12(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskID hides an ID number for logs and lists: only the last three

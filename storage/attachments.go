@@ -59,7 +59,7 @@ func OpenBlobs(dataDir string) (*blob.Store, error) {
 }
 
 const attachmentCols = `id, dossier_code, component_index, component_name, file_name, sha256, size, pages,
-	stamped, added_at, added_by, deleted`
+	stamped, added_at, added_by, deleted, kind, doc_type, issued_at, valid_until, reused_from`
 
 // AddAttachment records a digitised document of a dossier, with the audit
 // entry and an outbox message that re-sends the dossier (the worker then
@@ -85,14 +85,25 @@ func (s *Store) AddAttachment(ctx context.Context, a *app.Attachment, audit app.
 			at = w.now
 		}
 		at = instant(at)
+		kind := a.Kind
+		if kind == "" {
+			kind = app.KindInput
+		}
 		res, err := w.exec(`INSERT INTO attachments (dossier_code, component_index, component_name, file_name, sha256,
-			size, pages, stamped, added_at, added_by, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			size, pages, stamped, added_at, added_by, deleted, kind, doc_type, issued_at, valid_until, reused_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.Code, a.ComponentIndex, nfc(a.Component), nfc(a.FileName), strings.ToLower(a.SHA256),
-			a.Size, a.Pages, a.Stamped, ms(at), nfc(a.AddedBy), a.Deleted)
+			a.Size, a.Pages, a.Stamped, ms(at), nfc(a.AddedBy), a.Deleted, kind, nfc(a.DocType), msOpt(a.IssuedAt),
+			msOpt(a.ValidUntil), a.ReusedFrom)
 		if err != nil {
 			return fmt.Errorf("insert attachment: %w", err)
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		stored := *a
+		stored.AddedAt, stored.Kind = at, kind
+		if err := w.keep(d, &stored, id); err != nil {
 			return err
 		}
 		payload, err := json.Marshal(d)
@@ -110,6 +121,9 @@ func (s *Store) AddAttachment(ctx context.Context, a *app.Attachment, audit app.
 		return fmt.Errorf("add attachment to %s: %w", code, err)
 	}
 	a.ID, a.Dossier, a.AddedAt, a.SHA256 = id, code, at, strings.ToLower(a.SHA256)
+	if a.Kind == "" {
+		a.Kind = app.KindInput
+	}
 	return nil
 }
 
@@ -126,12 +140,12 @@ func (s *Store) ListAttachments(ctx context.Context, code string) ([]app.Attachm
 		defer rows.Close()
 		for rows.Next() {
 			var a app.Attachment
-			var at int64
+			var at, issued, valid int64
 			if err := rows.Scan(&a.ID, &a.Dossier, &a.ComponentIndex, &a.Component, &a.FileName, &a.SHA256, &a.Size,
-				&a.Pages, &a.Stamped, &at, &a.AddedBy, &a.Deleted); err != nil {
+				&a.Pages, &a.Stamped, &at, &a.AddedBy, &a.Deleted, &a.Kind, &a.DocType, &issued, &valid, &a.ReusedFrom); err != nil {
 				return err
 			}
-			a.AddedAt = fromMS(at)
+			a.AddedAt, a.IssuedAt, a.ValidUntil = fromMS(at), optMS(issued), optMS(valid)
 			out = append(out, a)
 		}
 		return rows.Err()
@@ -158,14 +172,14 @@ func (f AttachmentFiles) Attachments(ctx context.Context, dossier string) ([]out
 		return nil, err
 	}
 	var out []outbox.Attachment
-	seen := map[string]int{}
+	seen := map[string]int{} // kind:sha256 → index in out
 	for _, a := range as {
 		addr, err := blob.ParseAddress(a.SHA256)
 		if err != nil {
 			return nil, err
 		}
 		oa := outbox.Attachment{ID: a.SHA256, Name: a.FileName, Component: a.Component, Size: a.Size,
-			SHA256: a.SHA256, Deleted: a.Deleted,
+			SHA256: a.SHA256, Deleted: a.Deleted, Result: a.Kind == app.KindResult, Reused: a.ReusedFrom != 0,
 			Open: func(context.Context) (io.ReadCloser, error) {
 				b, err := f.Blobs.Get(addr)
 				if err != nil {
@@ -173,13 +187,16 @@ func (f AttachmentFiles) Attachments(ctx context.Context, dossier string) ([]out
 				}
 				return io.NopCloser(bytes.NewReader(b)), nil
 			}}
-		if i, ok := seen[a.SHA256]; ok {
+		// A result and a received document are different rows for the
+		// province even with the same content.
+		k := a.Kind + ":" + a.SHA256
+		if i, ok := seen[k]; ok {
 			if out[i].Deleted && !a.Deleted {
 				out[i] = oa
 			}
 			continue
 		}
-		seen[a.SHA256] = len(out)
+		seen[k] = len(out)
 		out = append(out, oa)
 	}
 	return out, nil

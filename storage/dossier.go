@@ -257,11 +257,23 @@ func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
 	if err := w.history(d, 0); err != nil {
 		return err
 	}
+	if err := w.reuse(d); err != nil {
+		return err
+	}
 	if err := w.index(id, d, false); err != nil {
 		return err
 	}
 	if err := w.outbox(d); err != nil {
 		return err
+	}
+	if d.StoreConsent {
+		if _, err := w.exec(`INSERT INTO store_consents (dossier_code, at) VALUES (?, ?)`, d.Code, ms(w.now)); err != nil {
+			return fmt.Errorf("record store consent: %w", err)
+		}
+		if err := w.audit(app.AuditEntry{At: w.now, Actor: d.Officer, Action: "store.consent", Subject: d.Code,
+			Detail: "người nộp " + app.MaskID(d.Applicant.IDNumber) + " đồng ý lưu giấy tờ của hồ sơ vào kho dữ liệu điện tử"}); err != nil {
+			return err
+		}
 	}
 	return w.audit(a)
 }
@@ -370,7 +382,8 @@ func notFound(code string) error {
 const dossierCols = `d.id, d.code, d.procedure_code, d.procedure_name, d.procedure_field, d.channel,
 	d.applicant_name, d.applicant_id_number, d.applicant_dob, d.applicant_gender, d.applicant_address,
 	d.applicant_phone, d.applicant_email, d.applicant_subject, d.summary, d.components, d.fee,
-	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at`
+	d.received_at, d.due_at, d.status, d.extended, d.officer, d.station, d.returned_at,
+	EXISTS (SELECT 1 FROM store_consents sc WHERE sc.dossier_code = d.code)`
 
 func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	var (
@@ -384,7 +397,7 @@ func scanDossier(sc interface{ Scan(...any) error }) (*motcua.Dossier, error) {
 	ap := &d.Applicant
 	err := sc.Scan(&id, &d.Code, &d.Procedure.Code, &d.Procedure.Name, &d.Procedure.Field, &channel,
 		&ap.Name, &ap.IDNumber, &ap.DOB, &ap.Gender, &ap.Address, &ap.Phone, &ap.Email, &subject,
-		&d.Summary, &comps, &d.Fee, &received, &due, &status, &d.Extended, &d.Officer, &stationNo, &returned)
+		&d.Summary, &comps, &d.Fee, &received, &due, &status, &d.Extended, &d.Officer, &stationNo, &returned, &d.StoreConsent)
 	if err != nil {
 		return nil, err
 	}

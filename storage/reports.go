@@ -102,19 +102,20 @@ func (r ReportSource) query(ctx context.Context, bound string, bargs []any, q st
 		for i := range out {
 			idx[out[i].Code] = i
 		}
-		arows, err := tx.QueryContext(ctx, `SELECT dossier_code, COUNT(*) FROM attachments WHERE deleted = 0 GROUP BY dossier_code`)
+		arows, err := tx.QueryContext(ctx, `SELECT dossier_code, COUNT(*), COUNT(*) FILTER (WHERE reused_from != 0)
+			FROM attachments WHERE deleted = 0 GROUP BY dossier_code`)
 		if err != nil {
 			return err
 		}
 		defer arows.Close()
 		for arows.Next() {
 			var code string
-			var n int
-			if err := arows.Scan(&code, &n); err != nil {
+			var n, reused int
+			if err := arows.Scan(&code, &n, &reused); err != nil {
 				return err
 			}
 			if i, ok := idx[code]; ok {
-				out[i].Attachments = n
+				out[i].Attachments, out[i].Reused = n, reused
 			}
 		}
 		return arows.Err()

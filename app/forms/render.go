@@ -353,7 +353,7 @@ func (r *renderer) block(b Block, in Input) {
 		var rows []map[string]string
 		for i, c := range components(in.Dossier, b.Select) {
 			v := map[string]string{
-				"item.no": fmt.Sprint(i + 1), "item.name": c.Name, "item.original": count(c.Original),
+				"item.no": fmt.Sprint(i + 1), "item.name": itemName(c), "item.original": count(c.Original),
 				"item.certified": count(c.Certified), "item.copy": count(c.Copy),
 				"item.reason": itemReason(in.ItemReasons, c.Name),
 			}

@@ -81,6 +81,7 @@ var variables = []struct{ Name, Doc string }{
 	{"transferred_short", "ngày chuyển hồ sơ đến cơ quan giải quyết (lần đầu sang Đang xử lý)"},
 	{"result_received_short", "ngày nhận kết quả từ cơ quan giải quyết (lần đầu sang Đã xử lý xong)"},
 	{"fee", "phí, lệ phí: 50.000 đồng"},
+	{"store_consent", "đồng ý (hay không) lưu giấy tờ vào kho dữ liệu điện tử của công dân, và số giấy tờ dùng lại từ kho"},
 	{"fee_method", "hình thức thu phí, lệ phí"},
 	{"result_place", "nơi nhận kết quả"},
 	{"officer", "họ tên công chức lập phiếu"},
@@ -179,6 +180,7 @@ func values(p *Profile, kind Kind, in Input, now time.Time) map[string]string {
 	set("transferred_short", shortDate(firstMove(d, motcua.StatusProcessing)))
 	set("result_received_short", shortDate(firstMove(d, motcua.StatusDone)))
 	set("fee", money(d.Fee))
+	set("store_consent", storeConsent(d))
 	set("fee_method", in.FeeMethod)
 	set("result_place", in.ResultPlace)
 	if v["result_place"] == "" && in.AgencyName != "" {
@@ -369,6 +371,34 @@ func timeliness(at, due time.Time) string {
 		return "Đúng hạn"
 	}
 	return "Trước hạn"
+}
+
+// storeConsent is the receipt's line on the citizen's document store:
+// the consent the officer read out, and what was reused from the store.
+func storeConsent(d *motcua.Dossier) string {
+	s := "người nộp không đồng ý lưu giấy tờ vào kho dữ liệu điện tử"
+	if d.StoreConsent {
+		s = "người nộp đồng ý lưu giấy tờ của hồ sơ vào kho dữ liệu điện tử của công dân (có thể rút lại)"
+	}
+	n := 0
+	for _, c := range d.Components {
+		if c.FromStore != 0 {
+			n++
+		}
+	}
+	if n > 0 {
+		s += fmt.Sprintf("; %d giấy tờ dùng lại từ kho, không phải nộp lại", n)
+	}
+	return s
+}
+
+// itemName is a component's name on a form, marked when it was reused
+// from the citizen's store instead of scanned again.
+func itemName(c motcua.Component) string {
+	if c.FromStore != 0 {
+		return c.Name + " (dùng lại từ kho dữ liệu)"
+	}
+	return c.Name
 }
 
 // missingItems lists the components to supplement, each once.

@@ -35,6 +35,7 @@ type Row struct {
 	Supplements     int       // supplement requests (moves into 5)
 	SupplementSince time.Time // the latest move into 5
 	Attachments     int       // digitised documents (not withdrawn)
+	Reused          int       // of them, taken from the citizen's store at intake (no new scan)
 }
 
 // FinishedAt is when processing ended with a result, by the portal's

@@ -101,7 +101,7 @@ func TestStatisticsNovember(t *testing.T) {
 		"on_time":       {3, 6, 50, reports.Full},
 		"online":        {3, 10, 30, reports.Partial},
 		"digitised":     {2, 10, 20, reports.Partial},
-		"reuse":         {0, 10, 0, reports.None},
+		"reuse":         {0, 10, 0, reports.Partial},
 		"population_db": {0, 10, 0, reports.None},
 	} {
 		got, ok := ind[id]

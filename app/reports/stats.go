@@ -177,7 +177,7 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 		}
 		c.N++
 	}
-	var online, digitised int
+	var online, digitised, reused int
 	for i := range rows {
 		r := &rows[i]
 		if in(r.ReturnedAt, p) {
@@ -213,6 +213,9 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 			}
 			if r.Attachments > 0 {
 				digitised++
+			}
+			if r.Reused > 0 {
+				reused++
 			}
 		} else {
 			rep.CarriedOver++
@@ -254,7 +257,7 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 		rep.Officers = append(rep.Officers, *o)
 	}
 	slices.SortFunc(rep.Officers, func(a, b OfficerLine) int { return cmp.Compare(a.Officer, b.Officer) })
-	rep.Indicators = indicators(rep, online, digitised)
+	rep.Indicators = indicators(rep, online, digitised, reused)
 	return rep
 }
 
@@ -284,7 +287,7 @@ func share(id, name, en, formula string, num, den int, avail, note string) Indic
 // indicators computes the national portal's indicators (Quyết định
 // 766/QĐ-TTg, scored as DOMAIN.md §3.5 transcribes) from what this
 // station records, saying where the local data falls short.
-func indicators(r *Report, online, digitised int) []Indicator {
+func indicators(r *Report, online, digitised, reused int) []Indicator {
 	ok := r.Resolved.Early + r.Resolved.OnTime
 	return []Indicator{
 		share("on_time", "Tỷ lệ hồ sơ giải quyết đúng hạn", "On-time share",
@@ -302,9 +305,10 @@ func indicators(r *Report, online, digitised int) []Indicator {
 			"Cổng quốc gia còn đòi tệp đính kèm ở kết quả; máy này chưa lưu tệp kết quả nên chỉ tính phần thành phần hồ sơ / "+
 				"the portal also requires a file attached to the result, which this station does not store: components only"),
 		share("reuse", "Tỷ lệ tái sử dụng dữ liệu số hóa", "Reuse share",
-			"số hồ sơ có HoSoCoThanhPhanSoHoa = 1 hoặc TaiLieuNop.DuocSoHoa = 1 / số hồ sơ tiếp nhận",
-			0, r.Received, None,
-			"Không có dữ liệu: máy này chưa ghi việc dùng lại giấy tờ đã số hóa / no data: reuse of digitised documents is not recorded"),
+			"số hồ sơ có ít nhất một thành phần dùng lại từ kho dữ liệu điện tử của công dân (TaiLieuNop.DuocTaiSuDung = 1, không quét lại) / số hồ sơ tiếp nhận",
+			reused, r.Received, Partial,
+			"Cổng quốc gia (theo bản chép lại, chưa đối chiếu) tính HoSoCoThanhPhanSoHoa = 1 hoặc TaiLieuNop.DuocSoHoa = 1; máy này đếm việc dùng lại giấy tờ từ kho của chính cơ quan, "+
+				"chưa tính giấy tờ lấy từ kho quốc gia / the portal's rule is transcribed, not confirmed; this station counts reuse from the office's own store, not from the national store"),
 		share("population_db", "Tỷ lệ khai thác Cơ sở dữ liệu quốc gia về dân cư", "Population-database use",
 			"số hồ sơ có TaiKhoanDuocXacThucVoiVNeID = 1 hoặc DuocLayTuKhoDMQG = 1 / số hồ sơ tiếp nhận",
 			0, r.Received, None,

@@ -144,7 +144,7 @@ func TestReportsScreen(t *testing.T) {
 		t.Errorf("summary shows:\n%s", sum)
 	}
 	if ind := texts(r.Indicators.Objects); !strings.Contains(ind, "Tỷ lệ hồ sơ trực tuyến: 0,0% (0/3) · Một phần") ||
-		!strings.Contains(ind, "Tỷ lệ tái sử dụng dữ liệu số hóa: Không có dữ liệu") {
+		!strings.Contains(ind, "Tỷ lệ tái sử dụng dữ liệu số hóa: 0,0% (0/3) · Một phần") {
 		t.Errorf("indicators show:\n%s", ind)
 	}
 	if bt := texts(r.Board.Objects); !strings.Contains(bt, "Quá hạn: 1") || !strings.Contains(bt, late.Code) {

@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"motcua"
@@ -33,6 +35,10 @@ type Return struct {
 	verdictText *canvas.Text
 	verdictBg   *canvas.Rectangle
 	Info        *widget.Label
+	// Result says whether the result is digitised (issue 18); ScanResult
+	// digitises it: the scan, or the province's electronic result (PDF).
+	Result     *widget.Label
+	ScanResult *Button
 
 	Receiver     *Entry
 	ReceiverID   *Entry
@@ -62,6 +68,11 @@ func newReturn(e *env) *Return {
 	s.Verdict, s.verdictText, s.verdictBg = banner(tr("Chờ quét giấy tiếp nhận của công dân"), colNeutral)
 	s.Info = widget.NewLabel("")
 	s.Info.Wrapping = fyne.TextWrapWord
+	s.Result = widget.NewLabel("")
+	s.Result.Wrapping = fyne.TextWrapWord
+	s.Result.Hide()
+	s.ScanResult = newButton(e.keys, tr("Quét kết quả… (Ctrl+U)"), s.pickResult)
+	s.ScanResult.Hide()
 
 	s.Receiver = newVNEntry(e.keys, e.typing)
 	s.ReceiverID = newEntry(e.keys, nil)
@@ -100,7 +111,7 @@ func newReturn(e *env) *Return {
 	left := container.NewVBox(
 		field(tr("Quét mã (F4)"), s.Scan, s.ScanErr),
 		note(tr("Chữ ký trên mã QR được kiểm tra ngay trên máy, không cần mạng.")),
-		s.Verdict, s.Info, widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
+		s.Verdict, s.Info, container.NewBorder(nil, nil, nil, s.ScanResult, s.Result), widget.NewSeparator(), s.form, s.Done, container.NewHBox(s.Print))
 	s.left = left
 	s.content = container.NewVScroll(container.NewCenter(container.New(&fixedWidth{w: 820}, left)))
 	return s
@@ -122,6 +133,7 @@ func (s *Return) bindings() map[string]func() {
 		sc(ctrl(fyne.KeyReturn)): s.confirm,
 		sc(ctrl(fyne.KeyEnter)):  s.confirm,
 		sc(ctrl(fyne.KeyP)):      s.print,
+		sc(ctrl(fyne.KeyU)):      s.pickResult,
 		keyName(fyne.KeyF4):      func() { s.focus(s.Scan) },
 		keyName(fyne.KeyEscape):  s.clear,
 	}
@@ -229,6 +241,8 @@ func (s *Return) load(code string) {
 	if err != nil {
 		s.D = nil
 		s.form.Hide()
+		s.Result.Hide()
+		s.ScanResult.Hide()
 		if motcua.ErrorKind(err) == motcua.KindNotFound {
 			s.Info.SetText(tr("Hồ sơ") + " " + code + " " + tr("không có trên máy này (có thể do máy khác tiếp nhận và chưa đồng bộ về)."))
 		} else {
@@ -237,6 +251,7 @@ func (s *Return) load(code string) {
 		return
 	}
 	s.D = d
+	s.showResult()
 	info := d.Code + "\n" + d.Applicant.Name + " · " + tr("CCCD") + " " + d.Applicant.IDNumber + "\n" + d.Procedure.Name +
 		"\n" + tr("Trạng thái:") + " " + statusName(d.Status)
 	switch d.Status {
@@ -345,4 +360,87 @@ func (s *Return) print() {
 	if err != nil {
 		s.Errs["general"].set(errMsg(err))
 	}
+}
+
+// showResult says whether the dossier's result is digitised, and offers
+// the scan while it is not (a procedure may require it before the return).
+func (s *Return) showResult() {
+	d := s.D
+	if d == nil || (d.Status != motcua.StatusDone && d.Status != motcua.StatusReturned) {
+		s.Result.Hide()
+		s.ScanResult.Hide()
+		return
+	}
+	st, err := s.svc.ResultOf(context.Background(), d)
+	switch {
+	case err != nil:
+		s.Result.SetText(errMsg(err))
+	case st.Digitised:
+		r := st.Results[len(st.Results)-1]
+		valid := tr("không thời hạn")
+		if !r.ValidUntil.IsZero() {
+			valid = tr("đến") + " " + r.ValidUntil.In(motcua.Location).Format("02/01/2006")
+		}
+		s.Result.SetText("✔ " + tr("Kết quả đã số hóa:") + " «" + r.Component + "», " + tr("hiệu lực") + " " + valid +
+			" · SHA-256 " + r.SHA256[:12] + "…")
+		s.Result.Importance = widget.SuccessImportance
+	case st.Required:
+		s.Result.SetText(tr("Kết quả chưa số hóa: thủ tục này yêu cầu số hóa kết quả trước khi trả. Quét kết quả (Ctrl+U)."))
+		s.Result.Importance = widget.DangerImportance
+	default:
+		s.Result.SetText(tr("Kết quả chưa số hóa (nên quét để lưu và gửi tỉnh)."))
+		s.Result.Importance = widget.WarningImportance
+	}
+	s.Result.Show()
+	s.Result.Refresh()
+	canScan := s.svc.Scans != nil && s.svc.Scans.Blobs != nil && s.svc.Scans.Signer != nil
+	if st.Digitised || !canScan || accounts.Allow(s.user(), accounts.PermReturn) != nil {
+		s.ScanResult.Hide()
+	} else {
+		s.ScanResult.Show()
+	}
+}
+
+// pickResult asks for the result's scan or the province's PDF.
+func (s *Return) pickResult() {
+	if s.D == nil || !s.ScanResult.Visible() {
+		return
+	}
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.Result.SetText(errMsg(err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		s.AttachResult([]string{path})
+	}, s.win)
+	fd.SetFilter(storage.NewExtensionFileFilter(scanExts))
+	fd.Resize(fyne.NewSize(900, 600))
+	fd.Show()
+}
+
+// AttachResult digitises files as the dossier's result, with the
+// catalogue's name and validity, and shows the outcome. It runs on the UI
+// goroutine: one result is a page or two, stamped in about a second.
+func (s *Return) AttachResult(files []string) {
+	if s.D == nil {
+		return
+	}
+	officer := s.user().FullName
+	if officer == "" {
+		officer = s.acting().Username
+	}
+	_, err := s.svc.AttachResult(context.Background(), app.ResultRequest{Code: s.D.Code, By: s.acting(), Officer: officer, Files: files})
+	if err != nil {
+		s.Result.SetText(errMsg(err))
+		s.Result.Importance = widget.DangerImportance
+		s.Result.Show()
+		s.Result.Refresh()
+		return
+	}
+	s.showResult()
 }

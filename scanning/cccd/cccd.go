@@ -344,3 +344,8 @@ func parseDate(field, vnName, enName, s string) (time.Time, error) {
 }
 
 func vnDate(t time.Time) string { return t.Format("02/01/2006") }
+
+// CheckNumber checks what a typed 12-digit personal ID says on its own:
+// the length, digits only, and the province-of-birth code; CheckTyped then
+// checks it against the date of birth and gender.
+func CheckNumber(id string) error { return checkID(id) }

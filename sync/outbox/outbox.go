@@ -81,6 +81,8 @@ type Attachment struct {
 	Size      int64
 	SHA256    string // hex
 	Deleted   bool
+	Result    bool // the dossier's result (DanhSachGiayToKetQua), not a document received
+	Reused    bool // reused from the citizen's store, not scanned for this dossier
 	Open      func(ctx context.Context) (io.ReadCloser, error)
 }
 

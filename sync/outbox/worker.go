@@ -480,7 +480,8 @@ func (w *Worker) prepare(ctx context.Context, m Message) (province.Item, int, er
 			return province.Item{}, 0, fmt.Errorf("đọc tệp đính kèm của hồ sơ %s: %w", m.Dossier, err)
 		}
 		for _, a := range atts {
-			f := province.File{ID: a.ID, Name: a.Name, Component: a.Component, SHA256: a.SHA256, Deleted: a.Deleted}
+			f := province.File{ID: a.ID, Name: a.Name, Component: a.Component, SHA256: a.SHA256, Deleted: a.Deleted,
+				Result: a.Result, Reused: a.Reused}
 			if !a.Deleted {
 				url, err := w.adapter.Upload(ctx, tus.Upload{Name: a.Name, Size: a.Size, SHA256: a.SHA256, Open: a.Open})
 				if err != nil {

@@ -18,6 +18,13 @@ type File struct {
 	URL       string // DuongDanTaiTepTin: where the province fetches it
 	SHA256    string // hex
 	Deleted   bool
+	// Result: the dossier's result document, sent in DanhSachGiayToKetQua
+	// (Component is the result's name, e.g. "Giấy khai sinh") instead of
+	// TaiLieuNop.
+	Result bool
+	// Reused: taken from the citizen's store, not scanned for this dossier
+	// (TaiLieuNop.DuocTaiSuDung = 1).
+	Reused bool
 }
 
 // Profile holds what the mapping needs beyond the dossier itself: names of
@@ -112,15 +119,29 @@ func (p Profile) HoSo(d *motcua.Dossier, files []File) HoSo {
 		}
 	}
 	h.DanhSachHoSoBoSung = supplements(d)
+	inputs := 0
 	for _, f := range files {
+		if f.Result {
+			if !f.Deleted {
+				h.DanhSachGiayToKetQua = append(h.DanhSachGiayToKetQua, GiayToKetQua{TenGiayTo: firstNonEmpty(f.Component, f.Name),
+					MaThanhPhanHoSo: f.Component, GiayToId: f.ID, DuongDanTepTinKetQua: f.URL,
+					MaGiayToKetQua: fmt.Sprintf("%s-KQ%d", d.Code, len(h.DanhSachGiayToKetQua)+1), SHA256: f.SHA256})
+			}
+			continue
+		}
+		inputs++
 		del := "0"
 		if f.Deleted {
 			del = "1"
 		}
-		h.TaiLieuNop = append(h.TaiLieuNop, TaiLieuNop{TepDinhKemId: f.ID, TenTepDinhKem: f.Name, IsDeleted: del,
-			MaThanhPhanHoSo: f.Component, DuongDanTaiTepTin: f.URL, DuocSoHoa: "1", SHA256: f.SHA256})
+		t := TaiLieuNop{TepDinhKemId: f.ID, TenTepDinhKem: f.Name, IsDeleted: del,
+			MaThanhPhanHoSo: f.Component, DuongDanTaiTepTin: f.URL, DuocSoHoa: "1", SHA256: f.SHA256}
+		if f.Reused {
+			t.DuocTaiSuDung = "1"
+		}
+		h.TaiLieuNop = append(h.TaiLieuNop, t)
 	}
-	if len(files) > 0 {
+	if inputs > 0 {
 		h.HoSoCoThanhPhanSoHoa = "1"
 	}
 	return h

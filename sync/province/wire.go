@@ -223,6 +223,8 @@ type GiayToKetQua struct {
 	GiayToId             string `json:"GiayToId"`
 	DuongDanTepTinKetQua string `json:"DuongDanTepTinKetQua"`
 	MaGiayToKetQua       string `json:"MaGiayToKetQua"`
+	// SHA256 (hex) of the result file. Motcua extension, as in TaiLieuNop.
+	SHA256 string `json:"SHA256,omitempty"`
 }
 
 // DinhDanh identifies the applicant: LoaiDinhDanh "1" = 12-digit personal

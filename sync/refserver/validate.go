@@ -85,8 +85,24 @@ func (s *Server) validate(ctx context.Context, h *province.HoSo, sender string) 
 		return province.CodeInvalid, strings.Join(errs, "; ")
 	}
 	for i, f := range h.TaiLieuNop {
+		if f.DuocTaiSuDung != "" && f.DuocTaiSuDung != "0" && f.DuocTaiSuDung != "1" && f.DuocTaiSuDung != "2" {
+			return province.CodeInvalid, fmt.Sprintf("TaiLieuNop[%d] «%s»: DuocTaiSuDung: «%s» không thuộc danh mục (0, 1, 2)",
+				i, f.TenTepDinhKem, f.DuocTaiSuDung)
+		}
 		if c, msg := s.checkFile(ctx, f); c != province.CodeOK {
 			return c, fmt.Sprintf("TaiLieuNop[%d] «%s»: %s", i, f.TenTepDinhKem, msg)
+		}
+	}
+	for i, r := range h.DanhSachGiayToKetQua {
+		if strings.TrimSpace(r.TenGiayTo) == "" {
+			return province.CodeInvalid, fmt.Sprintf("DanhSachGiayToKetQua[%d]: TenGiayTo: bắt buộc", i)
+		}
+		if r.DuongDanTepTinKetQua == "" {
+			continue // a paper result named without its file
+		}
+		f := province.TaiLieuNop{TenTepDinhKem: r.TenGiayTo, DuongDanTaiTepTin: r.DuongDanTepTinKetQua, SHA256: r.SHA256}
+		if c, msg := s.checkFile(ctx, f); c != province.CodeOK {
+			return c, fmt.Sprintf("DanhSachGiayToKetQua[%d] «%s»: DuongDanTepTinKetQua: %s", i, r.TenGiayTo, msg)
 		}
 	}
 	return province.CodeOK, ""

@@ -266,6 +266,61 @@ func Contract(t *testing.T, newHarness func(t *testing.T) Harness) {
 			t.Fatalf("missing file: %v; want a transient error", res[0].Err)
 		}
 	})
+	t.Run("ResultFileAndReuse", func(t *testing.T) {
+		h := newHarness(t)
+		up := func(name, content string) province.File {
+			data := bytes.Repeat([]byte(content), 3000)
+			sum := sha256.Sum256(data)
+			u := tus.Upload{Name: name, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
+				Open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+			url, err := h.Adapter.Upload(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return province.File{ID: u.SHA256, Name: name, URL: url, SHA256: u.SHA256}
+		}
+		id := up("cccd.pdf", "ban sao cccd ")
+		id.Component, id.Reused = "Giấy tờ tùy thân", true
+		res := up("ket-qua.pdf", "giay xac nhan ")
+		res.Component, res.Result = "Giấy xác nhận tình trạng hôn nhân", true
+		d := Dossier(h.Agency, 30)
+		if err := d.Move(motcua.StatusDone, "advance", "canbo1", "", d.ReceivedAt.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		it := Item(d, "with-result", true, id, res)
+		if len(it.HoSo.TaiLieuNop) != 1 || len(it.HoSo.DanhSachGiayToKetQua) != 1 {
+			t.Fatalf("mapped %d TaiLieuNop, %d results; want 1 and 1", len(it.HoSo.TaiLieuNop), len(it.HoSo.DanhSachGiayToKetQua))
+		}
+		if r := deliver(t, h.Adapter, it); r[0].Err != nil {
+			t.Fatal(r[0].Err)
+		}
+		got, err := h.Adapter.Lookup(ctx, d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.TaiLieuNop) != 1 || got.TaiLieuNop[0].DuocTaiSuDung != "1" || got.TaiLieuNop[0].DuocSoHoa != "1" ||
+			got.HoSoCoThanhPhanSoHoa != "1" {
+			t.Fatalf("stored TaiLieuNop %+v, HoSoCoThanhPhanSoHoa %q", got.TaiLieuNop, got.HoSoCoThanhPhanSoHoa)
+		}
+		if len(got.DanhSachGiayToKetQua) != 1 || got.DanhSachGiayToKetQua[0].DuongDanTepTinKetQua != res.URL ||
+			got.DanhSachGiayToKetQua[0].TenGiayTo != res.Component || got.DanhSachGiayToKetQua[0].SHA256 != res.SHA256 {
+			t.Fatalf("stored results %+v", got.DanhSachGiayToKetQua)
+		}
+		// A result naming a file the province does not hold is not
+		// accepted, and an upload can fix it; a result without a name is invalid.
+		d2 := Dossier(h.Agency, 31)
+		missing := res
+		missing.URL = res.URL[:len(res.URL)-4] + "0000"
+		r := deliver(t, h.Adapter, Item(d2, "missing-result", true, missing))
+		if r[0].Err == nil || province.Classify(r[0].Err) != province.Transient {
+			t.Fatalf("missing result file: %v; want a transient error", r[0].Err)
+		}
+		noName := Item(Dossier(h.Agency, 32), "no-name", true, res)
+		noName.HoSo.DanhSachGiayToKetQua[0].TenGiayTo = ""
+		if r := deliver(t, h.Adapter, noName); province.Classify(r[0].Err) != province.Invalid {
+			t.Fatalf("result without a name: %v; want invalid", r[0].Err)
+		}
+	})
 	t.Run("Batch", func(t *testing.T) {
 		h := newHarness(t)
 		var items []province.Item

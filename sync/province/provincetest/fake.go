@@ -134,6 +134,19 @@ func (f *Fake) check(h province.HoSo) error {
 				Message: "tệp " + t.TenTepDinhKem + " chưa có trên máy chủ"}
 		}
 	}
+	for _, r := range h.DanhSachGiayToKetQua {
+		if r.TenGiayTo == "" {
+			return invalid(province.CodeInvalid, "DanhSachGiayToKetQua: TenGiayTo: bắt buộc")
+		}
+		if r.DuongDanTepTinKetQua == "" {
+			continue
+		}
+		sum, ok := f.files[r.DuongDanTepTinKetQua]
+		if !ok || (r.SHA256 != "" && sum != r.SHA256) {
+			return &province.Error{Op: province.ServiceSync, Class: province.Transient, Code: province.CodeAttachment,
+				Message: "tệp kết quả " + r.TenGiayTo + " chưa có trên máy chủ"}
+		}
+	}
 	return nil
 }
 

@@ -49,7 +49,7 @@ func (c *cli) scans(actor string) (*app.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc.Scans = &app.Scans{Attachments: c.store, Blobs: blobs, Signer: keys, Limits: scanLimits(ctx, c.store)}
+	svc.Scans = &app.Scans{Attachments: c.store, Blobs: blobs, Signer: keys, Citizens: c.store, Limits: scanLimits(ctx, c.store)}
 	return svc, nil
 }
 

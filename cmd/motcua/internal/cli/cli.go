@@ -231,8 +231,21 @@ func (c *cli) intakeCmd() *cobra.Command {
 	channel := fs.Int("channel", 1, "kênh nộp: 1 trực tiếp, 2 bưu chính, 3 trực tuyến / channel: 1 in person, 2 post, 3 online")
 	at := fs.String("at", "", "thời điểm tiếp nhận (mặc định bây giờ), "+dateHelp+" / received at (default now)")
 	asJSON := fs.Bool("json", false, jsonUsage)
+	fs.BoolVar(&req.StoreConsent, "consent", false,
+		"người nộp đồng ý lưu giấy tờ vào kho dữ liệu điện tử (đọc câu hỏi cho người nộp) / the applicant consents to keeping the documents in their store")
+	reuse := fs.StringSlice("reuse", nil,
+		"dùng lại giấy tờ trong kho cho thành phần: N=MÃ_GIẤY_TỜ (xem «motcua citizen show») / reuse a store document for component N: N=DOC_ID")
 	cmd.Args = noArgs
 	cmd.RunE = func(*cobra.Command, []string) error {
+		for _, r := range *reuse {
+			n, doc, ok := strings.Cut(r, "=")
+			ci, err1 := strconv.Atoi(strings.TrimSpace(n))
+			di, err2 := strconv.ParseInt(strings.TrimSpace(doc), 10, 64)
+			if !ok || err1 != nil || err2 != nil || ci < 1 || di < 1 {
+				return usageErr("reuse", "--reuse «%s» không hợp lệ: cần THÀNH_PHẦN=MÃ_GIẤY_TỜ, ví dụ 4=12", "--reuse %q is invalid: COMPONENT=DOC_ID, e.g. 4=12", r)
+			}
+			req.Reuse = append(req.Reuse, app.Reuse{Component: ci - 1, Doc: di})
+		}
 		req.Channel = motcua.Channel(*channel)
 		var err error
 		if req.At, err = optDate("at", *at); err != nil {
@@ -248,6 +261,9 @@ func (c *cli) intakeCmd() *cobra.Command {
 		svc, err := c.open()
 		if err != nil {
 			return err
+		}
+		if len(req.Reuse) > 0 && svc.Scans == nil {
+			svc.Scans = &app.Scans{Attachments: c.store, Citizens: c.store}
 		}
 		d, err := svc.Intake(context.Background(), req)
 		if err != nil {
@@ -487,6 +503,9 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 		case "extend":
 			d, err = svc.Extend(ctx, code, app.OperatorActor(*officer), *reason, dueAt)
 		case "return":
+			if svc.Scans == nil { // the return looks for a digitised result
+				svc.Scans = &app.Scans{Attachments: c.store, Citizens: c.store}
+			}
 			d, err = svc.Return(ctx, code, app.OperatorActor(*officer), *note)
 		}
 		if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"motcua"
 	"os"
@@ -138,11 +139,14 @@ func TestCLIBackupRestore(t *testing.T) {
 
 	// Bytes overwritten in the database: the check fails with guidance,
 	// the restore brings back the backup and names what was lost.
+	// The pages hit are the audit log's and the incidents', so that what
+	// the restore reads from the damaged file (schema, dossiers, history,
+	// queue) stays legible and the report can name the lost dossier,
+	// wherever a new migration moves the pages.
 	db := filepath.Join(dir, "motcua.db")
-	fi, _ := os.Stat(db)
 	f, _ := os.OpenFile(db, os.O_WRONLY, 0)
-	for _, pg := range []int64{fi.Size() / 4096 / 3, fi.Size() / 4096 / 2} {
-		f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), max(pg, 2)*4096)
+	for _, pg := range tablePages(t, db, "audit", "incidents") {
+		f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), (pg-1)*4096)
 	}
 	f.Close()
 	wantExit(t, runCLI(t, dir, "check"), 1, "motcua restore")
@@ -176,4 +180,27 @@ func TestCLIContactsAndPlanDefaults(t *testing.T) {
 	if r := runCLI(t, dir, "plan", "bogus"); r.code != 2 || !strings.Contains(r.stderr, "bogus") {
 		t.Fatalf("plan bogus: %d %s", r.code, r.stderr)
 	}
+}
+
+// tablePages is the first page of each named table in the database file
+// at path (dbstat), with its WAL checkpointed into the file.
+func tablePages(t *testing.T, path string, tables ...string) []int64 {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, name := range tables {
+		var n int64
+		if err := db.QueryRow(`SELECT min(pageno) FROM dbstat WHERE name = ?`, name).Scan(&n); err != nil {
+			t.Fatalf("pages of %s: %v", name, err)
+		}
+		out = append(out, n)
+	}
+	return out
 }

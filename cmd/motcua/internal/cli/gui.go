@@ -109,7 +109,7 @@ func (c *cli) wireScans(svc *app.Service, keys *app.Keys) {
 		return
 	}
 	ctx := context.Background()
-	svc.Scans = &app.Scans{Attachments: c.store, Blobs: blobs, Signer: keys, Limits: scanLimits(ctx, c.store)}
+	svc.Scans = &app.Scans{Attachments: c.store, Blobs: blobs, Signer: keys, Citizens: c.store, Limits: scanLimits(ctx, c.store)}
 }
 
 // accounts is the account service on the station's store and the

@@ -117,7 +117,8 @@ func (c *cli) root() *cobra.Command {
 	}
 	add("dossier", c.intakeCmd(), c.showCmd(), c.listCmd(), c.searchCmd(),
 		c.transitionCmd("refuse"), c.transitionCmd("supplement"), c.transitionCmd("advance"),
-		c.transitionCmd("extend"), c.transitionCmd("return"), c.dueCmd(), c.attachCmd(), c.attachmentsCmd())
+		c.transitionCmd("extend"), c.transitionCmd("return"), c.dueCmd(), c.attachCmd(), c.attachmentsCmd(),
+		c.resultCmd(), c.citizenCmd())
 	add("print", c.receiptCmd(), c.formCmd(), c.ledgerCmd(), c.reportCmd(), c.boardCmd(), c.qrCmd())
 	add("setup", c.guiCmd(), c.initCmd(), c.calendarCmd(), c.catalogCmd(), c.holidayCmd(), c.printerCmd(),
 		c.scanLimitsCmd(), c.scanInboxCmd(), c.userCmd(), c.provisionCmd(), c.auditCmd(), c.versionCmd())
