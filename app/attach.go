@@ -82,34 +82,10 @@ const (
 // in the blob store and recorded with the dossier. On any error the dossier
 // and its other documents are unchanged.
 func (s *Service) Attach(ctx context.Context, code string, componentIndex int, files []string, actor string) (*Attachment, error) {
-	sc := s.Scans
-	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
-		return nil, motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
-			"Chức năng số hóa chưa sẵn sàng (chưa mở kho tệp hoặc khóa ký của máy)",
-			"digitisation is not set up (blob store or station key not open)")
-	}
-	actor = motcua.Clean(actor)
-	if actor == "" {
-		return nil, motcua.Invalid(motcua.ErrRequired, "officer", "Chưa có họ tên người thực hiện chuyển đổi",
-			"the converting officer's full name is missing")
-	}
-	if len(files) == 0 {
-		return nil, motcua.Invalid(pdfdoc.ErrNothingToMerge, "file", "Chưa có tệp nào để số hóa", "no file to digitise")
-	}
-	id, err := s.Identity(ctx)
+	sc, id, d, actor, err := s.attachTarget(ctx, code, componentIndex, len(files), actor)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.Store.Get(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	if componentIndex < 0 || componentIndex >= len(d.Components) {
-		return nil, motcua.Invalid(ErrNoComponent, "component",
-			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
-			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
-	}
-	comp := d.Components[componentIndex]
 	inputs := make([]pdfdoc.Input, len(files))
 	for i, f := range files {
 		b, err := os.ReadFile(f)
@@ -122,6 +98,21 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 		}
 		inputs[i] = pdfdoc.Input{Name: filepath.Base(f), Data: b}
 	}
+	return s.digitise(ctx, sc, id, d, componentIndex, inputs, actor)
+}
+
+// AttachData is Attach for files already in memory (a pre-dossier's
+// documents carried over at the counter): same checks, same mark.
+func (s *Service) AttachData(ctx context.Context, code string, componentIndex int, inputs []pdfdoc.Input, actor string) (*Attachment, error) {
+	sc, id, d, actor, err := s.attachTarget(ctx, code, componentIndex, len(inputs), actor)
+	if err != nil {
+		return nil, err
+	}
+	return s.digitise(ctx, sc, id, d, componentIndex, inputs, actor)
+}
+
+func (s *Service) digitise(ctx context.Context, sc *Scans, id Station, d *motcua.Dossier, componentIndex int, inputs []pdfdoc.Input, actor string) (*Attachment, error) {
+	comp := d.Components[componentIndex]
 	lim := sc.Limits
 	if lim.MaxFileSize == 0 && len(lim.Allowed) == 0 {
 		lim = pdfdoc.DefaultLimits()
@@ -131,6 +122,7 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 		system = "MotCua"
 	}
 	m := pdfdoc.Mark{Agency: id.AgencyName, Officer: actor, At: s.now(), Dossier: d.Code, Component: comp.Name}
+	var err error
 	if m.QR, err = sc.Signer.Sign(m.Payload(d.Procedure.Code, d.Applicant.IDNumber, system)); err != nil {
 		return nil, fmt.Errorf("ký mã QR của dấu chuyển đổi: %w", err)
 	}
@@ -168,6 +160,41 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 		return nil, err
 	}
 	return a, nil
+}
+
+// attachTarget checks what Attach and AttachData need: digitisation set
+// up, the converting officer, something to attach, the dossier and its
+// component.
+func (s *Service) attachTarget(ctx context.Context, code string, componentIndex, n int, actor string) (*Scans, Station, *motcua.Dossier, string, error) {
+	var id Station
+	sc := s.Scans
+	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
+		return nil, id, nil, "", motcua.Errorf(motcua.KindInternal, ErrNoDigitising, "attachments",
+			"Chức năng số hóa chưa sẵn sàng (chưa mở kho tệp hoặc khóa ký của máy)",
+			"digitisation is not set up (blob store or station key not open)")
+	}
+	actor = motcua.Clean(actor)
+	if actor == "" {
+		return nil, id, nil, "", motcua.Invalid(motcua.ErrRequired, "officer", "Chưa có họ tên người thực hiện chuyển đổi",
+			"the converting officer's full name is missing")
+	}
+	if n == 0 {
+		return nil, id, nil, "", motcua.Invalid(pdfdoc.ErrNothingToMerge, "file", "Chưa có tệp nào để số hóa", "no file to digitise")
+	}
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, id, nil, "", err
+	}
+	d, err := s.Store.Get(ctx, code)
+	if err != nil {
+		return nil, id, nil, "", err
+	}
+	if componentIndex < 0 || componentIndex >= len(d.Components) {
+		return nil, id, nil, "", motcua.Invalid(ErrNoComponent, "component",
+			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
+			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
+	}
+	return sc, id, d, actor, nil
 }
 
 // Attachments lists a dossier's digitised documents.
@@ -288,3 +315,7 @@ func (s *Service) SetScanInboxDir(ctx context.Context, dir, actor string) error 
 	}
 	return s.Store.SetSetting(ctx, KeyScanInbox, dir, a)
 }
+
+// ScanLimits are the digitisation rules in force (Scans.Limits, or the
+// defaults): field mode checks a pre-dossier's documents by them.
+func (s *Service) ScanLimits() pdfdoc.Limits { return s.scanLimits() }
