@@ -85,17 +85,17 @@ func (s *Service) Lookup(ctx context.Context, line string) (*Record, error) {
 		}
 		return nil, err
 	}
-	if signed {
-		ring := &qrsign.Keyring{}
-		if _, err := ring.Add(r.SlipKey, r.Station, ""); err != nil || !verified(line, ring) {
-			return nil, tampered()
-		}
-	}
 	if r.AcceptedCode != "" {
 		return nil, motcua.Errorf(motcua.KindConflict, ErrAlreadyAccepted, "slip",
 			"Hồ sơ chuẩn bị %s đã được tiếp nhận lúc %s, mã hồ sơ %s: mở hồ sơ đó, không tiếp nhận lần hai",
 			"prepared dossier %s was accepted at %s as dossier %s: open that dossier, it cannot be accepted twice",
 			ref, motcua.FormatTime(r.AcceptedAt), r.AcceptedCode)
+	}
+	if signed {
+		ring := &qrsign.Keyring{}
+		if _, err := ring.Add(r.SlipKey, r.Station, ""); err != nil || !verified(line, ring) {
+			return nil, tampered()
+		}
 	}
 	if now.After(r.ExpiresAt) {
 		return nil, motcua.Invalid(ErrSlipExpired, "slip",

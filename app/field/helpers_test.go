@@ -206,3 +206,5 @@ func (s *station) audit(action string) [][3]string {
 	}
 	return out
 }
+
+func appFilter() app.ListFilter { return app.ListFilter{} }
