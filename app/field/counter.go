@@ -171,6 +171,12 @@ func (s *Service) Receive(ctx context.Context, ref string, req app.IntakeRequest
 		return nil, err
 	}
 	out := &Received{Dossier: d}
+	if d.Status == motcua.StatusRefused {
+		// A refused dossier keeps no scans (as at the counter): the
+		// pre-dossier's documents are dropped with it.
+		return out, s.Store.DropContent(ctx, ref, app.AuditEntry{At: s.now(), Actor: "system", Action: "field.drop", Subject: ref,
+			Detail: "hồ sơ " + d.Code + " bị từ chối; nội dung hồ sơ chuẩn bị đã xóa"})
+	}
 	atts, err := s.CarryOver(ctx, ref, officer)
 	out.Attachments = atts
 	if err != nil {

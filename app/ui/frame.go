@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	fieldmode "motcua/app/field"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -49,6 +50,7 @@ type env struct {
 	papers *Papers
 	main   *Main
 	frame  *Frame
+	field  *fieldmode.Service // nil: no field mode
 }
 
 func (e *env) user() *accounts.User { return e.frame.user }
@@ -96,7 +98,7 @@ type Frame struct {
 
 func newFrame(m *Main) *Frame {
 	f := &Frame{user: m.User, stop: make(chan struct{})}
-	f.env = env{win: m.win, svc: m.svc, acc: m.acc, keys: m.keys, typing: m.typing, papers: m.papers, main: m, frame: f}
+	f.env = env{win: m.win, svc: m.svc, acc: m.acc, keys: m.keys, typing: m.typing, papers: m.papers, main: m, frame: f, field: m.opt.Field}
 	e := &f.env
 	f.Status = newStatusBar(e)
 	f.Dossiers = newDossiers(e)
