@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"motcua"
 	"os"
@@ -138,12 +139,22 @@ func TestCLIBackupRestore(t *testing.T) {
 
 	// Bytes overwritten in the database: the check fails with guidance,
 	// the restore brings back the backup and names what was lost.
+	// The pages hit are those of the audit log, found by name, so that a
+	// migration adding tables does not move the damage onto the dossiers
+	// the restore report reads from the old file.
 	db := filepath.Join(dir, "motcua.db")
-	fi, _ := os.Stat(db)
-	f, _ := os.OpenFile(db, os.O_WRONLY, 0)
-	for _, pg := range []int64{fi.Size() / 4096 / 3, fi.Size() / 4096 / 2} {
-		f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), max(pg, 2)*4096)
+	var root int64
+	if sdb, err := sql.Open("sqlite", db); err != nil {
+		t.Fatal(err)
+	} else {
+		err = sdb.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'audit'`).Scan(&root)
+		sdb.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
+	f, _ := os.OpenFile(db, os.O_WRONLY, 0)
+	f.WriteAt(bytes.Repeat([]byte{0xA5}, 64), (root-1)*4096)
 	f.Close()
 	wantExit(t, runCLI(t, dir, "check"), 1, "motcua restore")
 	// The window's startup check refuses the damaged file and says how to restore.
