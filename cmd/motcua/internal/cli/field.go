@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/field"
+	"motcua/app/forms"
 	"motcua/storage"
 )
 
@@ -58,6 +60,7 @@ func (c *cli) fieldCmd() *cobra.Command {
 	key := fs.String("key", "", "khóa ký gói của máy (64 chữ số hex) / the station's bundle signing key (64 hex digits)")
 	reason := fs.String("reason", "", "lý do / reason")
 	asJSON := fs.Bool("json", false, jsonUsage)
+	output := fs.StringP("output", "o", "", "ghi phiếu hẹn in được (PDF, A5) vào tệp này / write the printable slip (PDF, A5) to this file")
 
 	run := func(sub string, pos []string) error {
 		ctx := context.Background()
@@ -157,7 +160,31 @@ func (c *cli) fieldCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(c.out, p.SlipQR)
+			if *output == "" {
+				fmt.Fprintln(c.out, p.SlipQR)
+				return nil
+			}
+			id, err := svc.Identity(ctx)
+			if err != nil {
+				return err
+			}
+			in := forms.SlipInput{AgencyName: id.AgencyName, Ref: p.Ref, Applicant: p.Applicant.Name, Procedure: p.Procedure.Name,
+				Team: p.CreatedBy, Prepared: p.CreatedAt, Expires: p.ExpiresAt, QRText: p.SlipQR}
+			for _, comp := range p.Components {
+				in.Bring = append(in.Bring, comp.Name)
+			}
+			out, err := os.Create(*output)
+			if err != nil {
+				return motcua.Invalid(motcua.ErrBadValue, "output", "Không ghi được «%s»: %v", "cannot write %q: %v", *output, err)
+			}
+			err = forms.RenderSlip(out, in)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.out, "Đã ghi phiếu hẹn %s\n", *output)
 		case "export":
 			path, err := one("tệp gói")
 			if err != nil {
@@ -222,7 +249,8 @@ func (c *cli) fieldCmd() *cobra.Command {
 			`  motcua field prepare --procedure 1.001193 --cccd "$(cat cccd.txt)" --tick 1,2,3 --doc 1:to-khai.jpg --consent paper`,
 			"officer procedure cccd name id-number dob gender phone address tick doc notes consent consent-note json"},
 		subSpec{"list", "Các hồ sơ chuẩn bị và tuổi của chúng / the pre-dossiers and their age", "  motcua field list", "json"},
-		subSpec{"slip REF", "In lại mã QR phiếu hẹn / print a slip's QR again", "  motcua field slip 000.00.06.H56-CB-7K3QF9XM", ""},
+		subSpec{"slip REF [-o FILE.pdf]", "Mã QR phiếu hẹn, hoặc phiếu hẹn in được / a slip's QR text, or the printable slip",
+			"  motcua field slip 000.00.06.H56-CB-7K3QF9XM -o phieu-hen.pdf", "output"},
 		subSpec{"export FILE", "Ghi gói bàn giao cho máy quầy xã / write the hand-over bundle for the commune counter",
 			"  motcua field export E:/ban-giao.mcb", "officer all"},
 		subSpec{"counter-key HEX", "Khóa nhận gói của máy quầy / the counter's bundle box key",

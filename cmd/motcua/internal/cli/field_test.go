@@ -59,6 +59,11 @@ func TestFieldCommands(t *testing.T) {
 		!strings.HasPrefix(list, "MÃ THAM CHIẾU") {
 		t.Fatalf("list:\n%s", list)
 	}
+	slip := filepath.Join(t.TempDir(), "phieu-hen.pdf")
+	mustOK(t, runCLI(t, laptop, "field", "slip", ref, "-o", slip))
+	if b, err := os.ReadFile(slip); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Fatalf("slip PDF: %v", err)
+	}
 	usb := filepath.Join(t.TempDir(), "ban-giao.mcb")
 	mustOK(t, runCLI(t, laptop, "field", "export", usb))
 	if r := runCLI(t, counter, "field", "prepare", "--procedure", "1.001193", "--cccd", cccdLine, "--consent", "paper"); r.code == 0 {
