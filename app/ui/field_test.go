@@ -5,9 +5,11 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -262,4 +264,86 @@ func TestSlipRefusedAtCounter(t *testing.T) {
 			t.Fatalf("message %q", got)
 		}
 	})
+}
+
+// TestFieldScreen: the field window (F9) prepares a dossier with the
+// villager — card scanned, procedure, checklist, photos from a folder,
+// consent — shows its slip and lists it with its age, and writes the
+// hand-over bundle the counter imports.
+func TestFieldScreen(t *testing.T) {
+	ctx := context.Background()
+	s := newStation(t, true)
+	if err := s.svc.SetStationRole(ctx, app.OperatorActor("admin"), app.StationField); err != nil {
+		t.Fatal(err)
+	}
+	fst, err := storage.OpenField(s.st, s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &field.Service{App: s.svc, Store: fst, SlipKey: s.keys.Priv}
+	counter, _, counterFS := counterWithField(t)
+	ck, _ := syncing.StationKeys(ctx, counter.st, "test")
+	if err := fs.SetCounterKey(ctx, app.OperatorActor("admin"), ck.Box); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := syncing.StationKeys(ctx, s.st, "test")
+	if err := syncing.Trust(ctx, counter.st, "1/1", mine.Sign, "test"); err != nil {
+		t.Fatal(err)
+	}
+	s.user("hoa.tcn", "Phạm Thị Hoa", accounts.RoleOfficer, "matkhau-hoa")
+	m := ui.NewMain(s.win, s.svc, ui.Options{Accounts: s.acc, Keys: s.keys, PapersDir: filepath.Join(s.dir, "papers"),
+		Open: func(string) error { return nil }, Print: func(string) error { return nil }, IdleLock: -1, Field: fs})
+	t.Cleanup(m.Close)
+	m.SignIn.Username.SetText("hoa.tcn")
+	test.Type(m.SignIn.Password, "matkhau-hoa")
+	enter(m.SignIn.Password)
+	w := s.win
+	key(w, fyne.KeyF9)
+	f := m.Frame.Field
+	if f == nil || m.Frame.Current() != ui.ScreenField {
+		t.Fatal("F9 does not open the field screen")
+	}
+	scan(w, cccdLine)
+	if !strings.Contains(f.Applicant.Text, "Nguyễn Thị Ánh Tuyết") {
+		t.Fatalf("card not read: %q (%q)", f.Applicant.Text, f.Err.Text)
+	}
+	typeKeys(f.Phone, "0912345678")
+	for i, o := range f.Procedure.Options {
+		if strings.HasPrefix(o, "1.001193 ") {
+			f.Procedure.SetSelectedIndex(i)
+		}
+	}
+	if len(f.Checks) != 7 {
+		t.Fatalf("%d checklist items", len(f.Checks))
+	}
+	photos := t.TempDir()
+	os.WriteFile(filepath.Join(photos, "01-to-khai.png"), a5(t), 0o600)
+	os.WriteFile(filepath.Join(photos, "02-giay-chung-sinh.png"), a5(t), 0o600)
+	f.Folder.SetText(photos)
+	ctrl(w, fyne.KeyReturn)
+	if f.Last != nil || !strings.Contains(f.Err.Text, "đồng ý") {
+		t.Fatalf("prepared without consent: %q", f.Err.Text)
+	}
+	f.Consent.SetSelected(f.Consent.Options[0])
+	ctrl(w, fyne.KeyReturn)
+	if f.Last == nil {
+		t.Fatalf("not prepared: %q", f.Err.Text)
+	}
+	if len(f.Last.Documents) != 2 || f.Last.Documents[1].ComponentIndex != 1 || f.SlipQR.Resource == nil ||
+		!strings.Contains(f.SlipRef.Text, f.Last.Ref) {
+		t.Fatalf("slip: %+v %q", f.Last.Documents, f.SlipRef.Text)
+	}
+	if !strings.Contains(f.List.Text, f.Last.Ref) || !strings.Contains(f.List.Text, "0 ngày") {
+		t.Fatalf("list: %q", f.List.Text)
+	}
+	s.clock.add(3 * 24 * time.Hour)
+	usb := filepath.Join(t.TempDir(), "ban-giao.mcb")
+	f.USB.SetText(usb)
+	test.Tap(f.Export)
+	if !strings.Contains(f.ExportOK.Text, "1 hồ sơ") || !strings.Contains(f.List.Text, "3 ngày") || !strings.Contains(f.List.Text, "đã bàn giao") {
+		t.Fatalf("export: %q\n%q", f.ExportOK.Text, f.List.Text)
+	}
+	if _, err := counterFS.Import(ctx, app.Actor{Username: "lan.nt", Role: app.RoleOfficer}, usb); err != nil {
+		t.Fatal(err)
+	}
 }
