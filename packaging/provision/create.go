@@ -20,17 +20,17 @@ import (
 
 // Commune is one row of the province's CSV of communes.
 type Commune struct {
-	Line        int // 1-based line in the CSV, for messages
-	AgencyID    string
-	AgencyName  string
-	Stations    int
+	Line       int // 1-based line in the CSV, for messages
+	AgencyID   string
+	AgencyName string
+	Stations   int
 	// FieldStations is how many of them, the last ones, are the field
 	// stations of the commune's community digital teams (role "field").
 	FieldStations int
 	Machines      []string // computer name of station 1, 2, …; empty: any machine
-	ProvinceURL string   // overrides the default URL when set
-	Username    string
-	Password    string
+	ProvinceURL   string   // overrides the default URL when set
+	Username      string
+	Password      string
 	// The PC's first administrator (optional): a username, a full name,
 	// and either the argon2id hash of a password the province chose (the
 	// same for every station of the commune) or nothing, in which case
