@@ -99,18 +99,40 @@ const (
 // in the blob store and recorded with the dossier. On any error the dossier
 // and its other documents are unchanged.
 func (s *Service) Attach(ctx context.Context, code string, componentIndex int, files []string, actor string) (*Attachment, error) {
-	d, err := s.Store.Get(ctx, code)
+	d, name, docType, err := s.attachTarget(ctx, code, componentIndex)
 	if err != nil {
 		return nil, err
 	}
+	inputs, err := readInputs(files)
+	if err != nil {
+		return nil, err
+	}
+	return s.digitise(ctx, d, componentIndex, name, inputs, actor, func(a *Attachment) { a.DocType = docType })
+}
+
+// AttachData is Attach for files already in memory (a pre-dossier's
+// documents carried over at the counter): same checks, same mark.
+func (s *Service) AttachData(ctx context.Context, code string, componentIndex int, inputs []pdfdoc.Input, actor string) (*Attachment, error) {
+	d, name, docType, err := s.attachTarget(ctx, code, componentIndex)
+	if err != nil {
+		return nil, err
+	}
+	return s.digitise(ctx, d, componentIndex, name, inputs, actor, func(a *Attachment) { a.DocType = docType })
+}
+
+// attachTarget finds the dossier and its component componentIndex, with
+// the kind of paper the catalogue gives it (for the citizen's store).
+func (s *Service) attachTarget(ctx context.Context, code string, componentIndex int) (d *motcua.Dossier, name, docType string, err error) {
+	d, err = s.Store.Get(ctx, code)
+	if err != nil {
+		return nil, "", "", err
+	}
 	if componentIndex < 0 || componentIndex >= len(d.Components) {
-		return nil, motcua.Invalid(ErrNoComponent, "component",
+		return nil, "", "", motcua.Invalid(ErrNoComponent, "component",
 			"Hồ sơ %s không có thành phần số %d (có %d thành phần)",
 			"dossier %s has no component %d (it has %d)", d.Code, componentIndex+1, len(d.Components))
 	}
-	name := d.Components[componentIndex].Name
-	// The kind of paper, for the citizen's store, from the catalogue.
-	var docType string
+	name = d.Components[componentIndex].Name
 	if p, ok := s.Catalog.Find(d.Procedure.Code); ok {
 		for _, c := range p.Components {
 			if c.Name == name {
@@ -118,13 +140,30 @@ func (s *Service) Attach(ctx context.Context, code string, componentIndex int, f
 			}
 		}
 	}
-	return s.digitise(ctx, d, componentIndex, name, files, actor, func(a *Attachment) { a.DocType = docType })
+	return d, name, docType, nil
 }
 
-// digitise is Attach's work for a document named compName of dossier d;
-// tweak (if set) fills the attachment's kind and validity before it is
-// stored.
-func (s *Service) digitise(ctx context.Context, d *motcua.Dossier, componentIndex int, compName string, files []string,
+// readInputs reads the files to digitise; the error names the file.
+func readInputs(files []string) ([]pdfdoc.Input, error) {
+	inputs := make([]pdfdoc.Input, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			vi := "Không đọc được tệp «%s»: %v"
+			if errors.Is(err, fs.ErrNotExist) {
+				vi = "Không tìm thấy tệp «%s» (%v)"
+			}
+			return nil, motcua.Invalid(ErrFileRead, "file", vi, "cannot read file %q: %v", f, err)
+		}
+		inputs[i] = pdfdoc.Input{Name: filepath.Base(f), Data: b}
+	}
+	return inputs, nil
+}
+
+// digitise is the work of Attach, AttachData and AttachResult for a
+// document named compName of dossier d; tweak (if set) fills the
+// attachment's kind and validity before it is stored.
+func (s *Service) digitise(ctx context.Context, d *motcua.Dossier, componentIndex int, compName string, inputs []pdfdoc.Input,
 	actor string, tweak func(*Attachment)) (*Attachment, error) {
 	sc := s.Scans
 	if sc == nil || sc.Attachments == nil || sc.Blobs == nil || sc.Signer == nil {
@@ -137,24 +176,12 @@ func (s *Service) digitise(ctx context.Context, d *motcua.Dossier, componentInde
 		return nil, motcua.Invalid(motcua.ErrRequired, "officer", "Chưa có họ tên người thực hiện chuyển đổi",
 			"the converting officer's full name is missing")
 	}
-	if len(files) == 0 {
+	if len(inputs) == 0 {
 		return nil, motcua.Invalid(pdfdoc.ErrNothingToMerge, "file", "Chưa có tệp nào để số hóa", "no file to digitise")
 	}
 	id, err := s.Identity(ctx)
 	if err != nil {
 		return nil, err
-	}
-	inputs := make([]pdfdoc.Input, len(files))
-	for i, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			vi := "Không đọc được tệp «%s»: %v"
-			if errors.Is(err, fs.ErrNotExist) {
-				vi = "Không tìm thấy tệp «%s» (%v)"
-			}
-			return nil, motcua.Invalid(ErrFileRead, "file", vi, "cannot read file %q: %v", f, err)
-		}
-		inputs[i] = pdfdoc.Input{Name: filepath.Base(f), Data: b}
 	}
 	lim := sc.Limits
 	if lim.MaxFileSize == 0 && len(lim.Allowed) == 0 {
@@ -339,3 +366,7 @@ func (s *Service) SetScanInboxDir(ctx context.Context, dir, actor string) error 
 	}
 	return s.Store.SetSetting(ctx, KeyScanInbox, dir, a)
 }
+
+// ScanLimits are the digitisation rules in force (Scans.Limits, or the
+// defaults): field mode checks a pre-dossier's documents by them.
+func (s *Service) ScanLimits() pdfdoc.Limits { return s.scanLimits() }

@@ -117,7 +117,11 @@ func (s *Service) AttachResult(ctx context.Context, req ResultRequest) (*Attachm
 	case months > 0:
 		until = issued.AddDate(0, months, 0)
 	}
-	a, err := s.digitise(ctx, d, 0, spec.Name, req.Files, firstNonEmpty(req.Officer, req.By.Username), func(a *Attachment) {
+	inputs, err := readInputs(req.Files)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.digitise(ctx, d, 0, spec.Name, inputs, firstNonEmpty(req.Officer, req.By.Username), func(a *Attachment) {
 		a.Kind, a.DocType, a.IssuedAt, a.ValidUntil = KindResult, spec.DocType, issued, until
 		if strings.HasSuffix(a.FileName, "_TP01.pdf") {
 			a.FileName = d.Code + "_KQ.pdf"

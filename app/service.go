@@ -359,24 +359,46 @@ func (s *Service) DueFor(p motcua.Procedure, ch motcua.Channel, t time.Time) tim
 }
 
 // Intake records a dossier presented at the counter with the officer's
-// decision, in one transaction, and returns it with its code.
+// decision, in one transaction, and returns it with its code. Errors: as
+// BuildIntake, and the store's.
 func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossier, error) {
-	if err := s.mayDecide(ctx, req.By, req.Decision); err != nil {
+	d, id, a, err := s.BuildIntake(ctx, req)
+	if err != nil {
 		return nil, err
+	}
+	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// BuildIntake checks an intake request and builds the dossier (no code
+// yet), the station it is received at and the audit entry, without storing
+// anything: Intake stores it with DossierStore.Accept, field mode with the
+// pre-dossier it comes from. Errors: ErrForbidden; ErrFieldStation on a
+// field station, which never issues a code; KindInvalid naming the field.
+func (s *Service) BuildIntake(ctx context.Context, req IntakeRequest) (*motcua.Dossier, Station, AuditEntry, error) {
+	var id Station
+	var none AuditEntry
+	if err := s.mayDecide(ctx, req.By, req.Decision); err != nil {
+		return nil, id, none, err
+	}
+	if err := s.RequireCounter(ctx); err != nil {
+		return nil, id, none, err
 	}
 	id, err := s.Identity(ctx)
 	if err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	p, err := s.Procedure(req.ProcedureCode)
 	if err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	app := req.Applicant
 	if strings.TrimSpace(req.CCCD) != "" {
 		fromCard, err := ApplicantFromCCCD(req.CCCD, s.now())
 		if err != nil {
-			return nil, err
+			return nil, id, none, err
 		}
 		fromCard.Phone, fromCard.Email = app.Phone, app.Email
 		if app.Address != "" {
@@ -385,16 +407,16 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		app = fromCard
 	}
 	if err := ValidateApplicant(&app, req.DOBText, s.now()); err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	if err := checkTexts(req.Reason, req.Summary, req.Missing); err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	if req.Channel == 0 {
 		req.Channel = motcua.ChannelDirect
 	}
 	if !req.Channel.Valid() {
-		return nil, motcua.Invalid(motcua.ErrBadValue, "channel", "Kênh nộp %d không hợp lệ: 1 trực tiếp, 2 trực tuyến, 3 bưu chính",
+		return nil, id, none, motcua.Invalid(motcua.ErrBadValue, "channel", "Kênh nộp %d không hợp lệ: 1 trực tiếp, 2 trực tuyến, 3 bưu chính",
 			"channel %d is invalid: 1 direct, 2 online, 3 postal", int(req.Channel))
 	}
 	now := s.now()
@@ -404,11 +426,11 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	}
 	at = at.In(motcua.Location).Truncate(time.Second)
 	if at.Before(now.Add(-MaxBackEntry)) {
-		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s quá xa trong quá khứ (tối đa 366 ngày trước)",
+		return nil, id, none, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s quá xa trong quá khứ (tối đa 366 ngày trước)",
 			"the receipt time %s is too far in the past (at most 366 days ago)", motcua.FormatTime(at))
 	}
 	if at.After(now.Add(5 * time.Minute)) {
-		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
+		return nil, id, none, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm tiếp nhận %s ở tương lai", "the receipt time %s is in the future", motcua.FormatTime(at))
 	}
 	comps := req.Components
 	if comps == nil {
@@ -419,16 +441,16 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 	for i := range comps {
 		comps[i].Name = motcua.Clean(comps[i].Name)
 		if comps[i].Original < 0 || comps[i].Certified < 0 || comps[i].Copy < 0 {
-			return nil, motcua.Invalid(motcua.ErrBadValue, "components", "Số lượng bản của «%s» không được âm", "counts of %q cannot be negative", comps[i].Name)
+			return nil, id, none, motcua.Invalid(motcua.ErrBadValue, "components", "Số lượng bản của «%s» không được âm", "counts of %q cannot be negative", comps[i].Name)
 		}
 	}
 	if req.StoreConsent && !isDigits12(app.IDNumber) {
-		return nil, motcua.Invalid(motcua.ErrBadValue, "store_consent",
+		return nil, id, none, motcua.Invalid(motcua.ErrBadValue, "store_consent",
 			"Kho dữ liệu điện tử chỉ lưu theo số định danh cá nhân 12 chữ số; giấy tờ %s không dùng được",
 			"the document store keys on the 12-digit personal ID; ID %s cannot be used", MaskID(app.IDNumber))
 	}
 	if err := s.applyReuse(ctx, p, app.IDNumber, comps, req.Reuse); err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	summary := motcua.Clean(req.Summary)
 	if summary == "" {
@@ -465,14 +487,11 @@ func (s *Service) Intake(ctx context.Context, req IntakeRequest) (*motcua.Dossie
 		err = motcua.Invalid(motcua.ErrBadValue, "decision", "Quyết định không hợp lệ", "invalid decision")
 	}
 	if err != nil {
-		return nil, err
+		return nil, id, none, err
 	}
 	a := AuditEntry{At: now, Actor: req.By.Username, Action: "dossier." + action,
 		Detail: fmt.Sprintf("%s; giấy tờ %s", p.Code, MaskID(app.IDNumber))}
-	if err := s.Store.Accept(ctx, d, id.AgencyID, id.Station, a); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, id, a, nil
 }
 
 // markMissing flags the missing components, adding items that are not on

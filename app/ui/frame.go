@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	fieldmode "motcua/app/field"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +28,7 @@ const (
 	ScreenSettings
 	ScreenContinuity
 	ScreenReports
+	ScreenField // F9, on a field station (field mode)
 )
 
 // screen is what the frame needs of each screen.
@@ -49,6 +51,7 @@ type env struct {
 	papers *Papers
 	main   *Main
 	frame  *Frame
+	field  *fieldmode.Service // nil: no field mode
 }
 
 func (e *env) user() *accounts.User { return e.frame.user }
@@ -81,6 +84,7 @@ type Frame struct {
 	Settings   *Settings
 	Continuity *Continuity
 	Reports    *Reports
+	Field      *FieldScreen // nil without field mode
 	Status     *StatusBar
 	// Banner is the strip at the top while an incident is open.
 	Banner *IncidentBanner
@@ -96,7 +100,7 @@ type Frame struct {
 
 func newFrame(m *Main) *Frame {
 	f := &Frame{user: m.User, stop: make(chan struct{})}
-	f.env = env{win: m.win, svc: m.svc, acc: m.acc, keys: m.keys, typing: m.typing, papers: m.papers, main: m, frame: f}
+	f.env = env{win: m.win, svc: m.svc, acc: m.acc, keys: m.keys, typing: m.typing, papers: m.papers, main: m, frame: f, field: m.opt.Field}
 	e := &f.env
 	f.Status = newStatusBar(e)
 	f.Dossiers = newDossiers(e)
@@ -120,6 +124,14 @@ func newFrame(m *Main) *Frame {
 		{ScreenSettings, tr("F6 Cài đặt"), fyne.KeyF6},
 		{ScreenContinuity, tr("F7 Liên tục"), fyne.KeyF7},
 		{ScreenReports, tr("F8 Báo cáo"), fyne.KeyF8},
+	}
+	if m.opt.Field != nil {
+		f.Field = newFieldScreen(e)
+		items = append(items, struct {
+			s     Screen
+			label string
+			key   fyne.KeyName
+		}{ScreenField, tr("F9 Hiện trường"), fyne.KeyF9})
 	}
 	navBox := container.NewHBox()
 	for _, it := range items {
@@ -226,6 +238,10 @@ func (f *Frame) screen(s Screen) screen {
 		return f.Continuity
 	case ScreenReports:
 		return f.Reports
+	case ScreenField:
+		if f.Field != nil {
+			return f.Field
+		}
 	}
 	return f.Intake
 }

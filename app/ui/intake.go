@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	fieldmode "motcua/app/field"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,10 @@ import (
 // is clear for the next citizen and the receipt waits to be printed.
 type Intake struct {
 	*env
+
+	// prepared is the pre-dossier a scanned slip brought (field mode),
+	// nil for a dossier typed at the counter.
+	prepared *fieldmode.Record
 
 	Scan     *Entry
 	ScanErr  fieldErr
@@ -575,6 +580,10 @@ func (s *Intake) onScan(line string) {
 	if line == "" {
 		return
 	}
+	if s.field != nil && fieldmode.IsSlip(line) {
+		s.onSlip(line)
+		return
+	}
 	k := classify(line, s.papers.keys)
 	switch k.kind {
 	case scanOurs:
@@ -832,7 +841,14 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	for i, r := range s.comps {
 		specs[i] = r.spec
 	}
-	d, err := s.svc.Intake(ctx, req)
+	var d *motcua.Dossier
+	var err error
+	carried := ""
+	if s.prepared != nil {
+		d, carried, err = s.receivePrepared(ctx, req)
+	} else {
+		d, err = s.svc.Intake(ctx, req)
+	}
 	if err != nil {
 		s.showError(err)
 		return
@@ -890,6 +906,8 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 	s.Print.SetText(tr("In") + " " + shortForm(kind) + " " + tr("(Ctrl+P)"))
 	s.LastAttach.Hide()
 	switch {
+	case carried != "":
+		s.sayAttach(!strings.HasPrefix(carried, "!"), strings.TrimPrefix(carried, "!"))
 	case len(files) == 0:
 	case dec == app.DecideRefuse:
 		s.sayAttach(false, tr("Hồ sơ bị từ chối: bản quét không được đính kèm (tệp vẫn ở chỗ cũ)."))
@@ -1006,6 +1024,7 @@ func (s *Intake) reset() {
 		e.SetText("")
 	}
 	s.Gender.SetSelected("")
+	s.prepared = nil
 	s.selected = nil
 	s.comps = nil
 	s.compBox.Objects = nil

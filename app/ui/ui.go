@@ -11,6 +11,7 @@ package ui
 
 import (
 	"context"
+	fieldmode "motcua/app/field"
 	"sync"
 	"time"
 
@@ -64,6 +65,10 @@ type Options struct {
 	// Reports computes the deadline board and the period reports (F8,
 	// and the reminder at sign-in); nil: the F8 screen says it is off.
 	Reports *reports.Service
+	// Field is field mode: at the counter, a slip's QR scanned in intake
+	// opens the pre-dossier a community team prepared; nil: slips are
+	// not recognised.
+	Field *fieldmode.Service
 }
 
 // Main is the counter window: first-run set-up, sign-in, then the frame

@@ -20,14 +20,17 @@ import (
 
 // Commune is one row of the province's CSV of communes.
 type Commune struct {
-	Line        int // 1-based line in the CSV, for messages
-	AgencyID    string
-	AgencyName  string
-	Stations    int
-	Machines    []string // computer name of station 1, 2, …; empty: any machine
-	ProvinceURL string   // overrides the default URL when set
-	Username    string
-	Password    string
+	Line       int // 1-based line in the CSV, for messages
+	AgencyID   string
+	AgencyName string
+	Stations   int
+	// FieldStations is how many of them, the last ones, are the field
+	// stations of the commune's community digital teams (role "field").
+	FieldStations int
+	Machines      []string // computer name of station 1, 2, …; empty: any machine
+	ProvinceURL   string   // overrides the default URL when set
+	Username      string
+	Password      string
 	// The PC's first administrator (optional): a username, a full name,
 	// and either the argon2id hash of a password the province chose (the
 	// same for every station of the commune) or nothing, in which case
@@ -41,6 +44,7 @@ var columns = map[string]string{
 	"agency_id": "agency_id", "ma_dinh_danh": "agency_id",
 	"agency_name": "agency_name", "ten_co_quan": "agency_name",
 	"stations": "stations", "so_may": "stations",
+	"field_stations": "field_stations", "may_hien_truong": "field_stations",
 	"machines": "machines", "ten_may": "machines",
 	"province_url": "province_url", "dia_chi_tinh": "province_url",
 	"username": "username", "tai_khoan": "username",
@@ -51,7 +55,7 @@ var columns = map[string]string{
 }
 
 // allColumns names the columns in messages.
-const allColumns = "agency_id, agency_name, stations, machines, province_url, username, password, admin_username, admin_name, admin_password_hash"
+const allColumns = "agency_id, agency_name, stations, field_stations, machines, province_url, username, password, admin_username, admin_name, admin_password_hash"
 
 func csvErr(line int, col, vi, en string, args ...any) error {
 	return motcua.Invalid(motcua.ErrBadValue, fmt.Sprintf("csv:%d:%s", line, col),
@@ -136,6 +140,14 @@ func ReadCommunes(r io.Reader) ([]Commune, error) {
 			return nil, csvErr(line, "stations", "số máy «%s» phải là số từ 1 đến 99", "station count %q must be 1 to 99", get("stations"))
 		}
 		c.Stations = n
+		if v := get("field_stations"); v != "" {
+			f, err := strconv.Atoi(v)
+			if err != nil || f < 0 || f >= n {
+				return nil, csvErr(line, "field_stations", "số máy hiện trường «%s» phải từ 0 đến %d (phải còn ít nhất một máy quầy)",
+					"field station count %q must be 0 to %d (at least one counter station stays)", v, n-1)
+			}
+			c.FieldStations = f
+		}
 		if m := strings.FieldsFunc(get("machines"), func(r rune) bool { return r == ' ' || r == '|' || r == '\t' }); len(m) > 0 {
 			if len(m) != n {
 				return nil, csvErr(line, "machines", "có %d tên máy cho %d máy", "%d machine names for %d stations", len(m), n)
@@ -251,6 +263,9 @@ func Create(communes []Commune, o Options) ([]Issued, error) {
 			}
 			if c.Machines != nil {
 				p.Machine = c.Machines[k-1]
+			}
+			if k > c.Stations-c.FieldStations {
+				p.Role = RoleField
 			}
 			var code string
 			if c.AdminUsername != "" {

@@ -51,6 +51,9 @@ const (
 	ErrContent     = "ERR_PROFILE_CONTENT"
 )
 
+// RoleField is Profile.Role of a field station.
+const RoleField = "field"
+
 // ClockSkew is how far before its issue time a profile is still accepted:
 // PC clocks drift, a few minutes is not a reason to send an installer home.
 const ClockSkew = 15 * time.Minute
@@ -66,6 +69,10 @@ type Profile struct {
 	AgencyName string    `json:"agency_name"`
 	Station    int       `json:"station"`  // K
 	Stations   int       `json:"stations"` // N
+	// Role is "field" for the field station of a community digital team
+	// (app/field: it prepares dossiers, never issues a code); empty means
+	// a counter station.
+	Role string `json:"role,omitempty"`
 	// Machine is the Windows computer name (or Linux host name) the profile
 	// is for; empty means any machine.
 	Machine  string   `json:"machine,omitempty"`
@@ -248,6 +255,10 @@ func (p *Profile) Validate() error {
 	if err := p.StationID().Validate(); err != nil {
 		return err
 	}
+	if p.Role != "" && p.Role != RoleField {
+		return bad("role", "Loại máy «%s» trong hồ sơ cấu hình không hợp lệ (bỏ trống: máy quầy; «field»: máy hiện trường)",
+			"the profile's station role %q is invalid (empty: counter; \"field\": field station)", p.Role)
+	}
 	if p.IssuedAt.IsZero() || !p.ExpiresAt.After(p.IssuedAt) {
 		return bad("expires_at", "Hồ sơ cấu hình phải có ngày cấp và ngày hết hạn sau ngày cấp",
 			"the profile needs an issue time and a later expiry")
@@ -317,6 +328,9 @@ func Describe(p *Profile, province ed25519.PublicKey, thisMachine string) string
 	default:
 		fmt.Fprintf(&b, "Máy:        %s, dành cho máy tên «%s» — KHÔNG phải máy này («%s»): chỉ áp dụng được trên máy «%s»\n",
 			p.StationID(), p.Machine, thisMachine, p.Machine)
+	}
+	if p.Role == RoleField {
+		fmt.Fprintf(&b, "Loại máy:   máy hiện trường của tổ công nghệ số (chuẩn bị hồ sơ, không cấp mã hồ sơ)\n")
 	}
 	fmt.Fprintf(&b, "Tỉnh:       %s\n", orNone(p.Province.URL, "(không ghi: làm việc ngoại tuyến)"))
 	fmt.Fprintf(&b, "Cấp bởi:    %s lúc %s\nHết hạn:    %s\n", orNone(p.Issuer, "(không ghi)"), motcua.FormatTime(p.IssuedAt), motcua.FormatTime(p.ExpiresAt))

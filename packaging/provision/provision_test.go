@@ -181,6 +181,7 @@ func TestReadCommunesErrors(t *testing.T) {
 		{"ErrBadAgency", "agency_id,agency_name,stations\nH56,X,1\n", "csv:2:agency_id"},
 		{"ErrDuplicate", "agency_id,agency_name,stations\n000.00.06.H56,X,1\n000.00.06.H56,Y,1\n", "csv:3:agency_id"},
 		{"ErrStations", "agency_id,agency_name,stations\n000.00.06.H56,X,0\n", "csv:2:stations"},
+		{"ErrFieldStations", "agency_id,agency_name,stations,field_stations\n000.00.06.H56,X,2,2\n", "csv:2:field_stations"},
 		{"ErrMachines", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,2,ONLYONE\n", "csv:2:machines"},
 		{"ErrMachineName", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,MÁY-QUẢNG-PHÚ\n", "csv:2:machines"},
 		{"ErrMachineTooLong", "agency_id,agency_name,stations,machines\n000.00.06.H56,X,1,QUANGPHU-MOTCUA-01\n", "csv:2:machines"},
@@ -342,5 +343,29 @@ func TestCreateAdmin(t *testing.T) {
 	p.Serial = ""
 	if _, err := provision.Sign(&p, key); motcua.ErrorKind(err) != motcua.KindInvalid {
 		t.Errorf("signed a profile with a bad administrator hash: %v", err)
+	}
+}
+
+// TestFieldStationProfile: the CSV's field_stations makes the last
+// stations of a commune field stations; the role survives signing.
+func TestFieldStationProfile(t *testing.T) {
+	key := testKey(t, 7)
+	cs, err := provision.ReadCommunes(strings.NewReader("agency_id,agency_name,stations,field_stations\n000.00.06.H56,UBND xã Quảng Phú,3,1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := provision.Create(cs, provision.Options{Key: key, IssuedAt: issued, Valid: 24 * time.Hour})
+	if err != nil || len(out) != 3 {
+		t.Fatalf("%d profiles (%v)", len(out), err)
+	}
+	for i, want := range []string{"", "", provision.RoleField} {
+		p, err := provision.Open(out[i].Data, key.Public().(ed25519.PublicKey), provision.Check{Now: issued})
+		if err != nil || p.Role != want {
+			t.Fatalf("station %d: role %q (%v), want %q", i+1, p.Role, err, want)
+		}
+	}
+	p, _ := provision.Open(out[2].Data, key.Public().(ed25519.PublicKey), provision.Check{Now: issued})
+	if d := provision.Describe(p, key.Public().(ed25519.PublicKey), ""); !strings.Contains(d, "máy hiện trường") {
+		t.Fatalf("describe:\n%s", d)
 	}
 }

@@ -15,7 +15,7 @@
 //	kid        key ID: base64url (no padding) of the first 6 bytes of
 //	           SHA-256(public key), 8 characters
 //	doc        name of the document: a short kind code (TN, BS, TC, XL, DG, KS,
-//	           ST, KQ; see DocName) or the name itself, e.g. the title of a result
+//	           ST, KQ, CB; see DocName) or the name itself, e.g. the title of a result
 //	code       dossier code (mã hồ sơ), e.g. 000.00.06.H56-231027-0361
 //	procedure  procedure code (mã TTHC), e.g. 1.001612
 //	applicant  identifier of the person or organisation (CCCD, tax code, …)
@@ -80,6 +80,7 @@ const (
 	DocControl    = "KS" // Phiếu kiểm soát quá trình giải quyết hồ sơ
 	DocLedger     = "ST" // Sổ theo dõi hồ sơ
 	DocResult     = "KQ" // Kết quả giải quyết thủ tục hành chính
+	DocPrepared   = "CB" // Phiếu hẹn hồ sơ chuẩn bị trước (field mode's slip; code = pre-dossier ref)
 )
 
 var docNames = map[string]string{
@@ -91,6 +92,7 @@ var docNames = map[string]string{
 	DocControl:    "Phiếu kiểm soát quá trình giải quyết hồ sơ",
 	DocLedger:     "Sổ theo dõi hồ sơ",
 	DocResult:     "Kết quả giải quyết thủ tục hành chính",
+	DocPrepared:   "Phiếu hẹn hồ sơ chuẩn bị trước",
 }
 
 // DocName is the Vietnamese name of a document kind code; any other value is

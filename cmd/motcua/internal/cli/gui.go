@@ -14,6 +14,7 @@ import (
 	"motcua"
 	"motcua/app"
 	"motcua/app/accounts"
+	"motcua/app/field"
 	"motcua/app/reports"
 	"motcua/app/syncing"
 	"motcua/app/ui"
@@ -84,14 +85,25 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 	if err != nil {
 		return ui.Options{}, err
 	}
-	return ui.Options{
+	opt := ui.Options{
 		Accounts:  c.accounts(),
 		Keys:      keys,
 		PapersDir: filepath.Join(c.data, "papers"),
 		Thumbs:    pdfrender.Isolated(),
 		// the window's working calendar is used (Calendar nil)
 		Reports: reports.New(storage.ReportSource{S: c.store}, nil, c.clock),
-	}, nil
+	}
+	// Field mode: slips scanned at intake; pre-dossiers whose time is up
+	// are purged at each start (logged in the audit).
+	if fst, err := storage.OpenField(c.store, c.data); err == nil {
+		opt.Field = &field.Service{App: svc, Store: fst, SlipKey: keys.Priv}
+		if _, err := opt.Field.Purge(ctx); err != nil {
+			fmt.Fprintln(c.errOut, "không xóa được hồ sơ chuẩn bị quá hạn:", motcua.ErrorMessage(err))
+		}
+	} else {
+		fmt.Fprintln(c.errOut, "chế độ hiện trường không mở được:", motcua.ErrorMessage(err))
+	}
+	return opt, nil
 }
 
 // wireScans gives the window digitisation: the data directory's blob

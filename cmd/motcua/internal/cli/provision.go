@@ -436,6 +436,13 @@ func (c *cli) provisionApply(path, keyFile string) error {
 	if err := svc.Init(ctx, app.Station{AgencyID: p.AgencyID, AgencyName: p.AgencyName, Station: p.StationID()}, actor); err != nil {
 		return err
 	}
+	role := app.StationCounter
+	if p.Role == provision.RoleField {
+		role = app.StationField
+	}
+	if err := svc.SetStationRole(ctx, app.OperatorActor(actor), role); err != nil {
+		return err
+	}
 	// The province's first administrator, right after the identity (the
 	// first write): the window of this PC then opens on the sign-in screen,
 	// never on "create the administrator".
