@@ -12,6 +12,7 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
 	"motcua/app/forms"
 )
 
@@ -111,11 +112,12 @@ func (c *cli) renderForm(code string, id forms.FormID, kind forms.Kind, ff formF
 		return usageErr("form", "Bộ biểu mẫu %s không có mẫu số %s cho một hồ sơ (sổ theo dõi: lệnh «ledger»)",
 			"profile %s has no single-dossier form %s (the ledger: 'ledger')", prof.ID, string(id))
 	}
-	officer := ff.officer
-	if officer == "" {
-		officer = currentUser()
+	signer, err := c.formSigner(ff.officer)
+	if err != nil {
+		return err
 	}
-	svc, err := c.scans(officer)
+	officer := signer.FullName
+	svc, err := c.scans(signer.Username)
 	if err != nil {
 		return err
 	}
@@ -241,4 +243,37 @@ func (c *cli) ledgerCmd() *cobra.Command {
 		return c.writePDF(ff, buf.Bytes(), fmt.Sprintf("Sổ theo dõi hồ sơ, %d hồ sơ", len(ds)))
 	}
 	return cmd
+}
+
+// formSigner is the officer whose full name signs a form: the account named
+// by --officer, else the signed-in one. The program never guesses (the OS
+// login name is nobody's name on a form).
+func (c *cli) formSigner(username string) (*accounts.User, error) {
+	if strings.TrimSpace(username) == "" {
+		u, err := c.signedIn()
+		if err != nil {
+			if e, ok := motcua.AsError(err); ok && e.Code == accounts.ErrSessionInvalid {
+				return nil, &motcua.Error{Kind: motcua.KindInvalid, Code: accounts.ErrSessionInvalid, Field: "officer",
+					Msg:   "Không biết cán bộ ký phiếu: chạy «motcua signin TÊN» trước, hoặc ghi --officer TÊN_ĐĂNG_NHẬP (" + e.Msg + ")",
+					MsgEN: "who signs the form is unknown: run 'motcua signin NAME' first, or give --officer USERNAME (" + e.MsgEN + ")"}
+			}
+			return nil, err
+		}
+		return u, nil
+	}
+	if _, err := c.open(); err != nil {
+		return nil, err
+	}
+	u, err := c.accounts().Store.GetUser(context.Background(), accounts.NormUsername(username))
+	if err != nil {
+		if motcua.ErrorKind(err) == motcua.KindNotFound {
+			return nil, usageErr("officer", "Không có tài khoản «%s»: --officer nhận tên đăng nhập của cán bộ («motcua user list»)",
+				"no account %q: --officer takes an officer's username ('motcua user list')", username)
+		}
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, usageErr("officer", "Tài khoản %s đã bị khóa", "the account %s is disabled", u.Username)
+	}
+	return u, nil
 }

@@ -98,6 +98,7 @@ func TestProvisionApply(t *testing.T) {
 		if !strings.Contains(out, "000.00.06.H56 — UBND xã Quảng Phú, máy 1/2") {
 			t.Errorf("apply: %s", out)
 		}
+		signInAdmin(t, dir)
 		// The station issues its own partition of codes at once.
 		v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "2.000815", "--name", "Lê Văn An",
 			"--id-number", "038085001111", "--at", "2026-11-20T09:00:00+07:00", "--json")))
