@@ -74,7 +74,11 @@ func (c *cli) drill(sub string, pos []string, s *continuity.Service, atv, pdfPat
 		if err != nil {
 			return err
 		}
-		d, err := s.ScheduleDrill(ctx, sc, t, *simulate, *by)
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		d, err := s.ScheduleDrill(ctx, sc, t, *simulate, who)
 		if err != nil {
 			return err
 		}
@@ -144,7 +148,11 @@ func (c *cli) drill(sub string, pos []string, s *continuity.Service, atv, pdfPat
 			}
 			outage = r.DrillOutage() // the pause ends with the drill
 		}
-		if d, err = s.CancelDrill(ctx, d.ID, *by, outage); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if d, err = s.CancelDrill(ctx, d.ID, who, outage); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, d.Line())
@@ -196,7 +204,11 @@ func (c *cli) drillStart(ctx context.Context, s *continuity.Service, pos []strin
 	if len(pos) != 1 {
 		return nil, usageErr("drill", "Cần một tình huống (ví dụ network) hoặc số diễn tập đã lên lịch", "give a scenario (e.g. network) or a scheduled drill's number")
 	}
-	req := continuity.StartRequest{By: by, Simulate: simulate}
+	who, err := c.actor()
+	if err != nil {
+		return nil, err
+	}
+	req := continuity.StartRequest{By: who, Simulate: simulate}
 	if id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64); err == nil {
 		req.ID = id
 		d, err := s.Store.Drill(ctx, id)
@@ -269,7 +281,11 @@ func (c *cli) drillFinish(ctx context.Context, s *continuity.Service, id int64, 
 	if err != nil {
 		return err
 	}
-	req := continuity.FinishRequest{By: by, Notes: notes, DrainTimeout: drain, Poll: 100 * time.Millisecond}
+	who, err := c.actor()
+	if err != nil {
+		return err
+	}
+	req := continuity.FinishRequest{By: who, Notes: notes, DrainTimeout: drain, Poll: 100 * time.Millisecond}
 	if d.Simulate && d.Status == continuity.DrillRunning {
 		r, err := c.runner(syncing.Options{Logger: slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {
