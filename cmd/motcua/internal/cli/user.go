@@ -40,7 +40,9 @@ func (c *cli) userCmd() *cobra.Command {
 	)
 	cmd.Long = "Tài khoản cán bộ / officer accounts.\nMật khẩu đọc từ dòng đầu của đầu vào chuẩn (hoặc MOTCUA_PASSWORD), không bao giờ từ tham số; " +
 		"người dùng đổi mật khẩu khi đăng nhập lần đầu.\n(The password is read from the first line of standard input, or MOTCUA_PASSWORD, never from a flag; " +
-		"the user chooses their own at the first sign-in.)"
+		"the user chooses their own at the first sign-in.)\n" +
+		"add và passwd cần quản trị đã đăng nhập («motcua signin»), trừ tài khoản đầu tiên của trạm (phải là quản trị). " +
+		"(add and passwd need a signed-in administrator, except the station's first account, which must be an administrator.)"
 	return cmd
 }
 
