@@ -146,6 +146,11 @@ func (c *cli) renderForm(code string, id forms.FormID, kind forms.Kind, ff formF
 	} else if n > 0 {
 		in.Entry = strconv.Itoa(n)
 	}
+	phone, err := svc.CounterPhone(ctx)
+	if err != nil {
+		return err
+	}
+	in.Contact = app.CounterContact(prof.Unit, phone)
 	if p, ok := svc.Catalog.Find(d.Procedure.Code); ok {
 		in.ProcessingDays = p.ProcessingDays
 	}

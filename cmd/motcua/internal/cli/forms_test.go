@@ -172,11 +172,27 @@ func TestCLIFormsSigned(t *testing.T) {
 		t.Fatal("two intakes, one code")
 	}
 
+	// The counter's phone (an administrator's setting) fills "liên hệ …".
+	if r := runCLI(t, dir, "counter-phone", "12-34"); r.code != 2 || !strings.Contains(r.stderr, "phone:") {
+		t.Fatalf("a bad phone: exit %d %s", r.code, r.stderr)
+	}
+	mustOK(t, runCLI(t, dir, "counter-phone", "0237 3852 123"))
+	if got := strings.TrimSpace(mustOK(t, runCLI(t, dir, "counter-phone"))); got != "0237 3852 123" {
+		t.Fatalf("counter-phone shows %q", got)
+	}
 	addUser(t, dir, "lan.nt", "Nguyễn Thị Lan", "officer")
 	sup := filepath.Join(out, "mau02.pdf")
 	mustOK(t, runCLI(t, dir, "form", "02", v.Code, "--officer", "lan.nt", "--reason", "Thiếu tờ khai", "-o", sup))
-	if text := pdftotext(t, sup); !strings.Contains(text, "Nguyễn Thị Lan") {
+	text = pdftotext(t, sup)
+	if !strings.Contains(text, "Nguyễn Thị Lan") {
 		t.Errorf("Mẫu 02 --officer lan.nt is not signed Nguyễn Thị Lan:\n%s", text)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), "liên hệ Bộ phận Một cửa, điện thoại 0237 3852 123") {
+		t.Errorf("Mẫu 02 lacks the counter's phone:\n%s", text)
+	}
+	signInAs(t, dir, "lan.nt")
+	if r := runCLI(t, dir, "counter-phone", "0912 345 678"); r.code != 2 || !strings.Contains(r.stderr, "Quản trị") {
+		t.Fatalf("an officer set the counter's phone: exit %d %s", r.code, r.stderr)
 	}
 	if r := runCLI(t, dir, "form", "02", v.Code, "--officer", "khong.co", "-o", sup); r.code != 2 || !strings.Contains(r.stderr, "officer:") {
 		t.Fatalf("--officer of no account: exit %d %s", r.code, r.stderr)

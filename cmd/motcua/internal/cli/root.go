@@ -119,7 +119,7 @@ func (c *cli) root() *cobra.Command {
 		c.transitionCmd("refuse"), c.transitionCmd("supplement"), c.transitionCmd("advance"),
 		c.transitionCmd("extend"), c.transitionCmd("return"), c.dueCmd(), c.attachCmd(), c.attachmentsCmd())
 	add("print", c.receiptCmd(), c.formCmd(), c.ledgerCmd(), c.reportCmd(), c.boardCmd(), c.qrCmd())
-	add("setup", c.guiCmd(), c.initCmd(), c.calendarCmd(), c.catalogCmd(), c.holidayCmd(), c.printerCmd(),
+	add("setup", c.guiCmd(), c.initCmd(), c.calendarCmd(), c.catalogCmd(), c.holidayCmd(), c.printerCmd(), c.counterPhoneCmd(),
 		c.scanLimitsCmd(), c.scanInboxCmd(), c.signinCmd(), c.signoutCmd(), c.passwdCmd(), c.userCmd(), c.provisionCmd(), c.auditCmd(), c.versionCmd())
 	add("sync", c.provinceCmd(), c.syncCmd(), c.outboxCmd(), c.bundleCmd())
 	add("continuity", c.continuityCmd(), c.incidentCmd(), c.runbookCmd(), c.contactsCmd(), c.planCmd(), c.drillCmd(),
