@@ -7,6 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"motcua"
 )
 
 func pdftotext(t *testing.T, path string) string {
@@ -22,6 +25,7 @@ func pdftotext(t *testing.T, path string) string {
 // of the CLI as PDFs with the right text; the receipt's QR reads back from
 // the PDF and verifies offline, and a changed byte does not.
 func TestCLIForms(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 24, 10, 0, 0, 0, motcua.Location)) // the receipts are of 23/11/2026
 	dir := initStation(t)
 	out := t.TempDir()
 	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", cccdLine,
@@ -150,6 +154,7 @@ func TestCLIPrintChosenPrinter(t *testing.T) {
 // account), never the OS login name; it refuses to guess without either.
 // The date line carries the commune's name, the receipt its ledger row.
 func TestCLIFormsSigned(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 24, 10, 0, 0, 0, motcua.Location))
 	dir := initStation(t)
 	out := t.TempDir()
 	first := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--name", "Trần Văn Bình",
