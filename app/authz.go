@@ -73,12 +73,19 @@ const (
 	PermStation  Perm = "station"  // agency, station, keys, the role settings
 	PermUsers    Perm = "users"    // create, reset, disable users
 	PermSync     Perm = "sync"     // USB bundle export/import, retry quarantined messages
+	// PermContinuity: lead the continuity plan — close an incident (it
+	// signs off the reconciliation), schedule, start, finish and cancel
+	// drills, reserve paper receipt numbers, edit the plan, the runbooks
+	// and the contact list. Declaring an incident, recording what was done
+	// and ticking steps are any officer's (they are at the counter when the
+	// power goes); entering a paper receipt is intake (PermIntake).
+	PermContinuity Perm = "continuity"
 )
 
 var grants = map[Role][]Perm{
 	RoleOfficer: {PermIntake, PermAdvance, PermReturn},
-	RoleLeader:  {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync},
-	RoleAdmin: {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync,
+	RoleLeader:  {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync, PermContinuity},
+	RoleAdmin: {PermIntake, PermAdvance, PermReturn, PermRefuse, PermExtend, PermStop, PermSync, PermContinuity,
 		PermCalendar, PermCatalog, PermStation, PermUsers},
 }
 
@@ -92,6 +99,7 @@ func PermName(p Perm) string {
 		PermRefuse: "từ chối hồ sơ", PermExtend: "gia hạn, xin lỗi", PermStop: "dừng xử lý",
 		PermCalendar: "sửa lịch làm việc", PermCatalog: "nhập danh mục thủ tục", PermStation: "cấu hình cơ quan, máy",
 		PermUsers: "quản lý người dùng", PermSync: "đồng bộ thủ công",
+		PermContinuity: "điều hành phương án hoạt động liên tục (kết thúc sự cố, diễn tập, biên nhận giấy, danh bạ)",
 	}[p]
 }
 

@@ -1,6 +1,7 @@
 package continuity_test
 
 import (
+	"motcua/app"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,13 +56,13 @@ func TestValidateContact(t *testing.T) {
 	}
 	t.Run("SetContactsNamesTheEntry", func(t *testing.T) {
 		list := []continuity.Contact{ok, {Role: "telecom", Name: "Báo hỏng", Phone: "12"}}
-		err := e.svc.SetContacts(ctx, list, "lanh.dao")
+		err := e.svc.SetContacts(ctx, list, app.Actor{Username: "lanh.dao", Role: app.RoleLeader})
 		ce, isCoded := motcua.AsError(err)
 		if !isCoded || ce.Field != "phone" || !strings.HasPrefix(ce.Msg, "Liên hệ 2: Số điện thoại") {
 			t.Fatalf("got %v", err)
 		}
 		list[1].Phone = "18001091"
-		if err := e.svc.SetContacts(ctx, list, "lanh.dao"); err != nil {
+		if err := e.svc.SetContacts(ctx, list, app.Actor{Username: "lanh.dao", Role: app.RoleLeader}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := e.svc.Contacts(ctx)

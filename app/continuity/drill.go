@@ -110,7 +110,10 @@ type ProvinceCheck interface {
 }
 
 // ScheduleDrill records a drill planned for a time.
-func (s *Service) ScheduleDrill(ctx context.Context, sc Scenario, at time.Time, simulate bool, by string) (*Drill, error) {
+func (s *Service) ScheduleDrill(ctx context.Context, sc Scenario, at time.Time, simulate bool, by app.Actor) (*Drill, error) {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	if _, err := ParseScenario(string(sc)); err != nil {
 		return nil, err
 	}
@@ -118,7 +121,7 @@ func (s *Service) ScheduleDrill(ctx context.Context, sc Scenario, at time.Time, 
 		return nil, motcua.Invalid(motcua.ErrBadValue, "at", "Thời điểm diễn tập %s đã qua", "the drill time %s has passed", motcua.FormatTime(at))
 	}
 	d := &Drill{Scenario: sc, Status: DrillScheduled, Simulate: simulate, ScheduledFor: at.In(motcua.Location)}
-	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "drill.schedule", Detail: fmt.Sprintf("%s; %s", sc, motcua.FormatTime(at))}
+	a := app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "drill.schedule", Detail: fmt.Sprintf("%s; %s", sc, motcua.FormatTime(at))}
 	if err := s.Store.CreateDrill(ctx, d, a); err != nil {
 		return nil, err
 	}
@@ -155,7 +158,7 @@ type StartRequest struct {
 	// scheduled with one: no province is configured, so there is no
 	// delivery to pause (the caller says so to the officer).
 	Tabletop bool
-	By       string
+	By       app.Actor // PermContinuity
 	Outage   Outage
 }
 
@@ -165,7 +168,10 @@ type StartRequest struct {
 // Errors: KindInvalid ErrBadScenario; KindConflict ErrDrillState when the
 // drill is not scheduled.
 func (s *Service) StartDrill(ctx context.Context, r StartRequest) (*Drill, error) {
-	by := actor(r.By)
+	if err := allow(r.By, app.PermContinuity); err != nil {
+		return nil, err
+	}
+	by := actor(r.By.Username)
 	now := s.now()
 	var d *Drill
 	if r.ID != 0 {
@@ -225,7 +231,7 @@ func drillState(d *Drill, vi, en string) error {
 
 // FinishRequest ends a drill.
 type FinishRequest struct {
-	By       string
+	By       app.Actor // PermContinuity
 	Outage   Outage        // ends the simulated outage
 	Province ProvinceCheck // confirms arrival at the province; nil: local queue only
 	// Expected are codes the drill knows were accepted during it (a test,
@@ -243,6 +249,9 @@ type FinishRequest struct {
 // delivered, when an engine ran), closes the drill incident and records the
 // result.
 func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*Drill, error) {
+	if err := allow(r.By, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	d, err := s.Store.Drill(ctx, id)
 	if err != nil {
 		return nil, err
@@ -250,7 +259,7 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 	if d.Status != DrillRunning {
 		return nil, drillState(d, "kết thúc", "finish")
 	}
-	by := actor(r.By)
+	by := actor(r.By.Username)
 	res := &DrillResult{Findings: []string{}, Missing: []string{}}
 	if d.Simulate && r.Outage != nil {
 		res.OutageFrom = d.StartedAt
@@ -352,7 +361,7 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 	if len(res.Missing) > 0 {
 		summary = fmt.Sprintf("Kết thúc diễn tập #%d: PHÁT HIỆN %d hồ sơ không tìm thấy: %s", d.ID, len(res.Missing), strings.Join(res.Missing, ", "))
 	}
-	if _, err := s.Close(ctx, d.IncidentID, CloseRequest{By: by, Summary: summary}); err != nil {
+	if _, err := s.Close(ctx, d.IncidentID, CloseRequest{By: r.By, Summary: summary}); err != nil {
 		return nil, err
 	}
 	d.Status, d.EndedAt, d.Result = DrillDone, s.now(), res
@@ -366,7 +375,10 @@ func (s *Service) FinishDrill(ctx context.Context, id int64, r FinishRequest) (*
 
 // CancelDrill cancels a scheduled drill, or a running one (ending its
 // outage and closing its incident).
-func (s *Service) CancelDrill(ctx context.Context, id int64, by string, outage Outage) (*Drill, error) {
+func (s *Service) CancelDrill(ctx context.Context, id int64, by app.Actor, outage Outage) (*Drill, error) {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	d, err := s.Store.Drill(ctx, id)
 	if err != nil {
 		return nil, err
@@ -386,7 +398,7 @@ func (s *Service) CancelDrill(ctx context.Context, id int64, by string, outage O
 		return nil, drillState(d, "huỷ", "cancel")
 	}
 	d.Status, d.EndedAt = DrillCancelled, s.now()
-	if err := s.Store.SaveDrill(ctx, d, app.AuditEntry{At: s.now(), Actor: actor(by), Action: "drill.cancel", Subject: fmt.Sprintf("drill#%d", d.ID)}); err != nil {
+	if err := s.Store.SaveDrill(ctx, d, app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "drill.cancel", Subject: fmt.Sprintf("drill#%d", d.ID)}); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -2,6 +2,7 @@ package continuity_test
 
 import (
 	"bytes"
+	"motcua/app"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func TestDrillSimulatedOutage(t *testing.T) {
 	e := newEnv(t)
 	g := newEngine(t, e)
-	d, err := e.svc.ScheduleDrill(ctx, continuity.ScenarioNetwork, t0.Add(time.Hour), true, "lanhdao")
+	d, err := e.svc.ScheduleDrill(ctx, continuity.ScenarioNetwork, t0.Add(time.Hour), true, app.Actor{Username: "lanhdao", Role: app.RoleLeader})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +24,7 @@ func TestDrillSimulatedOutage(t *testing.T) {
 	if due, _ := e.svc.DueDrills(ctx); len(due) != 1 || due[0].ID != d.ID {
 		t.Fatalf("due drills %+v", due)
 	}
-	d, err = e.svc.StartDrill(ctx, continuity.StartRequest{ID: d.ID, By: "lanhdao", Outage: g})
+	d, err = e.svc.StartDrill(ctx, continuity.StartRequest{ID: d.ID, By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: g})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestDrillSimulatedOutage(t *testing.T) {
 	if st, _ := e.store.OutboxStats(ctx); st["acked"] != 0 || g.province.Calls("deliver") == 0 {
 		t.Fatalf("the outage let messages through, or the worker never tried: %v, %d calls", st, g.province.Calls("deliver"))
 	}
-	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: "lanhdao", Outage: g, Province: g, Expected: codes,
+	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: g, Province: g, Expected: codes,
 		DrainTimeout: 20 * time.Second, Poll: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func TestDrillSimulatedOutage(t *testing.T) {
 	mustContain(t, pdfText(t, pdf.Bytes()), "BÁO CÁO DIỄN TẬP", "ĐẠT", "Mô phỏng mất kết nối", codes[0])
 
 	t.Run("ErrDrillState", func(t *testing.T) {
-		_, err := e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{})
+		_, err := e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}})
 		wantCode(t, err, continuity.ErrDrillState)
 	})
 }
@@ -76,9 +77,9 @@ func TestDrillSimulatedOutage(t *testing.T) {
 // step makes it fail.
 func TestDrillTabletop(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioPower, Simulate: true, By: "canbo1"})
+	_, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioPower, Simulate: true, By: app.Actor{Username: "canbo1", Role: app.RoleLeader}})
 	wantCode(t, err, continuity.ErrDrillState)
-	d, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioPower, By: "canbo1"})
+	d, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioPower, By: app.Actor{Username: "canbo1", Role: app.RoleLeader}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestDrillTabletop(t *testing.T) {
 		e.clock.Advance(3 * time.Minute)
 		e.svc.TickStep(ctx, d.IncidentID, st.ID, "canbo1", true)
 	}
-	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: "canbo1", Expected: []string{code, "000.00.06.H56-261124-0777"}})
+	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "canbo1", Role: app.RoleLeader}, Expected: []string{code, "000.00.06.H56-261124-0777"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func TestDrillRealEngine(t *testing.T) {
 	p := newProvince(t)
 	r := runner(t, e, p)
 	waitFor(t, "online", func() bool { return r.Status().State == app.ConnOnline })
-	d, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioProvince, Simulate: true, By: "lanhdao", Outage: p})
+	d, err := e.svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioProvince, Simulate: true, By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: p})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestDrillRealEngine(t *testing.T) {
 	for _, st := range e.svc.Runbooks().For(continuity.ScenarioProvince).Steps {
 		e.svc.TickStep(ctx, d.IncidentID, st.ID, "canbo1", true)
 	}
-	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: "lanhdao", Outage: p, Expected: codes, DrainTimeout: 20 * time.Second, Poll: 20 * time.Millisecond})
+	d, err = e.svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: p, Expected: codes, DrainTimeout: 20 * time.Second, Poll: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package continuity_test
 
 import (
+	"motcua/app"
 	"testing"
 	"time"
 
@@ -41,12 +42,12 @@ func TestIncidentLifecycle(t *testing.T) {
 		wantCode(t, err, continuity.ErrUnknownStep)
 	})
 	t.Run("ErrSummaryRequired", func(t *testing.T) {
-		_, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: "canbo1"})
+		_, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: app.Actor{Username: "canbo1", Role: app.RoleLeader}})
 		wantCode(t, err, motcua.ErrRequired)
 	})
 
 	e.clock.Advance(time.Hour)
-	closed, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: "lanhdao", Summary: "Có điện lại lúc 09:10; đã nhập lại biên nhận giấy."})
+	closed, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Summary: "Có điện lại lúc 09:10; đã nhập lại biên nhận giấy."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestIncidentLifecycle(t *testing.T) {
 
 	t.Run("ErrIncidentClosed", func(t *testing.T) {
 		before, _ := e.svc.Get(ctx, inc.ID)
-		_, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: "canbo2", Summary: "lần hai"})
+		_, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: app.Actor{Username: "canbo2", Role: app.RoleLeader}, Summary: "lần hai"})
 		wantCode(t, err, continuity.ErrIncidentClosed)
 		_, err = e.svc.Record(ctx, inc.ID, continuity.LogEntry{Kind: continuity.LogNote, Text: "muộn"})
 		wantCode(t, err, continuity.ErrIncidentClosed)

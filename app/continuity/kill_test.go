@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"math/rand/v2"
+	"motcua/app"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +63,7 @@ func runChild(mode, dir string) error {
 		e.clock.Set(motcua.SystemClock{}.Now())
 		out := bufio.NewWriter(os.Stdout)
 		for seq := 9999; ; seq -= 2 {
-			d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: seq, At: motcua.SystemClock{}.Now().Add(-time.Hour), ProcedureCode: "1.001022", By: "canbo1",
+			d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: seq, At: motcua.SystemClock{}.Now().Add(-time.Hour), ProcedureCode: "1.001022", By: app.Actor{Username: "canbo1", Role: app.RoleOfficer},
 				Applicant: motcua.Applicant{Name: "Đỗ Thị Mai", IDNumber: fmt.Sprintf("0381900%05d", seq)}})
 			if err != nil {
 				switch codeOf(err) {
@@ -207,7 +208,7 @@ func TestKillDuringRestore(t *testing.T) {
 // every entered dossier its claim; entering again continues where it stopped.
 func TestKillDuringBackEntry(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.svc.ReservePaper(ctx, 500, "canbo1"); err != nil {
+	if _, err := e.svc.ReservePaper(ctx, 500, app.Actor{Username: "canbo1", Role: app.RoleLeader}); err != nil {
 		t.Fatal(err)
 	}
 	e.store.Close()

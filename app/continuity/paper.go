@@ -73,7 +73,10 @@ const MaxPaperBlock = 500
 // Errors: KindInvalid for a count outside 1…MaxPaperBlock; KindConflict
 // ErrPaperExhausted when the station's reserve (half its daily capacity)
 // is used up.
-func (s *Service) ReservePaper(ctx context.Context, count int, by string) (*PaperBlock, error) {
+func (s *Service) ReservePaper(ctx context.Context, count int, by app.Actor) (*PaperBlock, error) {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	if count < 1 || count > MaxPaperBlock {
 		return nil, motcua.Invalid(motcua.ErrBadValue, "count", "Số biên nhận phải từ 1 đến %d", "the count must be 1 to %d", MaxPaperBlock)
 	}
@@ -81,7 +84,7 @@ func (s *Service) ReservePaper(ctx context.Context, count int, by string) (*Pape
 	if err != nil {
 		return nil, err
 	}
-	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "paper.reserve",
+	a := app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "paper.reserve",
 		Detail: fmt.Sprintf("máy %s; %d số", id.Station, count)}
 	return s.Store.ReservePaper(ctx, id.AgencyID, id.Station, count, a)
 }
@@ -110,7 +113,7 @@ type BackEntry struct {
 	Components    []motcua.Component
 	Summary       string
 	Officer       string // who received it at the counter (written on the paper)
-	By            string // who enters it now
+	By            app.Actor // who enters it now: PermIntake (it is an intake)
 }
 
 // BackEnter enters a dossier received on a paper receipt: with its
@@ -122,6 +125,9 @@ type BackEntry struct {
 // receipt's, or the receipt predates its block), or a bad field;
 // KindConflict ErrPaperUsed when the receipt was already entered.
 func (s *Service) BackEnter(ctx context.Context, r BackEntry) (*motcua.Dossier, error) {
+	if err := allow(r.By, app.PermIntake); err != nil {
+		return nil, err
+	}
 	id, err := s.App.Identity(ctx)
 	if err != nil {
 		return nil, err
@@ -198,7 +204,7 @@ func (s *Service) BackEnter(ctx context.Context, r BackEntry) (*motcua.Dossier, 
 	}
 	officer := motcua.Clean(r.Officer)
 	if officer == "" {
-		officer = actor(r.By)
+		officer = actor(r.By.Username)
 	}
 	comps := r.Components
 	if comps == nil {
@@ -217,8 +223,8 @@ func (s *Service) BackEnter(ctx context.Context, r BackEntry) (*motcua.Dossier, 
 		return nil, err
 	}
 	d.History[0].Note = fmt.Sprintf("Tiếp nhận bằng biên nhận giấy số %0*d (tập %d); nhập vào máy lúc %s bởi %s",
-		motcua.SeqDigits, code.Seq, pc.BlockID, motcua.FormatTime(now), actor(r.By))
-	a := app.AuditEntry{At: now, Actor: actor(r.By), Action: "paper.backentry", Subject: d.Code,
+		motcua.SeqDigits, code.Seq, pc.BlockID, motcua.FormatTime(now), actor(r.By.Username))
+	a := app.AuditEntry{At: now, Actor: actor(r.By.Username), Action: "paper.backentry", Subject: d.Code,
 		Detail: fmt.Sprintf("%s; tiếp nhận %s; %s", p.Code, motcua.FormatTime(at), MaskName(ap.Name))}
 	if err := s.Store.BackEnter(ctx, d, id.Station, a); err != nil {
 		return nil, err

@@ -19,14 +19,14 @@ import (
 func TestPaperFallback(t *testing.T) {
 	dir := t.TempDir()
 	e := newEnvAt(t, dir, motcua.Station{K: 1, N: 2})
-	b1, err := e.svc.ReservePaper(ctx, 5, "canbo1")
+	b1, err := e.svc.ReservePaper(ctx, 5, app.Actor{Username: "canbo1", Role: app.RoleLeader})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []int{9991, 9993, 9995, 9997, 9999}; !slices.Equal(b1.Seqs, want) {
 		t.Fatalf("block 1 %v, want %v", b1.Seqs, want)
 	}
-	b2, err := e.svc.ReservePaper(ctx, 3, "canbo1")
+	b2, err := e.svc.ReservePaper(ctx, 3, app.Actor{Username: "canbo1", Role: app.RoleLeader})
 	if err != nil || !slices.Equal(b2.Seqs, []int{9985, 9987, 9989}) {
 		t.Fatalf("block 2 %v %v", b2, err)
 	}
@@ -40,14 +40,14 @@ func TestPaperFallback(t *testing.T) {
 
 	// Station 2/2 (the other counter PC): its reserve is its own partition.
 	e2 := newEnvAt(t, t.TempDir(), motcua.Station{K: 2, N: 2})
-	if b, err := e2.svc.ReservePaper(ctx, 2, "canbo2"); err != nil || !slices.Equal(b.Seqs, []int{9996, 9998}) {
+	if b, err := e2.svc.ReservePaper(ctx, 2, app.Actor{Username: "canbo2", Role: app.RoleLeader}); err != nil || !slices.Equal(b.Seqs, []int{9996, 9998}) {
 		t.Fatalf("station 2 block %v %v", b, err)
 	}
 
 	// The PC was down all morning; the receipt was filled in by hand at 09:40.
 	e.clock.Set(t0.Add(6 * time.Hour)) // 14:00
 	at := t0.Add(100 * time.Minute)    // 09:40
-	entry := continuity.BackEntry{Code: "000.00.06.H56-261124-9999", At: at, ProcedureCode: "1.001022", By: "canbo1", Officer: "canbo2",
+	entry := continuity.BackEntry{Code: "000.00.06.H56-261124-9999", At: at, ProcedureCode: "1.001022", By: app.Actor{Username: "canbo1", Role: app.RoleOfficer}, Officer: "canbo2",
 		Applicant: motcua.Applicant{Name: "Lê Thị Hoa", IDNumber: "038190004321", Phone: "0912345678"}}
 	d, err := e.svc.BackEnter(ctx, entry)
 	if err != nil {
@@ -66,7 +66,7 @@ func TestPaperFallback(t *testing.T) {
 		t.Fatalf("reconciliation %+v", rec)
 	}
 	// Only the seq, the date taken from the receipt time.
-	if d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: 9997, At: at.Add(10 * time.Minute), ProcedureCode: "1.001022", By: "canbo1",
+	if d, err := e.svc.BackEnter(ctx, continuity.BackEntry{Seq: 9997, At: at.Add(10 * time.Minute), ProcedureCode: "1.001022", By: app.Actor{Username: "canbo1", Role: app.RoleOfficer},
 		Applicant: motcua.Applicant{Name: "Phạm Văn Nam", IDNumber: "038190004322"}}); err != nil || d.Code != "000.00.06.H56-261124-9997" {
 		t.Fatalf("by seq: %v %v", d, err)
 	}
@@ -130,9 +130,9 @@ func TestPaperFallback(t *testing.T) {
 	})
 
 	t.Run("ErrPaperExhausted", func(t *testing.T) {
-		_, err := e.svc.ReservePaper(ctx, continuity.MaxPaperBlock, "canbo1")
+		_, err := e.svc.ReservePaper(ctx, continuity.MaxPaperBlock, app.Actor{Username: "canbo1", Role: app.RoleLeader})
 		for err == nil {
-			_, err = e.svc.ReservePaper(ctx, continuity.MaxPaperBlock, "canbo1")
+			_, err = e.svc.ReservePaper(ctx, continuity.MaxPaperBlock, app.Actor{Username: "canbo1", Role: app.RoleLeader})
 		}
 		wantCode(t, err, continuity.ErrPaperExhausted)
 	})

@@ -82,7 +82,10 @@ func parsePlan(b []byte) (*Plan, error) {
 }
 
 // ImportPlan validates and stores a plan structure.
-func (s *Service) ImportPlan(ctx context.Context, raw []byte, by string) (*Plan, error) {
+func (s *Service) ImportPlan(ctx context.Context, raw []byte, by app.Actor) (*Plan, error) {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	p, err := parsePlan(raw)
 	if err != nil {
 		return nil, err
@@ -91,7 +94,7 @@ func (s *Service) ImportPlan(ctx context.Context, raw []byte, by string) (*Plan,
 	if err != nil {
 		return nil, err
 	}
-	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "plan.import", Subject: p.Version}
+	a := app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "plan.import", Subject: p.Version}
 	if err := s.Store.SetSetting(ctx, KeyPlan, string(b), a); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package continuity_test
 import (
 	"bytes"
 	"encoding/json"
+	"motcua/app"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,7 +84,7 @@ func TestIncidentReport(t *testing.T) {
 	e.store.OutboxMarkMany(ctx, []storage.OutboxMarkOp{{ID: ms[0].ID, State: storage.StateAcked},
 		{ID: ms[1].ID, State: storage.StateQuarantined, LastError: "03: NgayHenTra không hợp lệ"}})
 	e.clock.Advance(2 * time.Hour)
-	if _, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: "lanhdao",
+	if _, err := e.svc.Close(ctx, inc.ID, continuity.CloseRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader},
 		Summary: "Đứt cáp quang do thi công đường; nhà mạng nối lại lúc 10:55. Tiếp nhận không gián đoạn; 1 hồ sơ bị tỉnh trả lại đã được sửa."}); err != nil {
 		t.Fatal(err)
 	}

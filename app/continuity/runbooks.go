@@ -257,7 +257,10 @@ func (rs *RunbookSet) merge(raw []byte) (*RunbookSet, error) {
 
 // ImportRunbooks validates a province's runbook file and, only when it is
 // valid, stores it and puts it in use. It returns the scenarios replaced.
-func (s *Service) ImportRunbooks(ctx context.Context, raw []byte, by string) ([]Scenario, error) {
+func (s *Service) ImportRunbooks(ctx context.Context, raw []byte, by app.Actor) ([]Scenario, error) {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	def, err := DefaultRunbooks()
 	if err != nil {
 		return nil, err
@@ -277,7 +280,7 @@ func (s *Service) ImportRunbooks(ctx context.Context, raw []byte, by string) ([]
 	if err != nil {
 		return nil, err
 	}
-	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "runbook.import",
+	a := app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "runbook.import",
 		Detail: fmt.Sprintf("%d kịch bản", len(replaced))}
 	if err := s.Store.SetSetting(ctx, KeyRunbooks, string(norm), a); err != nil {
 		return nil, err
@@ -313,7 +316,10 @@ func (s *Service) Contacts(ctx context.Context) ([]Contact, error) {
 //
 // Errors: the first bad entry's error from ValidateContact, its message
 // prefixed with the entry's number ("Liên hệ 3: …"), Field and Code kept.
-func (s *Service) SetContacts(ctx context.Context, cs []Contact, by string) error {
+func (s *Service) SetContacts(ctx context.Context, cs []Contact, by app.Actor) error {
+	if err := allow(by, app.PermContinuity); err != nil {
+		return err
+	}
 	for i := range cs {
 		if err := s.ValidateContact(&cs[i]); err != nil {
 			if e, ok := motcua.AsError(err); ok {
@@ -329,7 +335,7 @@ func (s *Service) SetContacts(ctx context.Context, cs []Contact, by string) erro
 	if err != nil {
 		return err
 	}
-	a := app.AuditEntry{At: s.now(), Actor: actor(by), Action: "contacts.set", Detail: fmt.Sprintf("%d liên hệ", len(cs))}
+	a := app.AuditEntry{At: s.now(), Actor: actor(by.Username), Action: "contacts.set", Detail: fmt.Sprintf("%d liên hệ", len(cs))}
 	return s.Store.SetSetting(ctx, KeyContacts, string(b), a)
 }
 

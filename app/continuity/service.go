@@ -188,6 +188,15 @@ func levelOf(sv Severity) Level {
 	return LevelWarning
 }
 
+// SystemActor is the station itself: the watcher that declares and closes
+// an incident on its own (network lost, then back). Only code in this
+// process acts as it; no flag or window names it.
+var SystemActor = app.Actor{Username: "system", Role: app.RoleAdmin}
+
+// allow checks that by may lead the continuity plan (app/authz.go's policy,
+// the same for the window and the command line).
+func allow(by app.Actor, p app.Perm) error { return by.Allow(p) }
+
 func actor(by string) string {
 	if by = motcua.Clean(by); by == "" {
 		return "system"
@@ -296,7 +305,7 @@ func ClosedError(id int64, ended time.Time, by string) error {
 
 // CloseRequest ends an incident.
 type CloseRequest struct {
-	By      string
+	By      app.Actor // PermContinuity (SystemActor for the watcher's own incidents)
 	Summary string    // required for a manual close
 	EndedAt time.Time // zero: now
 }
@@ -308,6 +317,9 @@ type CloseRequest struct {
 // start; KindNotFound; KindConflict ErrIncidentClosed when already closed
 // (nothing changes).
 func (s *Service) Close(ctx context.Context, id int64, r CloseRequest) (*Incident, error) {
+	if err := allow(r.By, app.PermContinuity); err != nil {
+		return nil, err
+	}
 	inc, err := s.Store.Incident(ctx, id)
 	if err != nil {
 		return nil, err
@@ -339,7 +351,7 @@ func (s *Service) Close(ctx context.Context, id int64, r CloseRequest) (*Inciden
 		return nil, err
 	}
 	rec.Final = true
-	by := actor(r.By)
+	by := actor(r.By.Username)
 	c := Closing{EndedAt: end, ClosedBy: by, Summary: summary, Reconciliation: rec,
 		Log: []LogEntry{{At: now, Actor: by, Kind: LogState, Text: fmt.Sprintf(
 			"Đóng sự cố; %d hồ sơ tiếp nhận trong thời gian sự cố: %d đã chuyển lên tỉnh, %d đang chờ, %d bị trả lại, %d có nguy cơ trễ hạn",

@@ -287,7 +287,7 @@ func (w *Watcher) up(ctx context.Context, st app.SyncStatus, now time.Time) erro
 		LogEntry{At: now, Actor: "system", Kind: LogState, Text: "Đã gửi hết hồ sơ chờ lên hệ thống tỉnh"}); err != nil {
 		return err
 	}
-	if _, err := w.svc.Close(ctx, w.current.Load(), CloseRequest{By: "system", Summary: summary, EndedAt: now}); err != nil {
+	if _, err := w.svc.Close(ctx, w.current.Load(), CloseRequest{By: SystemActor, Summary: summary, EndedAt: now}); err != nil {
 		return err
 	}
 	w.current.Store(0)

@@ -166,7 +166,7 @@ func TestWatcher(t *testing.T) {
 		step(t, e, w, f, app.SyncStatus{State: app.ConnOffline, Since: e.clock.Now()})
 		e.clock.Advance(threshold)
 		step(t, e, w, f, app.SyncStatus{State: app.ConnOffline})
-		if _, err := e.svc.Close(ctx, w.Current(), continuity.CloseRequest{By: "canbo1", Summary: "Nhà mạng báo sửa xong trong ngày"}); err != nil {
+		if _, err := e.svc.Close(ctx, w.Current(), continuity.CloseRequest{By: app.Actor{Username: "canbo1", Role: app.RoleLeader}, Summary: "Nhà mạng báo sửa xong trong ngày"}); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(time.Hour)

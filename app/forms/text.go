@@ -271,3 +271,15 @@ func (r *renderer) flow(runs []run, x, w, size float64, align string) {
 		r.y += lh
 	}
 }
+
+// PlaceName is the place of a form's date line ("Quảng Phú, ngày …"): the
+// agency's name without its "UBND xã" prefix.
+func PlaceName(agency string) string {
+	for _, p := range []string{"Ủy ban nhân dân", "UBND", "xã", "phường", "thị trấn", "đặc khu"} {
+		a := strings.TrimSpace(agency)
+		if len(a) >= len(p) && strings.EqualFold(a[:len(p)], p) {
+			agency = a[len(p):]
+		}
+	}
+	return strings.TrimSpace(agency)
+}

@@ -72,7 +72,7 @@ func TestDrillOutage(t *testing.T) {
 	defer r.Stop()
 	w.until(t, "online", func(s app.SyncStatus) bool { return s.State == app.ConnOnline })
 
-	d, err := svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioNetwork, Simulate: true, By: "lanhdao",
+	d, err := svc.StartDrill(ctx, continuity.StartRequest{Scenario: continuity.ScenarioNetwork, Simulate: true, By: app.Actor{Username: "lanhdao", Role: app.RoleLeader},
 		Outage: r.DrillOutage()})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func TestDrillOutage(t *testing.T) {
 		}
 	}
 
-	d, err = svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: "lanhdao", Outage: r.DrillOutage(), Province: r.ProvinceCheck(),
+	d, err = svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: r.DrillOutage(), Province: r.ProvinceCheck(),
 		Expected: codes, DrainTimeout: 20 * time.Second, Poll: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -149,11 +149,11 @@ func TestDrillOutage(t *testing.T) {
 	}
 
 	t.Run("ErrDrillState", func(t *testing.T) {
-		_, err := svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{Outage: r.DrillOutage()})
+		_, err := svc.FinishDrill(ctx, d.ID, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: r.DrillOutage()})
 		wantCode(t, err, continuity.ErrDrillState, "drill")
 	})
 	t.Run("ErrUnknownDrill", func(t *testing.T) {
-		_, err := svc.FinishDrill(ctx, 999, continuity.FinishRequest{Outage: r.DrillOutage()})
+		_, err := svc.FinishDrill(ctx, 999, continuity.FinishRequest{By: app.Actor{Username: "lanhdao", Role: app.RoleLeader}, Outage: r.DrillOutage()})
 		wantCode(t, err, motcua.ErrNotFound, "drill")
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"motcua/app"
 	"motcua/app/accounts"
 	"motcua/app/continuity"
 )
@@ -29,7 +30,7 @@ import (
 //   - restoring a backup replaces the database: it runs with the window
 //     closed (motcua restore), done by the administrator or IT support.
 func canLead(u *accounts.User) bool {
-	return u != nil && !u.Disabled && (u.Role == accounts.RoleLeader || u.Role == accounts.RoleAdmin)
+	return u.Can(app.PermContinuity) // the service's policy (app/authz.go); the service checks it again
 }
 
 // leaderOnly is the line that says why a button is disabled.

@@ -279,7 +279,7 @@ func (s *ContContacts) save() {
 		list = append(list, ct)
 		i = len(list) - 1
 	}
-	if err := s.c.cs.SetContacts(bgctx(), list, s.c.actor()); err != nil {
+	if err := s.c.cs.SetContacts(bgctx(), list, s.c.acting()); err != nil {
 		s.fail(err)
 		return
 	}
@@ -301,7 +301,7 @@ func (s *ContContacts) remove() {
 		return
 	}
 	list := slices.Delete(slices.Clone(s.contacts), s.Index, s.Index+1)
-	if err := s.c.cs.SetContacts(bgctx(), list, s.c.actor()); err != nil {
+	if err := s.c.cs.SetContacts(bgctx(), list, s.c.acting()); err != nil {
 		s.Msg.set(errMsg(err))
 		return
 	}

@@ -167,7 +167,7 @@ func (s *ContDrills) schedule() {
 		s.AtErr.set(tr("Thời điểm cần dạng NN/TT/NNNN GG:PP, ví dụ 24/11/2026 14:00"))
 		return
 	}
-	d, err := s.c.cs.ScheduleDrill(bgctx(), scenarioAt(s.Scenario.SelectedIndex()), at, s.Simulate.Checked, s.c.actor())
+	d, err := s.c.cs.ScheduleDrill(bgctx(), scenarioAt(s.Scenario.SelectedIndex()), at, s.Simulate.Checked, s.c.acting())
 	if err != nil {
 		if errField(err) == "at" {
 			s.AtErr.set(errMsg(err))
@@ -187,7 +187,7 @@ func (s *ContDrills) schedule() {
 func (s *ContDrills) startNew() {
 	s.FormMsg.set("")
 	d, err := s.c.cs.StartDrill(bgctx(), continuity.StartRequest{Scenario: scenarioAt(s.Scenario.SelectedIndex()),
-		Simulate: s.Simulate.Checked, By: s.c.actor(), Outage: s.c.main.opt.Outage})
+		Simulate: s.Simulate.Checked, By: s.c.acting(), Outage: s.c.main.opt.Outage})
 	if err != nil {
 		s.FormMsg.set(errMsg(err))
 		return
@@ -266,7 +266,7 @@ func drillResultText(d *continuity.Drill) string {
 
 func (s *ContDrills) start() {
 	s.act(func(id int64) (*continuity.Drill, error) {
-		return s.c.cs.StartDrill(bgctx(), continuity.StartRequest{ID: id, By: s.c.actor(), Outage: s.c.main.opt.Outage})
+		return s.c.cs.StartDrill(bgctx(), continuity.StartRequest{ID: id, By: s.c.acting(), Outage: s.c.main.opt.Outage})
 	})
 }
 
@@ -295,7 +295,7 @@ func (s *ContDrills) finish() {
 	}
 	s.Msg.set("")
 	id := s.Selected.ID
-	req := continuity.FinishRequest{By: s.c.actor(), Outage: s.c.main.opt.Outage, Province: s.c.main.opt.ProvinceCheck, Notes: s.Notes.Text}
+	req := continuity.FinishRequest{By: s.c.acting(), Outage: s.c.main.opt.Outage, Province: s.c.main.opt.ProvinceCheck, Notes: s.Notes.Text}
 	s.Finish.Disable()
 	s.Cancel.Disable()
 	say(s.Done, tr("Đang kết thúc: chờ gửi hết hàng đợi và kiểm tra hồ sơ…"))
@@ -349,7 +349,7 @@ func (s *ContDrills) Wait() { s.busy.Wait() }
 
 func (s *ContDrills) cancel() {
 	s.act(func(id int64) (*continuity.Drill, error) {
-		return s.c.cs.CancelDrill(bgctx(), id, s.c.actor(), s.c.main.opt.Outage)
+		return s.c.cs.CancelDrill(bgctx(), id, s.c.acting(), s.c.main.opt.Outage)
 	})
 }
 

@@ -400,7 +400,7 @@ func (s *ContIncidents) close() {
 		s.Msg.set(tr("Chỉ lãnh đạo hoặc quản trị được đóng sự cố: báo cáo đối chiếu gửi cấp trên mang tên người đóng."))
 		return
 	}
-	inc, err := s.c.cs.Close(bgctx(), s.Selected.ID, continuity.CloseRequest{By: s.c.actor(), Summary: s.Summary.Text})
+	inc, err := s.c.cs.Close(bgctx(), s.Selected.ID, continuity.CloseRequest{By: s.c.acting(), Summary: s.Summary.Text})
 	if err != nil {
 		s.failed(err)
 		return

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"motcua/app"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,7 +169,7 @@ func TestContinuityContactsOfficer(t *testing.T) {
 func TestContinuityDrillDue(t *testing.T) {
 	s, m, cs := contStation(t, motcua.Station{K: 1, N: 1}, accounts.RoleLeader, contOptions{})
 	f := m.Frame
-	if _, err := cs.ScheduleDrill(context.Background(), continuity.ScenarioNetwork, monday.Add(30*time.Minute), false, "binh.tv"); err != nil {
+	if _, err := cs.ScheduleDrill(context.Background(), continuity.ScenarioNetwork, monday.Add(30*time.Minute), false, app.Actor{Username: "binh.tv", Role: app.RoleLeader}); err != nil {
 		t.Fatal(err)
 	}
 	f.Tick()

@@ -244,7 +244,7 @@ func (s *ContPaper) reserve() {
 		s.Errs["count"].set(tr("Số biên nhận là một số, ví dụ 20"))
 		return
 	}
-	b, err := s.c.cs.ReservePaper(bgctx(), n, s.c.actor())
+	b, err := s.c.cs.ReservePaper(bgctx(), n, s.c.acting())
 	if err != nil {
 		if errField(err) == "count" {
 			s.Errs["count"].set(errMsg(err))
@@ -288,7 +288,7 @@ func (s *ContPaper) enter() {
 		s.Errs["at"].set(tr("Ngày cần dạng NN/TT/NNNN và giờ dạng GG:PP, như ghi trên biên nhận"))
 		return
 	}
-	req := continuity.BackEntry{Code: s.Code.Text, At: at, Officer: s.Officer.Text, By: s.c.actor(),
+	req := continuity.BackEntry{Code: s.Code.Text, At: at, Officer: s.Officer.Text, By: s.c.acting(),
 		Applicant: motcua.Applicant{Name: s.Name.Text, IDNumber: s.IDNumber.Text}}
 	if s.selected != nil {
 		req.ProcedureCode = s.selected.Code

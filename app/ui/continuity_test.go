@@ -230,7 +230,7 @@ func TestContinuityBannerFromEvents(t *testing.T) {
 	if !m.Frame.Banner.Visible() || !strings.Contains(m.Frame.Banner.Text, "Mất kết nối mạng") {
 		t.Fatalf("banner after the event: %q", m.Frame.Banner.Text)
 	}
-	if _, err := cs.Close(context.Background(), inc.ID, continuity.CloseRequest{By: "system", Summary: "Có mạng lại"}); err != nil {
+	if _, err := cs.Close(context.Background(), inc.ID, continuity.CloseRequest{By: app.Actor{Username: "system", Role: app.RoleLeader}, Summary: "Có mạng lại"}); err != nil {
 		t.Fatal(err)
 	}
 	if m.Frame.Banner.Visible() {

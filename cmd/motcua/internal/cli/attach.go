@@ -74,7 +74,6 @@ func (c *cli) attachCmd() *cobra.Command {
   motcua attach 000.00.06.H56-261120-0001 --component 2 trang1.jpg trang2.jpg --json`)
 	fs := cmd.Flags()
 	comp := fs.Int("component", 0, "số thứ tự thành phần hồ sơ, từ 1 / the component's number, from 1")
-	officer := fs.String("officer", currentUser(), officerUsage)
 	asJSON := fs.Bool("json", false, jsonUsage)
 	cmd.RunE = func(_ *cobra.Command, pos []string) error {
 		if len(pos) < 2 {
@@ -85,11 +84,18 @@ func (c *cli) attachCmd() *cobra.Command {
 			return usageErr("component", "Cần --component N (số thứ tự thành phần hồ sơ, từ 1)",
 				"--component N is required (the component's number, from 1)")
 		}
-		svc, err := c.scans(*officer)
+		u, err := c.signedIn()
 		if err != nil {
 			return err
 		}
-		a, err := svc.Attach(context.Background(), normCode(pos[0]), *comp-1, pos[1:], *officer)
+		if err := u.Actor().Allow(app.PermIntake); err != nil {
+			return err
+		}
+		svc, err := c.scans(u.Username)
+		if err != nil {
+			return err
+		}
+		a, err := svc.Attach(context.Background(), normCode(pos[0]), *comp-1, pos[1:], u.FullName)
 		if err != nil {
 			return err
 		}

@@ -87,9 +87,9 @@ func TestCLIAttach(t *testing.T) {
 	scanJPEG(t, p1, 20)
 	scanJPEG(t, p2, 60)
 
-	a := decode[app.Attachment](t, mustOK(t, runCLI(t, dir, "attach", code, "--component", "2", p1, p2, "--officer", "Nguyễn Văn An", "--json")))
+	a := decode[app.Attachment](t, mustOK(t, runCLI(t, dir, "attach", code, "--component", "2", p1, p2, "--json")))
 	if a.Pages != 2 || !a.Stamped || a.ComponentIndex != 1 || !strings.HasPrefix(a.Component, "Bản sao cần chứng thực") ||
-		a.AddedBy != "Nguyễn Văn An" || len(a.SHA256) != 64 {
+		a.AddedBy != testAdminName || len(a.SHA256) != 64 {
 		t.Fatalf("attach: %+v", a)
 	}
 	list := decode[[]app.Attachment](t, mustOK(t, runCLI(t, dir, "attachments", code, "--json")))
@@ -119,7 +119,7 @@ func TestCLIAttach(t *testing.T) {
 	if n := strings.Count(text, "bản điện tử chuyển đổi từ văn bản giấy"); n != 2 {
 		t.Fatalf("mark found on %d pages, want 2:\n%s", n, txt)
 	}
-	for _, want := range []string{"ubnd xã quảng phú", "nguyễn văn an"} {
+	for _, want := range []string{"ubnd xã quảng phú", strings.ToLower(testAdminName)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext: %q missing", want)
 		}
@@ -187,6 +187,7 @@ func TestSyncAttachment(t *testing.T) {
 	os.WriteFile(pw, []byte(reftest.Password+"\n"), 0o600)
 	mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2",
 		"--province-url", "http://"+addr, "--province-user", reftest.User, "--province-password-file", pw))
+	signInAdmin(t, dir)
 	p := startProvince(t, addr)
 	code := intakeOne(t, dir)
 	mustOK(t, runCLI(t, dir, "sync", "--json")) // the province has the dossier, without files

@@ -24,7 +24,6 @@ func (c *cli) resultCmd() *cobra.Command {
   motcua result 000.00.06.H56-261120-0001 ket-qua.pdf --valid-months 6
   motcua result 000.00.06.H56-261120-0001 ket-qua.pdf --name "Giấy xác nhận tình trạng hôn nhân" --valid-until 20/05/2027`)
 	fs := cmd.Flags()
-	officer := fs.String("officer", currentUser(), officerUsage)
 	name := fs.String("name", "", "tên giấy tờ kết quả (mặc định theo danh mục) / the result's name (default: the catalogue's)")
 	issued := fs.String("issued", "", "ngày cấp (mặc định bây giờ), "+dateHelp+" / issue date (default now)")
 	until := fs.String("valid-until", "", "hiệu lực đến ngày, "+dateHelp+" / valid until")
@@ -34,8 +33,11 @@ func (c *cli) resultCmd() *cobra.Command {
 		if len(pos) < 2 {
 			return usageErr("file", "Cần mã hồ sơ và ít nhất một tệp: motcua result MÃ TỆP…", "usage: motcua result CODE FILE...")
 		}
-		req := app.ResultRequest{Code: normCode(pos[0]), By: app.OperatorActor(*officer), Officer: *officer, Files: pos[1:], Name: *name}
-		var err error
+		u, err := c.signedIn()
+		if err != nil {
+			return err
+		}
+		req := app.ResultRequest{Code: normCode(pos[0]), By: u.Actor(), Officer: u.FullName, Files: pos[1:], Name: *name}
 		if req.IssuedAt, err = optDate("issued", *issued); err != nil {
 			return err
 		}
@@ -45,7 +47,7 @@ func (c *cli) resultCmd() *cobra.Command {
 		if *months >= 0 {
 			req.ValidMonths = months
 		}
-		svc, err := c.scans(*officer)
+		svc, err := c.scans(u.FullName)
 		if err != nil {
 			return err
 		}
@@ -71,7 +73,6 @@ func (c *cli) resultCmd() *cobra.Command {
 // expire, retention.
 func (c *cli) citizenCmd() *cobra.Command {
 	fs := pflag.NewFlagSet("citizen", pflag.ContinueOnError)
-	officer := fs.String("officer", currentUser(), officerUsage)
 	dob := fs.String("dob", "", "ngày sinh trên thẻ (đối chiếu số định danh), "+dateHelp+" / date of birth on the card (checks the ID)")
 	gender := fs.String("gender", "", "giới tính trên thẻ (Nam, Nữ) / gender on the card")
 	cccd := fs.String("cccd", "", "dòng đọc từ mã QR của thẻ CCCD, thay cho số gõ tay / the CCCD QR line, instead of a typed number")
@@ -80,11 +81,15 @@ func (c *cli) citizenCmd() *cobra.Command {
 	months := fs.Int("months", 0, "thời hạn lưu kho, tháng (1–1200) / store retention, months")
 	run := func(sub string, pos []string) error {
 		ctx := context.Background()
-		svc, err := c.scans(*officer)
+		u, err := c.signedIn()
 		if err != nil {
 			return err
 		}
-		by := app.OperatorActor(*officer)
+		svc, err := c.scans(u.FullName)
+		if err != nil {
+			return err
+		}
+		by := u.Actor()
 		query := func() (app.StoreQuery, error) {
 			q := app.StoreQuery{CCCD: *cccd, Gender: *gender}
 			if len(pos) == 1 {
@@ -187,7 +192,7 @@ func (c *cli) citizenCmd() *cobra.Command {
 			if err := os.WriteFile(filepath.Join(dir, "danh-sach.json"), append(list, '\n'), 0o640); err != nil {
 				return err
 			}
-			if err := svc.Store.Audit(ctx, app.AuditEntry{At: svc.Clock.Now(), Actor: *officer, Action: "store.export",
+			if err := svc.Store.Audit(ctx, app.AuditEntry{At: svc.Clock.Now(), Actor: by.Username, Action: "store.export",
 				Subject: app.MaskID(id), Detail: fmt.Sprintf("%d giấy tờ", len(docs))}); err != nil {
 				return err
 			}
@@ -199,15 +204,15 @@ func (c *cli) citizenCmd() *cobra.Command {
 	return group("citizen", "Kho dữ liệu điện tử của công dân: xem, xuất, rút đồng ý / the citizen's document store", "", fs, run,
 		subSpec{"show [ID]", "Giấy tờ trong kho của một công dân (sau khi đối chiếu CCCD) / a citizen's stored documents",
 			"  motcua citizen show 001190123456 --gender Nữ --dob 01/01/1990\n  motcua citizen show --cccd \"001190123456||Nguyễn Thị Ánh Tuyết|01011990|Nữ|Thôn 2|15042021\"",
-			"officer dob gender cccd json"},
+			"dob gender cccd json"},
 		subSpec{"export [ID]", "Bản sao danh sách và tệp của kho cho công dân (quyền truy cập dữ liệu cá nhân) / a copy of the list and files for the citizen",
-			"  motcua citizen export 001190123456 --gender Nữ -o /media/usb/kho", "officer dob gender cccd output"},
+			"  motcua citizen export 001190123456 --gender Nữ -o /media/usb/kho", "dob gender cccd output"},
 		subSpec{"withdraw [ID]", "Công dân rút đồng ý: giấy tờ rời kho, hồ sơ vẫn giữ / the citizen withdraws consent: documents leave the store",
-			"  motcua citizen withdraw 001190123456 --gender Nữ", "officer dob gender cccd json"},
+			"  motcua citizen withdraw 001190123456 --gender Nữ", "dob gender cccd json"},
 		subSpec{"expire", "Xóa khỏi kho các giấy tờ hết thời hạn lưu / remove the documents whose retention ended",
-			"  motcua citizen expire", "officer json"},
+			"  motcua citizen expire", "json"},
 		subSpec{"retention", "Xem hoặc đặt thời hạn lưu kho (tháng) / show or set the store retention (months)",
-			"  motcua citizen retention\n  motcua citizen retention --months 60", "officer months"},
+			"  motcua citizen retention\n  motcua citizen retention --months 60", "months"},
 	)
 }
 

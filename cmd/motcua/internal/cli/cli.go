@@ -154,7 +154,7 @@ func (c *cli) printJSON(v any) error {
 // Usage texts of the flags several commands share.
 const (
 	jsonUsage    = "in JSON (giữ mã số trạng thái) / print JSON (keeps the status codes)"
-	officerUsage = "cán bộ thực hiện (mặc định $MOTCUA_OFFICER, rồi tên người dùng) / acting officer (default $MOTCUA_OFFICER, then the user name)"
+	officerUsage = "tài khoản cán bộ ký phiếu (mặc định tài khoản đã đăng nhập, «motcua signin») / the officer's account that signs the form (default the signed-in one, 'motcua signin')"
 	byUsage      = "người thực hiện (mặc định $MOTCUA_OFFICER, rồi tên người dùng) / who acts (default $MOTCUA_OFFICER, then the user name)"
 )
 
@@ -227,16 +227,19 @@ func (c *cli) intakeCmd() *cobra.Command {
 	fs.StringVar(&req.Applicant.Address, "address", "", "địa chỉ / address")
 	fs.StringVar(&req.Applicant.Email, "email", "", "thư điện tử / e-mail")
 	fs.StringVar(&req.Summary, "summary", "", "trích yếu hồ sơ / summary of the request")
-	officer := fs.String("officer", "", officerUsage)
 	channel := fs.Int("channel", 1, "kênh nộp: 1 trực tiếp, 2 bưu chính, 3 trực tuyến / channel: 1 in person, 2 post, 3 online")
 	at := fs.String("at", "", "thời điểm tiếp nhận (mặc định bây giờ), "+dateHelp+" / received at (default now)")
+	refuse := fs.String("refuse", "", "từ chối ngay khi tiếp nhận, với lý do (Mẫu 03; vai trò theo cài đặt của xã) / refuse at receipt, with the reason (form 03; the role the commune's setting names)")
 	asJSON := fs.Bool("json", false, jsonUsage)
 	fs.BoolVar(&req.StoreConsent, "consent", false,
 		"người nộp đồng ý lưu giấy tờ vào kho dữ liệu điện tử (đọc câu hỏi cho người nộp) / the applicant consents to keeping the documents in their store")
 	reuse := fs.StringSlice("reuse", nil,
 		"dùng lại giấy tờ trong kho cho thành phần: N=MÃ_GIẤY_TỜ (xem «motcua citizen show») / reuse a store document for component N: N=DOC_ID")
 	cmd.Args = noArgs
-	cmd.RunE = func(*cobra.Command, []string) error {
+	cmd.RunE = func(_ *cobra.Command, _ []string) error {
+		if fs.Changed("refuse") {
+			req.Decision, req.Reason = app.DecideRefuse, *refuse
+		}
 		for _, r := range *reuse {
 			n, doc, ok := strings.Cut(r, "=")
 			ci, err1 := strconv.Atoi(strings.TrimSpace(n))
@@ -254,16 +257,15 @@ func (c *cli) intakeCmd() *cobra.Command {
 		if req.DOBText, err = dobText(*dob); err != nil {
 			return err
 		}
-		if *officer == "" {
-			*officer = currentUser()
-		}
-		req.By = app.OperatorActor(*officer)
 		svc, err := c.open()
 		if err != nil {
 			return err
 		}
 		if len(req.Reuse) > 0 && svc.Scans == nil {
 			svc.Scans = &app.Scans{Attachments: c.store, Citizens: c.store}
+		}
+		if req.By, err = c.actor(); err != nil {
+			return err
 		}
 		d, err := svc.Intake(context.Background(), req)
 		if err != nil {
@@ -459,7 +461,6 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 	case "return":
 		note = fs.String("note", "", "ghi chú khi trả / a note on the hand-over")
 	}
-	officer := fs.String("officer", currentUser(), officerUsage)
 	asJSON := fs.Bool("json", false, jsonUsage)
 	cmd.RunE = func(_ *cobra.Command, pos []string) error {
 		code, err := oneCode(name, pos)
@@ -485,11 +486,15 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 		if err != nil {
 			return err
 		}
+		by, err := c.actor()
+		if err != nil {
+			return err
+		}
 		ctx := context.Background()
 		var d *motcua.Dossier
 		switch name {
 		case "refuse":
-			d, err = svc.Refuse(ctx, code, app.OperatorActor(*officer), *reason)
+			d, err = svc.Refuse(ctx, code, by, *reason)
 		case "supplement":
 			var items []string
 			for _, it := range strings.Split(*missing, ";") {
@@ -497,16 +502,16 @@ func (c *cli) transitionCmd(name string) *cobra.Command {
 					items = append(items, it)
 				}
 			}
-			d, err = svc.RequestSupplement(ctx, code, app.OperatorActor(*officer), *reason, items)
+			d, err = svc.RequestSupplement(ctx, code, by, *reason, items)
 		case "advance":
-			d, err = svc.Advance(ctx, code, app.OperatorActor(*officer), motcua.Status(*to), *reason)
+			d, err = svc.Advance(ctx, code, by, motcua.Status(*to), *reason)
 		case "extend":
-			d, err = svc.Extend(ctx, code, app.OperatorActor(*officer), *reason, dueAt)
+			d, err = svc.Extend(ctx, code, by, *reason, dueAt)
 		case "return":
 			if svc.Scans == nil { // the return looks for a digitised result
 				svc.Scans = &app.Scans{Attachments: c.store, Citizens: c.store}
 			}
-			d, err = svc.Return(ctx, code, app.OperatorActor(*officer), *note)
+			d, err = svc.Return(ctx, code, by, *note)
 		}
 		if err != nil {
 			return err

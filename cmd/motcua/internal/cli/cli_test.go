@@ -103,6 +103,7 @@ func initStation(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2"))
+	signInAdmin(t, dir)
 	return dir
 }
 

@@ -111,7 +111,11 @@ func (c *cli) runbook(sub string, pos []string, asJSONv bool) error {
 		if err != nil {
 			return err
 		}
-		replaced, err := s.ImportRunbooks(ctx, raw, currentUser())
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		replaced, err := s.ImportRunbooks(ctx, raw, who)
 		if err != nil {
 			return err
 		}
@@ -175,7 +179,11 @@ func (c *cli) contacts(sub string, pos []string, asJSONv bool) error {
 		if err := json.Unmarshal(raw, &f); err != nil {
 			return usageErr("file", "Tệp danh bạ không đúng JSON: %v", "the contact file is not valid JSON: %v", err)
 		}
-		if err := s.SetContacts(ctx, f.Contacts, currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := s.SetContacts(ctx, f.Contacts, who); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "Đã lưu %d liên hệ\n", len(f.Contacts))
@@ -238,7 +246,11 @@ func (c *cli) plan(sub string, pos []string, asJSONv bool) error {
 		if err != nil {
 			return err
 		}
-		p, err := s.ImportPlan(ctx, raw, currentUser())
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		p, err := s.ImportPlan(ctx, raw, who)
 		if err != nil {
 			return err
 		}

@@ -44,15 +44,15 @@ func (c *cli) drillCmd() *cobra.Command {
 	}
 	return group("drill", "Diễn tập ứng phó sự cố / incident drills", "", fs, run,
 		subSpec{"schedule SCENARIO --at DATE", "Lên lịch một cuộc diễn tập / schedule a drill",
-			"  motcua drill schedule network --at 15/12/2026 --simulate", "at simulate by"},
+			"  motcua drill schedule network --at 15/12/2026 --simulate", "at simulate"},
 		subSpec{"start (SCENARIO | ID)", "Bắt đầu diễn tập (theo tình huống hoặc số đã lên lịch) / start a drill (by scenario or scheduled number)",
-			"  motcua drill start network --simulate\n  motcua drill start 3", "simulate drain-timeout by"},
+			"  motcua drill start network --simulate\n  motcua drill start 3", "simulate drain-timeout"},
 		subSpec{"run (SCENARIO | ID)", "Bắt đầu, đi qua từng bước (Enter), rồi kết thúc / start, walk the steps (Enter each), finish",
 			"  motcua drill run network --simulate --pdf dien-tap.pdf", "simulate drain-timeout pdf notes by"},
 		subSpec{"step ID STEP", "Đánh dấu một bước đã làm / mark a step done", "  motcua drill step 3 notify", "undo by"},
 		subSpec{"finish ID", "Kết thúc diễn tập, đối chiếu và in báo cáo / finish the drill, reconcile and print the report",
-			"  motcua drill finish 3 --notes \"Đạt yêu cầu\"", "drain-timeout pdf notes by"},
-		subSpec{"cancel ID", "Huỷ diễn tập / cancel a drill", "  motcua drill cancel 3", "by"},
+			"  motcua drill finish 3 --notes \"Đạt yêu cầu\"", "drain-timeout pdf notes"},
+		subSpec{"cancel ID", "Huỷ diễn tập / cancel a drill", "  motcua drill cancel 3", ""},
 		subSpec{"list", "Liệt kê các cuộc diễn tập / list the drills", "  motcua drill list --json", "json"},
 		subSpec{"report ID", "In lại báo cáo diễn tập / print a drill's report again", "  motcua drill report 3 --pdf bao-cao.pdf", "pdf"},
 	)
@@ -74,7 +74,11 @@ func (c *cli) drill(sub string, pos []string, s *continuity.Service, atv, pdfPat
 		if err != nil {
 			return err
 		}
-		d, err := s.ScheduleDrill(ctx, sc, t, *simulate, *by)
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		d, err := s.ScheduleDrill(ctx, sc, t, *simulate, who)
 		if err != nil {
 			return err
 		}
@@ -144,7 +148,11 @@ func (c *cli) drill(sub string, pos []string, s *continuity.Service, atv, pdfPat
 			}
 			outage = r.DrillOutage() // the pause ends with the drill
 		}
-		if d, err = s.CancelDrill(ctx, d.ID, *by, outage); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if d, err = s.CancelDrill(ctx, d.ID, who, outage); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, d.Line())
@@ -196,7 +204,11 @@ func (c *cli) drillStart(ctx context.Context, s *continuity.Service, pos []strin
 	if len(pos) != 1 {
 		return nil, usageErr("drill", "Cần một tình huống (ví dụ network) hoặc số diễn tập đã lên lịch", "give a scenario (e.g. network) or a scheduled drill's number")
 	}
-	req := continuity.StartRequest{By: by, Simulate: simulate}
+	who, err := c.actor()
+	if err != nil {
+		return nil, err
+	}
+	req := continuity.StartRequest{By: who, Simulate: simulate}
 	if id, err := strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64); err == nil {
 		req.ID = id
 		d, err := s.Store.Drill(ctx, id)
@@ -269,7 +281,11 @@ func (c *cli) drillFinish(ctx context.Context, s *continuity.Service, id int64, 
 	if err != nil {
 		return err
 	}
-	req := continuity.FinishRequest{By: by, Notes: notes, DrainTimeout: drain, Poll: 100 * time.Millisecond}
+	who, err := c.actor()
+	if err != nil {
+		return err
+	}
+	req := continuity.FinishRequest{By: who, Notes: notes, DrainTimeout: drain, Poll: 100 * time.Millisecond}
 	if d.Simulate && d.Status == continuity.DrillRunning {
 		r, err := c.runner(syncing.Options{Logger: slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelError}))})
 		if err != nil {

@@ -43,8 +43,8 @@ func TestParseDate(t *testing.T) {
 
 // TestDueFromNow: without --from, due counts from the program's clock.
 func TestDueFromNow(t *testing.T) {
-	fixClock(t, time.Date(2026, 11, 25, 10, 0, 0, 0, motcua.Location))
 	dir := initStation(t)
+	fixClock(t, time.Date(2026, 11, 25, 10, 0, 0, 0, motcua.Location)) // after the set-up's sign-in, which takes time
 	now := mustOK(t, runCLI(t, dir, "due", "--days", "2"))
 	from := mustOK(t, runCLI(t, dir, "due", "--days", "2", "--from", "2026-11-25T10:00:00+07:00"))
 	if now != from || !strings.HasPrefix(now, "2026-11-27T10:00") {

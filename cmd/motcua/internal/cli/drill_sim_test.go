@@ -29,6 +29,7 @@ func configuredStation(t *testing.T, addr string) string {
 	}
 	mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2",
 		"--province-url", "http://"+addr, "--province-user", reftest.User, "--province-password-file", pw))
+	signInAdmin(t, dir)
 	return dir
 }
 

@@ -41,7 +41,6 @@ func (c *cli) fieldService(ctx context.Context, svc *app.Service) (*field.Servic
 // revoke|purge-days|purge — field mode for community digital teams.
 func (c *cli) fieldCmd() *cobra.Command {
 	fs := pflag.NewFlagSet("field", pflag.ContinueOnError)
-	officer := fs.String("officer", "", officerUsage)
 	proc := fs.String("procedure", "", "mã thủ tục trong danh mục / procedure code from the catalogue")
 	cccdLine := fs.String("cccd", "", "dòng đọc từ mã QR của thẻ CCCD / the line read from the CCCD card's QR code")
 	name := fs.String("name", "", "họ tên người dân (khi không quét thẻ) / villager's full name (when no card is scanned)")
@@ -68,10 +67,11 @@ func (c *cli) fieldCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if *officer == "" {
-			*officer = currentUser()
+		// The team member or officer signed in with «motcua signin».
+		by, err := c.actor()
+		if err != nil {
+			return err
 		}
-		by := app.OperatorActor(*officer)
 		if sub == "role" {
 			if len(pos) != 1 {
 				return usageErr("field role", "Cần đúng một loại máy: counter hoặc field", "give exactly one role: counter or field")
@@ -243,23 +243,23 @@ func (c *cli) fieldCmd() *cobra.Command {
 	}
 	return group("field", "Chế độ hiện trường của tổ công nghệ số / field mode for community digital teams", "", fs, run,
 		subSpec{"role (counter | field)", "Loại máy: quầy hoặc máy hiện trường / this PC's role: counter or field station",
-			"  motcua field role field", "officer"},
+			"  motcua field role field", ""},
 		subSpec{"prepare --procedure CODE (--cccd LINE | --name NAME --id-number NUM) --consent paper|recorded",
 			"Chuẩn bị hồ sơ cùng người dân, in mã tham chiếu và mã QR phiếu hẹn / prepare a dossier with a villager, print its reference and slip QR",
 			`  motcua field prepare --procedure 1.001193 --cccd "$(cat cccd.txt)" --tick 1,2,3 --doc 1:to-khai.jpg --consent paper`,
-			"officer procedure cccd name id-number dob gender phone address tick doc notes consent consent-note json"},
+			"procedure cccd name id-number dob gender phone address tick doc notes consent consent-note json"},
 		subSpec{"list", "Các hồ sơ chuẩn bị và tuổi của chúng / the pre-dossiers and their age", "  motcua field list", "json"},
 		subSpec{"slip REF [-o FILE.pdf]", "Mã QR phiếu hẹn, hoặc phiếu hẹn in được / a slip's QR text, or the printable slip",
 			"  motcua field slip 000.00.06.H56-CB-7K3QF9XM -o phieu-hen.pdf", "output"},
 		subSpec{"export FILE", "Ghi gói bàn giao cho máy quầy xã / write the hand-over bundle for the commune counter",
-			"  motcua field export E:/ban-giao.mcb", "officer all"},
+			"  motcua field export E:/ban-giao.mcb", "all"},
 		subSpec{"counter-key HEX", "Khóa nhận gói của máy quầy / the counter's bundle box key",
-			"  motcua field counter-key 3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29", "officer"},
+			"  motcua field counter-key 3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29", ""},
 		subSpec{"import FILE", "Nhập gói của tổ công nghệ số tại quầy / import a team's bundle at the counter",
-			"  motcua field import E:/ban-giao.mcb", "officer"},
+			"  motcua field import E:/ban-giao.mcb", ""},
 		subSpec{"revoke --station K/N [--key HEX] --reason TEXT", "Thu hồi máy hiện trường bị mất / revoke a lost field station",
-			`  motcua field revoke --station 3/3 --reason "Mất máy ngày 22/11"`, "officer station key reason"},
-		subSpec{"purge-days N", "Số ngày giữ hồ sơ chuẩn bị / how many days pre-dossiers are kept", "  motcua field purge-days 30", "officer"},
+			`  motcua field revoke --station 3/3 --reason "Mất máy ngày 22/11"`, "station key reason"},
+		subSpec{"purge-days N", "Số ngày giữ hồ sơ chuẩn bị / how many days pre-dossiers are kept", "  motcua field purge-days 30", ""},
 		subSpec{"purge", "Xóa hồ sơ chuẩn bị quá hạn (ghi nhật ký) / purge expired pre-dossiers (audited)", "  motcua field purge", ""},
 	)
 }

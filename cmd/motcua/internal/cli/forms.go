@@ -5,13 +5,16 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
 	"motcua/app/forms"
 )
 
@@ -111,11 +114,12 @@ func (c *cli) renderForm(code string, id forms.FormID, kind forms.Kind, ff formF
 		return usageErr("form", "Bộ biểu mẫu %s không có mẫu số %s cho một hồ sơ (sổ theo dõi: lệnh «ledger»)",
 			"profile %s has no single-dossier form %s (the ledger: 'ledger')", prof.ID, string(id))
 	}
-	officer := ff.officer
-	if officer == "" {
-		officer = currentUser()
+	signer, err := c.formSigner(ff.officer)
+	if err != nil {
+		return err
 	}
-	svc, err := c.scans(officer)
+	officer := signer.FullName
+	svc, err := c.scans(signer.Username)
 	if err != nil {
 		return err
 	}
@@ -133,7 +137,20 @@ func (c *cli) renderForm(code string, id forms.FormID, kind forms.Kind, ff formF
 	if err != nil {
 		return err
 	}
-	in := forms.Input{Dossier: d, AgencyName: id2.AgencyName, Officer: officer, Reason: ff.reason, QRText: qr, Now: now}
+	in := forms.Input{Dossier: d, AgencyName: id2.AgencyName, Place: forms.PlaceName(id2.AgencyName), Officer: officer,
+		Reason: ff.reason, QRText: qr, Now: now}
+	// Số thứ tự: the dossier's row in the year's ledger (rows run on
+	// through the year, in the order received, as `ledger` numbers them).
+	if n, err := ledgerRow(ctx, svc, d); err != nil {
+		return err
+	} else if n > 0 {
+		in.Entry = strconv.Itoa(n)
+	}
+	phone, err := svc.CounterPhone(ctx)
+	if err != nil {
+		return err
+	}
+	in.Contact = app.CounterContact(prof.Unit, phone)
 	if p, ok := svc.Catalog.Find(d.Procedure.Code); ok {
 		in.ProcessingDays = p.ProcessingDays
 	}
@@ -234,11 +251,66 @@ func (c *cli) ledgerCmd() *cobra.Command {
 			ds[i], ds[j] = ds[j], ds[i]
 		}
 		var buf bytes.Buffer
-		if err := forms.RenderLedger(&buf, prof, ds, forms.LedgerInput{AgencyName: id.AgencyName, From: fromT, To: toT,
+		if err := forms.RenderLedger(&buf, prof, ds, forms.LedgerInput{AgencyName: id.AgencyName, Place: forms.PlaceName(id.AgencyName), From: fromT, To: toT,
 			Book: *book, FirstEntry: *first, Now: svc.Clock.Now()}); err != nil {
 			return err
 		}
 		return c.writePDF(ff, buf.Bytes(), fmt.Sprintf("Sổ theo dõi hồ sơ, %d hồ sơ", len(ds)))
 	}
 	return cmd
+}
+
+// formSigner is the officer whose full name signs a form: the account named
+// by --officer, else the signed-in one. The program never guesses (the OS
+// login name is nobody's name on a form).
+func (c *cli) formSigner(username string) (*accounts.User, error) {
+	if strings.TrimSpace(username) == "" {
+		u, err := c.signedIn()
+		if err != nil {
+			if e, ok := motcua.AsError(err); ok && e.Code == accounts.ErrSessionInvalid {
+				return nil, &motcua.Error{Kind: motcua.KindInvalid, Code: accounts.ErrSessionInvalid, Field: "officer",
+					Msg:   "Không biết cán bộ ký phiếu: chạy «motcua signin TÊN» trước, hoặc ghi --officer TÊN_ĐĂNG_NHẬP (" + e.Msg + ")",
+					MsgEN: "who signs the form is unknown: run 'motcua signin NAME' first, or give --officer USERNAME (" + e.MsgEN + ")"}
+			}
+			return nil, err
+		}
+		return u, nil
+	}
+	if _, err := c.open(); err != nil {
+		return nil, err
+	}
+	u, err := c.accounts().Store.GetUser(context.Background(), accounts.NormUsername(username))
+	if err != nil {
+		if motcua.ErrorKind(err) == motcua.KindNotFound {
+			return nil, usageErr("officer", "Không có tài khoản «%s»: --officer nhận tên đăng nhập của cán bộ («motcua user list»)",
+				"no account %q: --officer takes an officer's username ('motcua user list')", username)
+		}
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, usageErr("officer", "Tài khoản %s đã bị khóa", "the account %s is disabled", u.Username)
+	}
+	return u, nil
+}
+
+// ledgerRow is d's number in the ledger of its year: how many dossiers were
+// received from 1 January up to and including d (0 when d is not found).
+func ledgerRow(ctx context.Context, svc *app.Service, d *motcua.Dossier) (int, error) {
+	at := d.ReceivedAt.In(motcua.Location)
+	from := time.Date(at.Year(), 1, 1, 0, 0, 0, 0, motcua.Location)
+	n := 0
+	for off := 0; ; off += 500 {
+		page, err := svc.Store.List(ctx, app.ListFilter{ReceivedFrom: from, ReceivedTo: at.Add(time.Second), Offset: off, Limit: 500})
+		if err != nil {
+			return 0, err
+		}
+		for _, o := range page {
+			if o.ReceivedAt.Before(d.ReceivedAt) || o.ReceivedAt.Equal(d.ReceivedAt) && o.Code <= d.Code {
+				n++
+			}
+		}
+		if len(page) < 500 {
+			return n, nil
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"motcua"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"motcua"
 )
 
 func pdftotext(t *testing.T, path string) string {
@@ -24,7 +25,7 @@ func pdftotext(t *testing.T, path string) string {
 // of the CLI as PDFs with the right text; the receipt's QR reads back from
 // the PDF and verifies offline, and a changed byte does not.
 func TestCLIForms(t *testing.T) {
-	fixClock(t, time.Date(2026, 11, 23, 9, 30, 0, 0, motcua.Location)) // the --at time below
+	fixClock(t, time.Date(2026, 11, 24, 10, 0, 0, 0, motcua.Location)) // the receipts are of 23/11/2026
 	dir := initStation(t)
 	out := t.TempDir()
 	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", cccdLine,
@@ -145,5 +146,68 @@ func TestCLIPrintChosenPrinter(t *testing.T) {
 	mustOK(t, runCLI(t, dir, "receipt", code, "-o", out, "--print"))
 	if got, _ := os.ReadFile(record); string(got) != out+"\n" {
 		t.Fatalf("default printer: lp arguments %q", got)
+	}
+}
+
+// TestCLIFormsSigned: a form printed from the command line is signed with
+// the officer's full name from the signed-in account (or the --officer
+// account), never the OS login name; it refuses to guess without either.
+// The date line carries the commune's name, the receipt its ledger row.
+func TestCLIFormsSigned(t *testing.T) {
+	fixClock(t, time.Date(2026, 11, 24, 10, 0, 0, 0, motcua.Location))
+	dir := initStation(t)
+	out := t.TempDir()
+	first := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--name", "Trần Văn Bình",
+		"--id-number", "038085001234", "--at", "2026-11-23T09:00:00+07:00", "--json")))
+	v := decode[view](t, mustOK(t, runCLI(t, dir, "intake", "--procedure", "1.004873", "--cccd", cccdLine,
+		"--at", "2026-11-23T09:15:00+07:00", "--json")))
+	receipt := filepath.Join(out, "giay-hen.pdf")
+	mustOK(t, runCLI(t, dir, "receipt", v.Code, "-o", receipt))
+	text := pdftotext(t, receipt)
+	// The second dossier of the year is row 2 of its ledger.
+	for _, want := range []string{testAdminName, "Quảng Phú, ngày", "Số thứ tự: 2."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "kythuat") || strings.Contains(text, testAdmin) {
+		t.Errorf("the receipt names a login, not a person:\n%s", text)
+	}
+	if first.Code == v.Code {
+		t.Fatal("two intakes, one code")
+	}
+
+	// The counter's phone (an administrator's setting) fills "liên hệ …".
+	if r := runCLI(t, dir, "counter-phone", "12-34"); r.code != 2 || !strings.Contains(r.stderr, "phone:") {
+		t.Fatalf("a bad phone: exit %d %s", r.code, r.stderr)
+	}
+	mustOK(t, runCLI(t, dir, "counter-phone", "0237 3852 123"))
+	if got := strings.TrimSpace(mustOK(t, runCLI(t, dir, "counter-phone"))); got != "0237 3852 123" {
+		t.Fatalf("counter-phone shows %q", got)
+	}
+	addUser(t, dir, "lan.nt", "Nguyễn Thị Lan", "officer")
+	sup := filepath.Join(out, "mau02.pdf")
+	mustOK(t, runCLI(t, dir, "form", "02", v.Code, "--officer", "lan.nt", "--reason", "Thiếu tờ khai", "-o", sup))
+	text = pdftotext(t, sup)
+	if !strings.Contains(text, "Nguyễn Thị Lan") {
+		t.Errorf("Mẫu 02 --officer lan.nt is not signed Nguyễn Thị Lan:\n%s", text)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), "liên hệ Bộ phận Một cửa, điện thoại 0237 3852 123") {
+		t.Errorf("Mẫu 02 lacks the counter's phone:\n%s", text)
+	}
+	signInAs(t, dir, "lan.nt")
+	if r := runCLI(t, dir, "counter-phone", "0912 345 678"); r.code != 2 || !strings.Contains(r.stderr, "Quản trị") {
+		t.Fatalf("an officer set the counter's phone: exit %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, dir, "form", "02", v.Code, "--officer", "khong.co", "-o", sup); r.code != 2 || !strings.Contains(r.stderr, "officer:") {
+		t.Fatalf("--officer of no account: exit %d %s", r.code, r.stderr)
+	}
+	mustOK(t, runCLI(t, dir, "signout"))
+	r := runCLI(t, dir, "form", "03", v.Code, "-o", filepath.Join(out, "mau03.pdf"))
+	if r.code != 2 || !strings.Contains(r.stderr, "officer:") || !strings.Contains(r.stderr, "motcua signin") {
+		t.Fatalf("a form without a signer: exit %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "mau03.pdf")); !os.IsNotExist(err) {
+		t.Fatalf("a form was written without a signer: %v", err)
 	}
 }

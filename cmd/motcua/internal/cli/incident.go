@@ -201,14 +201,17 @@ func (c *cli) incidentCloseCmd() *cobra.Command {
 	fs := cmd.Flags()
 	summary := fs.String("summary", "", "tóm tắt sự cố (bắt buộc) / summary (required)")
 	ended := fs.String("ended", "", "kết thúc lúc (mặc định bây giờ), "+dateHelp+" / ended at (default now)")
-	by := fs.String("by", currentUser(), byUsage)
 	asJSON := fs.Bool("json", false, jsonUsage)
 	cmd.RunE = func(_ *cobra.Command, pos []string) error {
 		s, id, rest, err := c.incidentArgs(pos)
 		if err != nil {
 			return err
 		}
-		req := continuity.CloseRequest{By: *by, Summary: strings.TrimSpace(*summary + " " + strings.Join(rest, " "))}
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		req := continuity.CloseRequest{By: who, Summary: strings.TrimSpace(*summary + " " + strings.Join(rest, " "))}
 		if req.EndedAt, err = optDate("ended", *ended); err != nil {
 			return err
 		}

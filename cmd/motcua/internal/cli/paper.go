@@ -33,7 +33,6 @@ func (c *cli) paperReserveCmd(name string) *cobra.Command {
 	fs := cmd.Flags()
 	count := fs.Int("count", 20, "số biên nhận trong tập / receipts in the block")
 	pdfPath := fs.String("pdf", "", "tệp PDF để in (mặc định bien-nhan-giay-tap-N.pdf) / PDF file (default bien-nhan-giay-tap-N.pdf)")
-	by := fs.String("by", currentUser(), byUsage)
 	cmd.Args = noArgs
 	cmd.RunE = func(*cobra.Command, []string) error {
 		s, err := c.continuity()
@@ -41,7 +40,11 @@ func (c *cli) paperReserveCmd(name string) *cobra.Command {
 			return err
 		}
 		ctx := context.Background()
-		b, err := s.ReservePaper(ctx, *count, *by)
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		b, err := s.ReservePaper(ctx, *count, who)
 		if err != nil {
 			return err
 		}
@@ -158,7 +161,6 @@ func (c *cli) paperEnterCmd() *cobra.Command {
 	channel := fs.Int("channel", 1, "kênh nộp: 1 trực tiếp, 2 bưu chính, 3 trực tuyến / channel: 1 in person, 2 post, 3 online")
 	components := fs.String("components", "", "thành phần hồ sơ, cách nhau bằng «;» / dossier components, separated by ';'")
 	asJSON := fs.Bool("json", false, jsonUsage)
-	by := fs.String("by", currentUser(), byUsage)
 	cmd.Args = noArgs
 	cmd.RunE = func(*cobra.Command, []string) error {
 		if r.Code == "" && r.Seq == 0 {
@@ -175,7 +177,10 @@ func (c *cli) paperEnterCmd() *cobra.Command {
 			return err
 		}
 		r.Code = normCode(r.Code)
-		r.Channel, r.By = motcua.Channel(*channel), *by
+		r.Channel = motcua.Channel(*channel)
+		if r.By, err = c.actor(); err != nil {
+			return err
+		}
 		if *components != "" {
 			r.Components = []motcua.Component{}
 			for _, it := range strings.Split(*components, ";") {

@@ -98,6 +98,7 @@ func TestProvisionApply(t *testing.T) {
 		if !strings.Contains(out, "000.00.06.H56 — UBND xã Quảng Phú, máy 1/2") {
 			t.Errorf("apply: %s", out)
 		}
+		signInAdmin(t, dir)
 		// The station issues its own partition of codes at once. The
 		// profiles were issued now, so the back-entry is an hour ago on the
 		// clock every process of this run shares.

@@ -120,8 +120,8 @@ func (c *cli) root() *cobra.Command {
 		c.transitionCmd("extend"), c.transitionCmd("return"), c.dueCmd(), c.attachCmd(), c.attachmentsCmd(),
 		c.resultCmd(), c.citizenCmd())
 	add("print", c.receiptCmd(), c.formCmd(), c.ledgerCmd(), c.reportCmd(), c.boardCmd(), c.qrCmd())
-	add("setup", c.guiCmd(), c.initCmd(), c.calendarCmd(), c.catalogCmd(), c.holidayCmd(), c.printerCmd(),
-		c.scanLimitsCmd(), c.scanInboxCmd(), c.userCmd(), c.provisionCmd(), c.auditCmd(), c.versionCmd())
+	add("setup", c.guiCmd(), c.initCmd(), c.calendarCmd(), c.catalogCmd(), c.holidayCmd(), c.printerCmd(), c.counterPhoneCmd(),
+		c.scanLimitsCmd(), c.scanInboxCmd(), c.signinCmd(), c.signoutCmd(), c.passwdCmd(), c.userCmd(), c.provisionCmd(), c.auditCmd(), c.versionCmd())
 	add("sync", c.provinceCmd(), c.syncCmd(), c.outboxCmd(), c.bundleCmd(), c.fieldCmd())
 	add("continuity", c.continuityCmd(), c.incidentCmd(), c.runbookCmd(), c.contactsCmd(), c.planCmd(), c.drillCmd(),
 		c.paperCmd(), c.reserveCmd(), c.backupCmd(), c.restoreCmd(), c.checkCmd(), c.pdpCmd())

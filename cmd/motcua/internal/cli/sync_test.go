@@ -139,6 +139,7 @@ func TestSyncEndToEnd(t *testing.T) {
 	// init configures the province in the same step (as `province set` does).
 	out := mustOK(t, runCLI(t, dir, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/2",
 		"--province-url", "http://"+addr, "--province-user", reftest.User, "--province-password-file", pw))
+	signInAdmin(t, dir)
 	show := mustOK(t, runCLI(t, dir, "province", "show", "--json"))
 	if strings.Contains(out+show, reftest.Password) {
 		t.Fatal("the password was printed")

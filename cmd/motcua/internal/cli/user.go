@@ -35,12 +35,14 @@ func (c *cli) userCmd() *cobra.Command {
 	cmd := group("user", "Tài khoản cán bộ (mật khẩu tạm: dòng đầu của đầu vào chuẩn) / officer accounts (temporary password: first line of stdin)", "", fs, run,
 		subSpec{"add USERNAME --name NAME --role ROLE", "Tạo tài khoản với mật khẩu tạm / create an account with a temporary password",
 			`  echo "MatKhauTam#2026" | motcua user add lan --name "Nguyễn Thị Lan" --role officer`, "name role"},
-		subSpec{"passwd USERNAME", "Đặt mật khẩu tạm mới / set a new temporary password", `  echo "MatKhauMoi#2026" | motcua user passwd lan`, ""},
+		subSpec{"passwd USERNAME", "Quản trị đặt mật khẩu tạm mới (đổi mật khẩu của mình: «motcua passwd») / an administrator sets a new temporary password (your own: 'motcua passwd')", `  echo "MatKhauMoi#2026" | motcua user passwd lan`, ""},
 		subSpec{"list", "Liệt kê tài khoản / list the accounts", "  motcua user list\n  motcua user list --json", "json"},
 	)
 	cmd.Long = "Tài khoản cán bộ / officer accounts.\nMật khẩu đọc từ dòng đầu của đầu vào chuẩn (hoặc MOTCUA_PASSWORD), không bao giờ từ tham số; " +
 		"người dùng đổi mật khẩu khi đăng nhập lần đầu.\n(The password is read from the first line of standard input, or MOTCUA_PASSWORD, never from a flag; " +
-		"the user chooses their own at the first sign-in.)"
+		"the user chooses their own at the first sign-in.)\n" +
+		"add và passwd cần quản trị đã đăng nhập («motcua signin»), trừ tài khoản đầu tiên của trạm (phải là quản trị). " +
+		"(add and passwd need a signed-in administrator, except the station's first account, which must be an administrator.)"
 	return cmd
 }
 
@@ -51,32 +53,65 @@ func (c *cli) user(sub string, pos []string, namev, rolev string, asJSONv bool) 
 	}
 	acc := c.accounts()
 	ctx := context.Background()
-	actor := "cli:" + currentUser()
 	switch sub {
 	case "add":
 		if len(pos) != 1 {
 			return usageErr("username", "Cần đúng một tên đăng nhập: motcua user add TÊN --name … --role …",
 				"exactly one username: motcua user add NAME --name … --role …")
 		}
+		nu := accounts.NewUser{Username: pos[0], FullName: *name, Role: accounts.Role(*role)}
+		has, err := acc.HasUsers(ctx)
+		if err != nil {
+			return err
+		}
+		var by *accounts.User
+		if has {
+			// Accounts exist: only a signed-in administrator adds one.
+			if by, err = c.signedIn(); err != nil {
+				return err
+			}
+			if err := accounts.Allow(by, accounts.PermUsers); err != nil {
+				return err
+			}
+		} else if nu.Role != accounts.RoleAdmin {
+			// Bootstrap: the first account of a station, added by its
+			// installer without a session, is its administrator.
+			return usageErr("role", "Trạm chưa có tài khoản nào: tài khoản đầu tiên phải là quản trị (--role admin)",
+				"the station has no account yet: the first one must be an administrator (--role admin)")
+		}
 		pass, err := readPassword(c)
 		if err != nil {
 			return err
 		}
-		u, err := acc.Provision(ctx, actor, accounts.NewUser{Username: pos[0], FullName: *name, Role: accounts.Role(*role), Password: pass})
+		nu.Password = pass
+		var u *accounts.User
+		if by != nil {
+			u, err = acc.Create(ctx, by, nu)
+		} else {
+			u, err = acc.Provision(ctx, "cài đặt:"+currentUser(), nu)
+		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.out, "Đã tạo tài khoản %s (%s, %s); mật khẩu tạm, đổi khi đăng nhập lần đầu\n", u.Username, u.FullName, u.Role.Name())
+		fmt.Fprintf(c.out, "Đã tạo tài khoản %s (%s, %s); mật khẩu tạm, đổi khi đăng nhập lần đầu («motcua passwd %s»)\n",
+			u.Username, u.FullName, u.Role.Name(), u.Username)
 		return nil
 	case "passwd":
 		if len(pos) != 1 {
 			return usageErr("username", "Cần đúng một tên đăng nhập: motcua user passwd TÊN", "exactly one username: motcua user passwd NAME")
 		}
+		by, err := c.signedIn()
+		if err != nil {
+			return err
+		}
+		if err := accounts.Allow(by, accounts.PermUsers); err != nil {
+			return err
+		}
 		pass, err := readPassword(c)
 		if err != nil {
 			return err
 		}
-		if err := acc.ProvisionReset(ctx, actor, pos[0], pass); err != nil {
+		if err := acc.ResetPassword(ctx, by, pos[0], pass); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "Đã đặt mật khẩu tạm cho %s; người dùng đổi khi đăng nhập\n", accounts.NormUsername(pos[0]))

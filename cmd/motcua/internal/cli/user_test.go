@@ -63,8 +63,12 @@ func TestUserCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
 		t.Fatal(err, out)
 	}
-	if len(rows) != 2 || rows[0].Username != "admin" || rows[0].Role != "admin" || !rows[0].MustChange || rows[1].Role != "officer" {
+	// initStation's administrator (canbo1, signed in) added the other two.
+	if len(rows) != 3 || rows[0].Username != "admin" || rows[0].Role != "admin" || !rows[0].MustChange || rows[1].Username != testAdmin || rows[2].Role != "officer" {
 		t.Fatalf("list: %+v", rows)
+	}
+	if a := auditActors(t, dir); strings.Join(a["user.create"], ",") != "cài đặt:kythuat,canbo1,canbo1" || strings.Join(a["user.reset"], ",") != "canbo1" {
+		t.Fatalf("audit: %v", a)
 	}
 	text := mustOK(t, runCLIIn(t, dir, "", "user", "list"))
 	if !strings.Contains(text, "Nguyễn Thị Lan") || !strings.Contains(text, "chờ đổi mật khẩu") {
