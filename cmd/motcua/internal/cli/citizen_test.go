@@ -88,6 +88,7 @@ func TestCLIResultAndCitizenStore(t *testing.T) {
 
 	// A month later: the marriage registration reuses both, no scan.
 	fixClock(t, t0.AddDate(0, 1, 0))
+	signInAs(t, dir, testAdmin) // yesterday's session has expired
 	var reuse []string
 	for _, d := range docs {
 		n := "3" // Giấy tờ tùy thân của hai bên

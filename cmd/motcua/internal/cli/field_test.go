@@ -30,6 +30,8 @@ func TestFieldCommands(t *testing.T) {
 	counter, laptop := t.TempDir(), t.TempDir()
 	mustOK(t, runCLI(t, counter, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "1/3"))
 	mustOK(t, runCLI(t, laptop, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "3/3"))
+	signInAdmin(t, counter)
+	signInAdmin(t, laptop)
 	mustOK(t, runCLI(t, laptop, "field", "role", "field"))
 	sign, _ := bundleKeys(t, laptop)
 	_, box := bundleKeys(t, counter)
