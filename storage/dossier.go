@@ -131,7 +131,7 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlOutbox = `INSERT INTO outbox (dossier_code, kind, payload, idempotency_key, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
-	sqlStored = `SELECT id, status, (SELECT count(*) FROM history WHERE dossier_code = d.code)
+	sqlStored = `SELECT id, status, (SELECT count(*) FROM history WHERE dossier_code = d.code), replica
 		FROM dossiers d WHERE code = ?`
 )
 
@@ -263,6 +263,9 @@ func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
 	if err := w.outbox(d); err != nil {
 		return err
 	}
+	if err := w.officePending(d.Code); err != nil {
+		return err
+	}
 	return w.audit(a)
 }
 
@@ -324,7 +327,8 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 		var id int64
 		var status motcua.Status
 		var count int
-		err := w.queryRow(sqlStored, n.Code).Scan(&id, &status, &count)
+		var replica bool
+		err := w.queryRow(sqlStored, n.Code).Scan(&id, &status, &count, &replica)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(n.Code)
 		}
@@ -350,7 +354,14 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 		if err := w.index(id, &n, true); err != nil {
 			return err
 		}
-		if err := w.outbox(&n); err != nil {
+		// Another station of the office owns a replica and delivers it to
+		// the province: the change travels to it over the office LAN.
+		if !replica {
+			if err := w.outbox(&n); err != nil {
+				return err
+			}
+		}
+		if err := w.officePending(n.Code); err != nil {
 			return err
 		}
 		return w.audit(withDefaults(a, "dossier.update", n.Code))
