@@ -131,8 +131,11 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlOutbox = `INSERT INTO outbox (dossier_code, kind, payload, idempotency_key, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
-	sqlStored = `SELECT id, status, (SELECT count(*) FROM history WHERE dossier_code = d.code), replica
+	sqlStored = `SELECT id, status, (SELECT count(*) FROM history WHERE dossier_code = d.code)
 		FROM dossiers d WHERE code = ?`
+	// sqlReplica is not among the prepared statements, which must also
+	// prepare on a database of an older schema (the upgrade test).
+	sqlReplica = `SELECT replica FROM dossiers WHERE id = ?`
 )
 
 // nextCode takes the next free number of the station's partition for the
@@ -327,8 +330,7 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 		var id int64
 		var status motcua.Status
 		var count int
-		var replica bool
-		err := w.queryRow(sqlStored, n.Code).Scan(&id, &status, &count, &replica)
+		err := w.queryRow(sqlStored, n.Code).Scan(&id, &status, &count)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound(n.Code)
 		}
@@ -340,6 +342,10 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 				"Hồ sơ %s vừa được cập nhật ở nơi khác (nay ở trạng thái «%s», %d bước lịch sử); hãy mở lại hồ sơ rồi thao tác lại",
 				"dossier %s was changed elsewhere meanwhile (now %s, %d history entries); reopen it and try again",
 				n.Code, status.Name(), count)
+		}
+		var replica bool
+		if err := w.queryRow(sqlReplica, id).Scan(&replica); err != nil {
+			return fmt.Errorf("read stored state: %w", err)
 		}
 		cols, err := w.columns(&n)
 		if err != nil {

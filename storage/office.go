@@ -187,7 +187,10 @@ func (w *wtx) officeApply(code string, fn func(*motcua.Dossier, bool) (OfficeCha
 	replica := true
 	if len(ds) == 1 {
 		stored = ds[0]
-		if err := w.queryRow(sqlStored, code).Scan(&id, new(int), new(int), &replica); err != nil {
+		if err := w.queryRow(sqlStored, code).Scan(&id, new(int), new(int)); err != nil {
+			return err
+		}
+		if err := w.queryRow(sqlReplica, id).Scan(&replica); err != nil {
 			return err
 		}
 	}

@@ -69,7 +69,7 @@ func (w *wtx) pull(code string, fn func(string, *motcua.Dossier) (bool, error)) 
 		return errors.New("the change rewrote the dossier's code or history")
 	}
 	var id int64
-	if err := w.queryRow(sqlStored, code).Scan(&id, new(int), new(int), new(bool)); err != nil {
+	if err := w.queryRow(sqlStored, code).Scan(&id, new(int), new(int)); err != nil {
 		return err
 	}
 	cols, err := w.columns(&n)

@@ -10,7 +10,7 @@ ALTER TABLE dossiers ADD COLUMN replica INTEGER NOT NULL DEFAULT 0 CHECK (replic
 CREATE TABLE office_pending (
     dossier_code TEXT    PRIMARY KEY REFERENCES dossiers (code),
     rev          INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 -- office_cursor: the last message of each origin station's stream applied
 -- here, advanced in the transaction that applies it (exactly once).
