@@ -212,4 +212,3 @@ func sameState(tb testing.TB, want int, stores ...*storage.Store) (bool, string)
 	}
 	return true, ""
 }
-

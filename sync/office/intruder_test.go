@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-
 )
 
 // TestIntruder: a PC on the LAN without the office's credentials gets not a
@@ -81,4 +80,3 @@ func officeCredsCA(t *testing.T, s *station) []byte {
 	t.Helper()
 	return s.cfg.Creds.CA
 }
-

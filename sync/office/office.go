@@ -595,4 +595,3 @@ func (o *Office) LastSeq(ctx context.Context, k int) (uint64, error) {
 	}
 	return info.State.LastSeq, nil
 }
-

@@ -12,8 +12,8 @@ import (
 
 // TestThreeStationsConverge: three stations (in this process, each its own
 // embedded server, data folder and port on 127.0.0.1) accept dossiers and
-// move some of them forward, while stations are stopped and restarted at
-// random; then every station holds the same dossiers with the same content
+// move some of them forward, while stations are stopped and restarted and
+// links between them cut and mended at random; then every station holds the same dossiers with the same content
 // hashes (so the same history), each owns its own, and no station queued a
 // peer's dossier for the province.
 func TestThreeStationsConverge(t *testing.T) {
@@ -21,7 +21,23 @@ func TestThreeStationsConverge(t *testing.T) {
 	if testing.Short() {
 		perStation = 30
 	}
-	sts := startOffice(t, 3)
+	// Station k reaches station j through links[k][j], which the test cuts.
+	ports := freePorts(t, 3)
+	creds := officeCreds(t, 3)
+	var links [4][4]*link
+	for k := 1; k <= 3; k++ {
+		for j := 1; j <= 3; j++ {
+			if j != k {
+				links[k][j] = newLink(t, fmt.Sprintf("127.0.0.1:%d", ports[j-1]))
+			}
+		}
+	}
+	sts := make([]*station, 4)
+	for k := 1; k <= 3; k++ {
+		sts[k] = newStation(t, k, 3, t.TempDir(), fmt.Sprintf("127.0.0.1:%d", ports[k-1]),
+			func(j int) string { return links[k][j].addr() }, creds[k])
+	}
+	var cut []*link
 	rng := rand.New(rand.NewPCG(15, 3))
 	officer := app.Actor{Username: "canbo", Role: app.RoleOfficer}
 	accepted := make([]int, 4)
@@ -57,7 +73,22 @@ func TestThreeStationsConverge(t *testing.T) {
 				s.start(t)
 			}
 		}
+		// And now and then a cable is cut, or the cut ones are mended.
+		if rng.IntN(perStation/10+1) == 0 {
+			k := 1 + rng.IntN(3)
+			j := 1 + (k+rng.IntN(2))%3
+			links[k][j].cut()
+			cut = append(cut, links[k][j])
+		} else if len(cut) > 0 && rng.IntN(perStation/5+1) == 0 {
+			for _, l := range cut {
+				l.heal()
+			}
+			cut = nil
+		}
 		time.Sleep(5 * time.Millisecond)
+	}
+	for _, l := range cut {
+		l.heal()
 	}
 	for _, s := range sts[1:] {
 		if s.off == nil {

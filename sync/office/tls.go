@@ -110,7 +110,9 @@ func serial() *big.Int {
 	return n
 }
 
-func pemBlock(typ string, b []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}) }
+func pemBlock(typ string, b []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b})
+}
 
 // tlsConfigs builds the server side (client certificate of the office CA
 // required) and the client side (server certificate of the office CA, named
@@ -161,4 +163,3 @@ func (c Credentials) tlsConfigs(clock motcua.Clock) (server *tls.Config, client 
 	}
 	return server, client, nil
 }
-
