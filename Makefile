@@ -73,6 +73,8 @@ bench: deps-test build tour
 	$(GO) test -run '^$$' -timeout 30m -bench ReportYear -benchtime 5x ./storage/ 2>&1 | tee -a bench.txt
 	$(GO) test -run '^$$' -bench . ./ 2>&1 | tee -a bench.txt
 	MOTCUA_BENCH_N=10000 $(GO) test -run '^$$' -bench Drain -benchtime 1x ./sync/outbox/ 2>&1 | tee -a bench.txt
+	# The office LAN: replication delay between two stations on loopback next to a plain TCP copy.
+	$(GO) test -run '^$$' -bench ReplicationDelay -benchtime 200x ./sync/office/ 2>&1 | grep -v 'office.go:' | tee -a bench.txt
 	$(GO) run ./cmd/motcua-qrbench -n $(QR_N) 2>&1 | tee -a bench.txt
 	# The counter window: the dossier list with 100,000 dossiers (the file is
 	# built once in testout/bench, about 80 s, and reused), and the cold start

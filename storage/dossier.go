@@ -133,6 +133,9 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?)`
 	sqlStored = `SELECT id, status, (SELECT count(*) FROM history WHERE dossier_code = d.code)
 		FROM dossiers d WHERE code = ?`
+	// sqlReplica is not among the prepared statements, which must also
+	// prepare on a database of an older schema (the upgrade test).
+	sqlReplica = `SELECT replica FROM dossiers WHERE id = ?`
 )
 
 // nextCode takes the next free number of the station's partition for the
@@ -275,6 +278,9 @@ func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
 			return err
 		}
 	}
+	if err := w.officePending(d.Code); err != nil {
+		return err
+	}
 	return w.audit(a)
 }
 
@@ -349,6 +355,10 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 				"dossier %s was changed elsewhere meanwhile (now %s, %d history entries); reopen it and try again",
 				n.Code, status.Name(), count)
 		}
+		var replica bool
+		if err := w.queryRow(sqlReplica, id).Scan(&replica); err != nil {
+			return fmt.Errorf("read stored state: %w", err)
+		}
 		cols, err := w.columns(&n)
 		if err != nil {
 			return err
@@ -362,7 +372,14 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 		if err := w.index(id, &n, true); err != nil {
 			return err
 		}
-		if err := w.outbox(&n); err != nil {
+		// Another station of the office owns a replica and delivers it to
+		// the province: the change travels to it over the office LAN.
+		if !replica {
+			if err := w.outbox(&n); err != nil {
+				return err
+			}
+		}
+		if err := w.officePending(n.Code); err != nil {
 			return err
 		}
 		return w.audit(withDefaults(a, "dossier.update", n.Code))

@@ -39,7 +39,38 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	if err := d.Move(motcua.StatusReceived, "accept", "cb", "", at); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Accept(ctx, d, "000.00.06.H56", motcua.Station{K: 1, N: 1}, app.AuditEntry{At: at, Actor: "cb", Action: "dossier.accept"}); err != nil {
+	// Written as version 1 wrote it: today's Accept also marks the dossier
+	// for the office LAN, in a table version 1 does not have.
+	err = s.write(ctx, func(w *wtx) error {
+		n, err := normalise(d)
+		if err != nil {
+			return err
+		}
+		if n.Code, err = w.nextCode("000.00.06.H56", n.ReceivedAt, motcua.Station{K: 1, N: 1}); err != nil {
+			return err
+		}
+		cols, err := w.columns(&n)
+		if err != nil {
+			return err
+		}
+		res, err := w.exec(dossierInsert, append([]any{n.Code}, cols...)...)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if err := w.history(&n, 0); err != nil {
+			return err
+		}
+		if err := w.index(id, &n, false); err != nil {
+			return err
+		}
+		*d = n
+		return w.audit(app.AuditEntry{At: at, Actor: "cb", Action: "dossier.accept", Subject: n.Code})
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -85,6 +85,9 @@ func (w *wtx) pull(code string, fn func(string, *motcua.Dossier) (bool, error)) 
 	if err := w.index(id, &n, true); err != nil {
 		return err
 	}
+	if err := w.officePending(code); err != nil {
+		return err
+	}
 	return w.audit(withDefaults(auditPull(prevStatus, &n, prevHistory), "dossier.pull", code))
 }
 
