@@ -243,6 +243,9 @@ func LoadCatalog(r io.Reader) (*Catalog, error) {
 
 // Find returns the procedure with the given national code.
 func (c *Catalog) Find(code string) (Procedure, bool) {
+	if c == nil { // a service built without a catalogue knows no procedure
+		return Procedure{}, false
+	}
 	code = strings.TrimSpace(code)
 	for _, p := range c.Procedures {
 		if p.Code == code {
