@@ -92,6 +92,7 @@ func TableStrings() []string {
 	for _, s := range stateNames {
 		out = append(out, s)
 	}
+	out = append(out, continuityNames()...)
 	return out
 }
 

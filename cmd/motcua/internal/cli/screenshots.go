@@ -87,7 +87,7 @@ func (c *cli) screenshots(outDir string, startupOnlyV bool) error {
 	if err != nil {
 		return err
 	}
-	opt.Continuity, opt.Incident = cs, incidentLine(cs)
+	opt.Continuity = cs // the window words the incident line itself, in its language
 	usb, err := os.MkdirTemp("", "motcua-tour-usb-")
 	if err != nil {
 		return err
