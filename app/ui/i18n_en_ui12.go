@@ -65,6 +65,8 @@ var englishMorning = map[string]string{
 	"đạt":                            "passed",
 	"chưa đạt":                       "not passed",
 	"kết quả:":                       "result:",
+	"Tạm dừng đồng bộ":               "Sync paused",
+	"Đăng xuất (Ctrl+Shift+L)":       "Sign out (Ctrl+Shift+L)",
 }
 
 func init() {

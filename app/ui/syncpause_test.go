@@ -42,6 +42,10 @@ func TestSyncPauseResume(t *testing.T) {
 	if !r.Status().Paused || sy.Pause.Text != "Tiếp tục gửi" || !strings.Contains(sy.Detail.Text, "đang tạm dừng") {
 		t.Fatalf("after pause: status %+v, button %q, detail %q", r.Status(), sy.Pause.Text, sy.Detail.Text)
 	}
+	// The status bar: a pause on purpose, not a lost link.
+	if c := m.Frame.Status.Conn.Text; !strings.HasPrefix(c, "Tạm dừng đồng bộ") || strings.Contains(c, "Mất kết nối") {
+		t.Fatalf("status bar while paused: %q", c)
+	}
 	test.Tap(sy.Pause)
 	if p, _ := syncing.LoadPause(ctx, s.st); p != nil {
 		t.Fatalf("still paused: %+v", p)
