@@ -543,7 +543,6 @@ var english = map[string]string{
 	"ví dụ: D:\\MayQuet":               "e.g. D:\\Scans",
 	"Đang theo dõi:":                   "Watching:",
 	"Đang tạo hình xem trước…":         "Drawing the preview…",
-	"Đang vẽ trang…":                   "Drawing the page…",
 	"Đang đính kèm":                    "Attaching",
 	"Đã lưu thư mục hộp thư máy quét.": "Scan inbox folder saved.",
 	"Đã lưu, nhưng không theo dõi được thư mục:": "Saved, but the folder cannot be watched:",

@@ -66,6 +66,7 @@ var englishMorning = map[string]string{
 	"chưa đạt":                       "not passed",
 	"kết quả:":                       "result:",
 	"Tạm dừng đồng bộ":               "Sync paused",
+	"Đang vẽ trang":                  "Drawing page",
 	"Đăng xuất (Ctrl+Shift+L)":       "Sign out (Ctrl+Shift+L)",
 }
 
