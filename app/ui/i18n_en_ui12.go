@@ -67,7 +67,10 @@ var englishMorning = map[string]string{
 	"kết quả:":                       "result:",
 	"Tạm dừng đồng bộ":               "Sync paused",
 	"Đang vẽ trang":                  "Drawing page",
-	"Đăng xuất (Ctrl+Shift+L)":       "Sign out (Ctrl+Shift+L)",
+	"Quét QR căn cước hoặc giấy tiếp nhận": "Scan an ID card's or a receipt's QR",
+	"Gõ để tìm, không cần dấu":             "Type to search, no diacritics",
+	"Cách nhau bởi dấu ;":                  "Separated by ;",
+	"Đăng xuất (Ctrl+Shift+L)":             "Sign out (Ctrl+Shift+L)",
 }
 
 func init() {
