@@ -218,7 +218,7 @@ func bgctx() context.Context { return context.Background() }
 func scenarioLabels() []string {
 	var out []string
 	for _, sc := range continuity.Scenarios() {
-		out = append(out, sc.Name())
+		out = append(out, scenarioName(sc))
 	}
 	return out
 }

@@ -78,7 +78,7 @@ func (b *IncidentBanner) Refresh() {
 	if inc.Source == continuity.SourceDrill {
 		label = tr("ĐANG DIỄN TẬP")
 	}
-	t := fmt.Sprintf("%s #%d: %s · %s %s", label, inc.ID, inc.Title, tr("từ"), inc.StartedAt.In(motcua.Location).Format("15:04 02/01"))
+	t := fmt.Sprintf("%s #%d: %s · %s %s", label, inc.ID, incidentTitle(inc), tr("từ"), inc.StartedAt.In(motcua.Location).Format("15:04 02/01"))
 	if len(open) > 1 {
 		t += fmt.Sprintf(" (+%d %s)", len(open)-1, tr("sự cố khác"))
 	}
@@ -121,7 +121,7 @@ func openIncidentLine(cs *continuity.Service) func() string {
 		if err != nil || len(open) == 0 {
 			return ""
 		}
-		line := tr("Sự cố:") + " " + open[0].Scenario.Name() + " " + tr("từ") + " " + open[0].StartedAt.In(motcua.Location).Format("15:04 02/01")
+		line := tr("Sự cố:") + " " + scenarioName(open[0].Scenario) + " " + tr("từ") + " " + open[0].StartedAt.In(motcua.Location).Format("15:04 02/01")
 		if len(open) > 1 {
 			line += fmt.Sprintf(" (+%d)", len(open)-1)
 		}
@@ -138,7 +138,7 @@ func dueDrillLine(due []*continuity.Drill, now time.Time) string {
 			d = x
 		}
 	}
-	t := tr("Đến hạn diễn tập:") + " " + d.Scenario.Name() + " · " + dayTime(d.ScheduledFor, now)
+	t := tr("Đến hạn diễn tập:") + " " + scenarioName(d.Scenario) + " · " + dayTime(d.ScheduledFor, now)
 	if len(due) > 1 {
 		t += fmt.Sprintf(" (+%d)", len(due)-1)
 	}

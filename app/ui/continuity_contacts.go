@@ -201,7 +201,7 @@ func (s *ContContacts) roleChanged() {
 	}
 	var names []string
 	for _, sc := range s.c.cs.Runbooks().ScenariosFor(s.roles[i]) {
-		names = append(names, sc.Name())
+		names = append(names, scenarioName(sc))
 	}
 	if len(names) == 0 {
 		s.Scenarios.SetText(tr("Dùng trong kịch bản: chưa kịch bản nào gọi vai trò này."))

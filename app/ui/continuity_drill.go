@@ -77,7 +77,7 @@ func newContDrills(c *Continuity) *ContDrills {
 		d := s.drills[i]
 		l := o.(*widget.Label)
 		l.TextStyle.Bold = d.Status == continuity.DrillRunning
-		l.SetText(d.Line())
+		l.SetText(drillLine(d))
 	})
 	s.List.OnSelected = func(i widget.ListItemID) {
 		c.main.touch()
@@ -204,7 +204,7 @@ func (s *ContDrills) show(d *continuity.Drill) {
 	}
 	s.Selected = d
 	s.detail.Show()
-	s.Title.SetText(tr("Diễn tập") + " #" + itoa(int(d.ID)) + " · " + d.Scenario.Name())
+	s.Title.SetText(tr("Diễn tập") + " #" + itoa(int(d.ID)) + " · " + scenarioName(d.Scenario))
 	sim := tr("không mô phỏng mất kết nối (chỉ kiểm tra hàng đợi trên máy)")
 	if d.Simulate {
 		sim = tr("mô phỏng mất kết nối tới tỉnh")
@@ -212,7 +212,7 @@ func (s *ContDrills) show(d *continuity.Drill) {
 			sim += " · " + tr("máy này chưa có bộ đồng bộ hỗ trợ mô phỏng: không bắt đầu được")
 		}
 	}
-	lines := []string{d.Line(), sim}
+	lines := []string{drillLine(d), sim}
 	if s.c.main.opt.ProvinceCheck == nil {
 		lines = append(lines, tr("Chưa kiểm tra được hồ sơ ở hệ thống tỉnh từ máy này: kết quả dựa trên hàng đợi trên máy."))
 	}
@@ -333,7 +333,7 @@ func (s *ContDrills) showDue() {
 	}
 	var lines []string
 	for _, d := range due {
-		lines = append(lines, tr("Đến hạn:")+" "+tr("diễn tập")+" #"+itoa(int(d.ID))+" · "+d.Scenario.Name()+" · "+dayTime(d.ScheduledFor, s.c.now()))
+		lines = append(lines, tr("Đến hạn:")+" "+tr("diễn tập")+" #"+itoa(int(d.ID))+" · "+scenarioName(d.Scenario)+" · "+dayTime(d.ScheduledFor, s.c.now()))
 	}
 	if canLead(s.c.user()) {
 		lines = append(lines, tr("Chọn trong danh sách bên dưới và bấm «Bắt đầu» (hoặc «Huỷ diễn tập»)."))

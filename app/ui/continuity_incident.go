@@ -165,7 +165,7 @@ func incidentLine(inc *continuity.Incident) string {
 	if !inc.Open() {
 		state = tr("đã đóng") + " " + fmtTime(inc.EndedAt)
 	}
-	return "#" + itoa(int(inc.ID)) + " · " + inc.Title + " · " + fmtTime(inc.StartedAt) + " · " + state
+	return "#" + itoa(int(inc.ID)) + " · " + incidentTitle(inc) + " · " + fmtTime(inc.StartedAt) + " · " + state
 }
 
 func (s *ContIncidents) reload() {
@@ -229,13 +229,13 @@ func (s *ContIncidents) show(inc *continuity.Incident) {
 	s.detail.Show()
 	s.detail.Refresh()
 	now := s.c.now()
-	s.Title.SetText("#" + itoa(int(inc.ID)) + " · " + inc.Title)
-	state := tr("Đang mở") + " · " + tr("đã") + " " + continuity.FormatDuration(inc.Duration(now))
+	s.Title.SetText("#" + itoa(int(inc.ID)) + " · " + incidentTitle(inc))
+	state := tr("Đang mở") + " · " + tr("đã") + " " + fmtDuration(inc.Duration(now))
 	if !inc.Open() {
-		state = tr("Đã đóng lúc") + " " + fmtTime(inc.EndedAt) + " " + tr("bởi") + " " + inc.ClosedBy + " · " + tr("kéo dài") + " " + continuity.FormatDuration(inc.Duration(now))
+		state = tr("Đã đóng lúc") + " " + fmtTime(inc.EndedAt) + " " + tr("bởi") + " " + inc.ClosedBy + " · " + tr("kéo dài") + " " + fmtDuration(inc.Duration(now))
 	}
 	info := []string{
-		tr("Tình huống:") + " " + inc.Scenario.Name() + " · " + tr("mức độ:") + " " + inc.Severity.Name() + " · " + inc.Source.Name(),
+		tr("Tình huống:") + " " + scenarioName(inc.Scenario) + " · " + tr("mức độ:") + " " + severityName(inc.Severity) + " · " + sourceName(inc.Source),
 		tr("Bắt đầu:") + " " + fmtTime(inc.StartedAt) + " · " + tr("khai báo:") + " " + inc.DeclaredBy,
 		state,
 	}

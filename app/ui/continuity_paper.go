@@ -89,7 +89,7 @@ func newContPaper(c *Continuity) *ContPaper {
 	s.Time = newEntry(k, nil)
 	s.Time.SetPlaceHolder(tr("GG:PP"))
 	s.ProcQuery = newEntry(k, nil)
-	s.ProcQuery.SetPlaceHolder(tr("Gõ để tìm (không cần dấu): khai sinh, chung thuc…"))
+	s.ProcQuery.SetPlaceHolder(tr("Gõ để tìm, không cần dấu"))
 	s.ProcQuery.OnChanged = s.filter
 	s.ProcQuery.OnKey = s.procKey
 	s.ProcQuery.OnSubmitted = func(string) {

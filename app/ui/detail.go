@@ -26,7 +26,28 @@ type action struct {
 	due     bool          // a new appointment (extension)
 	paper   forms.Kind    // the form to print after it, if any
 	hint    string        // what the reason field is for
+	key     fyne.KeyName  // its shortcut, Ctrl+key (actionKeys)
 }
+
+// actionKeys are the dossier screen's shortcuts, Ctrl+key: one letter per
+// action, the same as intake's where the action is the same (Ctrl+B
+// supplement, Ctrl+R refuse), none the driver keeps for editing (A, C, V,
+// X, Y, Z) and none another screen uses for something else.
+var actionKeys = map[string]fyne.KeyName{
+	"to" + itoa(int(motcua.StatusReturned)):   fyne.KeyT, // Trả kết quả
+	"to" + itoa(int(motcua.StatusProcessing)): fyne.KeyH, // cHuyển xử lý (also: financial obligation paid)
+	"to" + itoa(int(motcua.StatusDone)):       fyne.KeyQ, // kết Quả
+	"to" + itoa(int(motcua.StatusReceived)):   fyne.KeyD, // bổ sung Đủ
+	"to" + itoa(int(motcua.StatusSupplement)): fyne.KeyB, // Bổ sung
+	"to" + itoa(int(motcua.StatusFinancial)):  fyne.KeyM, // nghĩa vụ tài chính (Money)
+	"extend":                                  fyne.KeyG, // Gia hạn
+	"to" + itoa(int(motcua.StatusWithdrawn)):  fyne.KeyW, // rút (Withdraw)
+	"to" + itoa(int(motcua.StatusRefused)):    fyne.KeyR, // từ chối (Refuse)
+	"to" + itoa(int(motcua.StatusStopped)):    fyne.KeyI, // dừng xử lý (Interrupt)
+}
+
+// keyLabel is how a Ctrl+key shortcut is written on a button.
+func keyLabel(k fyne.KeyName) string { return "Ctrl+" + string(k) }
 
 const (
 	reasonNone = iota
@@ -69,11 +90,12 @@ func actionsFor(d *motcua.Dossier) []action {
 		default:
 			continue
 		}
+		a.key = actionKeys[a.id]
 		out = append(out, a)
 	}
 	if d.Status.Active() && !d.Extended {
 		out = append(out, action{id: "extend", label: tr("Gia hạn, xin lỗi"), perm: accounts.PermExtend, reason: reasonRequired,
-			due: true, paper: forms.KindApology, hint: tr("Lý do xin lỗi và gia hạn (bắt buộc)")})
+			due: true, paper: forms.KindApology, hint: tr("Lý do xin lỗi và gia hạn (bắt buộc)"), key: actionKeys["extend"]})
 	}
 	order := map[motcua.Status]int{motcua.StatusReturned: 0, motcua.StatusProcessing: 1, motcua.StatusDone: 2, motcua.StatusReceived: 3,
 		motcua.StatusSupplement: 4, motcua.StatusFinancial: 5, 0: 6, motcua.StatusWithdrawn: 7, motcua.StatusRefused: 8, motcua.StatusStopped: 9}
@@ -188,7 +210,7 @@ func (s *Detail) shown() {
 }
 
 func (s *Detail) bindings() map[string]func() {
-	return map[string]func(){
+	b := map[string]func(){
 		sc(ctrl(fyne.KeyReturn)): s.confirm,
 		sc(ctrl(fyne.KeyEnter)):  s.confirm,
 		keyName(fyne.KeyEscape): func() {
@@ -198,6 +220,25 @@ func (s *Detail) bindings() map[string]func() {
 			}
 			s.list.closeDetail()
 		},
+	}
+	for _, k := range actionKeys {
+		k := k
+		b[sc(ctrl(k))] = func() { s.press(k) }
+	}
+	return b
+}
+
+// press runs the action whose shortcut is Ctrl+k, or says why it cannot
+// run; a key of an action this dossier does not allow does nothing.
+func (s *Detail) press(k fyne.KeyName) {
+	if s.Panel.Visible() {
+		return
+	}
+	for i, a := range s.acts {
+		if a.key == k && i < len(s.Actions) {
+			s.Actions[i].pressOrExplain()
+			return
+		}
 	}
 }
 
@@ -278,7 +319,7 @@ func (s *Detail) show(d *motcua.Dossier) {
 	s.actBox.Objects = nil
 	for i := range s.acts {
 		a := s.acts[i]
-		b := newButton(s.keys, a.label, func() { s.start(a) })
+		b := newButton(s.keys, a.label+" ("+keyLabel(a.key)+")", func() { s.start(a) })
 		if a.to == motcua.StatusReturned {
 			b.Importance = widget.HighImportance
 		}

@@ -143,9 +143,10 @@ func newFrame(m *Main) *Frame {
 	}
 	m.keys.Global(sc(ctrl(fyne.KeyL)), m.LockNow)
 	m.keys.Global(sc(alt(fyne.KeyZ)), f.toggleTyping)
+	m.keys.Global(sc(signOutKey), m.SignOut)
 	lock := newButton(m.keys, tr("Khóa máy (Ctrl+L)"), m.LockNow)
 	lock.Importance = widget.LowImportance
-	out := newButton(m.keys, tr("Đăng xuất"), m.SignOut)
+	out := newButton(m.keys, tr("Đăng xuất (Ctrl+Shift+L)"), m.SignOut)
 	out.Importance = widget.LowImportance
 	who := widget.NewLabelWithStyle(f.user.FullName+" · "+roleName(f.user.Role), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	bar := container.NewBorder(nil, nil, navBox, container.NewHBox(who, lock, out))

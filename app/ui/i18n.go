@@ -93,6 +93,7 @@ func TableStrings() []string {
 		out = append(out, s)
 	}
 	out = append(out, consentChoices...)
+	out = append(out, continuityNames()...)
 	return out
 }
 

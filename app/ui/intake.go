@@ -37,6 +37,7 @@ type Intake struct {
 
 	ProcQuery *Entry
 	ProcList  *widget.List
+	procRowH  map[widget.ListItemID]float32 // the rows' heights set so far
 	ProcInfo  *widget.Label
 	Due       *widget.Label
 	// Change opens the procedure search again once one is chosen (Ctrl+F).
@@ -114,7 +115,7 @@ func newIntake(e *env) *Intake {
 	s.General = newFieldErr()
 
 	s.Scan = newEntry(e.keys, nil)
-	s.Scan.SetPlaceHolder(tr("Quét mã QR trên căn cước hoặc giấy tiếp nhận…"))
+	s.Scan.SetPlaceHolder(tr("Quét QR căn cước hoặc giấy tiếp nhận"))
 	s.Scan.OnSubmitted = s.onScan
 	s.ScanInfo = note(tr("Máy quét gõ một dòng rồi Enter. QR căn cước: điền người nộp. QR giấy tiếp nhận: mở hồ sơ."))
 	// A scan's message takes the hint's place, not room of its own.
@@ -134,15 +135,17 @@ func newIntake(e *env) *Intake {
 	s.Gender.Horizontal = true
 
 	s.ProcQuery = newEntry(e.keys, nil)
-	s.ProcQuery.SetPlaceHolder(tr("Gõ để tìm (không cần dấu): khai sinh, chung thuc…"))
+	s.ProcQuery.SetPlaceHolder(tr("Gõ để tìm, không cần dấu"))
 	s.ProcQuery.OnChanged = s.filterProcedures
 	s.ProcQuery.OnKey = s.procKey
 	s.ProcQuery.OnSubmitted = func(string) { s.pickHighlighted() }
 	s.ProcList = widget.NewList(
 		func() int { return len(s.procs) },
 		func() fyne.CanvasObject {
+			// A procedure's name is what the officer picks by: shown whole,
+			// on as many lines as it needs, never cut.
 			l := widget.NewLabel("thủ tục")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l.Wrapping = fyne.TextWrapWord
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -151,7 +154,9 @@ func newIntake(e *env) *Intake {
 			if s.recent[p.Code] {
 				t = "★ " + t
 			}
-			o.(*widget.Label).SetText(t)
+			l := o.(*widget.Label)
+			l.SetText(t)
+			s.fitProcRow(i, l)
 		})
 	s.ProcList.OnSelected = func(i widget.ListItemID) {
 		e.main.touch()
@@ -179,7 +184,7 @@ func newIntake(e *env) *Intake {
 	s.Reason = newVNEntry(e.keys, e.typing)
 	s.Reason.SetPlaceHolder(tr("Bắt buộc khi bổ sung, từ chối"))
 	s.Extra = newVNEntry(e.keys, e.typing)
-	s.Extra.SetPlaceHolder(tr("Cần bổ sung, cách nhau bởi ;"))
+	s.Extra.SetPlaceHolder(tr("Cách nhau bởi dấu ;"))
 
 	s.Accept = newButton(e.keys, tr("Tiếp nhận (Ctrl+Enter)"), func() { s.decide(app.DecideAccept) })
 	s.Accept.Importance = widget.HighImportance
@@ -366,6 +371,24 @@ func colHead(s string) fyne.CanvasObject {
 }
 
 const countWidth = 54
+
+// fitProcRow gives row i of the procedure list the height its wrapped
+// name needs at the list's width.
+func (s *Intake) fitProcRow(i widget.ListItemID, l *widget.Label) {
+	w := s.ProcList.Size().Width - theme.ScrollBarSize() - 2*theme.Padding()
+	if w <= 0 {
+		return
+	}
+	l.Resize(fyne.NewSize(w, l.MinSize().Height))
+	h := l.MinSize().Height
+	if s.procRowH == nil {
+		s.procRowH = map[widget.ListItemID]float32{}
+	}
+	if s.procRowH[i] != h {
+		s.procRowH[i] = h
+		s.ProcList.SetItemHeight(i, h)
+	}
+}
 
 // Content is the screen's root object.
 func (s *Intake) Content() fyne.CanvasObject { return s.content }

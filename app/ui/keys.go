@@ -106,9 +106,15 @@ func (k *Keys) install(c fyne.Canvas) {
 var allShortcuts = []fyne.Shortcut{
 	ctrl(fyne.KeyReturn), ctrl(fyne.KeyEnter), ctrl(fyne.KeyB), ctrl(fyne.KeyR), ctrl(fyne.KeyP), ctrl(fyne.KeyO),
 	ctrl(fyne.KeyL), ctrl(fyne.KeyF), ctrl(fyne.KeyS), ctrl(fyne.KeyN), ctrl(fyne.KeyE), ctrl(fyne.KeyK), ctrl(fyne.KeyU),
+	ctrl(fyne.KeyT), ctrl(fyne.KeyH), ctrl(fyne.KeyQ), ctrl(fyne.KeyD), ctrl(fyne.KeyM), ctrl(fyne.KeyG), ctrl(fyne.KeyW), ctrl(fyne.KeyI),
+	signOutKey,
 	ctrl(fyne.Key1), ctrl(fyne.Key2), ctrl(fyne.Key3), ctrl(fyne.Key4), ctrl(fyne.Key5), ctrl(fyne.Key6), ctrl(fyne.Key7), ctrl(fyne.Key8),
 	alt(fyne.KeyZ),
 }
+
+// signOutKey is "Đăng xuất", Ctrl+Shift+L: next to Ctrl+L (lock), out of
+// reach of a slip.
+var signOutKey = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}
 
 func sc(s fyne.Shortcut) string { return s.ShortcutName() }
 

@@ -88,7 +88,9 @@ func connText(st *app.SyncStatus, pending int, now time.Time) (string, color.Col
 		return tr("Diễn tập: mô phỏng mất kết nối tỉnh") + since(st, now) + waiting, colToday
 	}
 	if st.Paused {
-		return tr("Đã tạm dừng gửi lên tỉnh") + since(st, now) + waiting, colToday
+		// On purpose (an officer, a command): nothing is wrong with the
+		// link, so neither red nor amber.
+		return tr("Tạm dừng đồng bộ") + since(st, now) + waiting, colNeutral
 	}
 	switch st.State {
 	case app.ConnOnline:

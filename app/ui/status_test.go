@@ -22,7 +22,7 @@ func TestConnTextPaused(t *testing.T) {
 		col  any
 	}{
 		{app.SyncStatus{State: app.ConnOffline, Since: since, Paused: true, Simulated: true}, "Diễn tập: mô phỏng mất kết nối tỉnh từ 09:18 · 3 chờ gửi", colToday},
-		{app.SyncStatus{State: app.ConnOffline, Since: since, Paused: true}, "Đã tạm dừng gửi lên tỉnh từ 09:18 · 3 chờ gửi", colToday},
+		{app.SyncStatus{State: app.ConnOffline, Since: since, Paused: true}, "Tạm dừng đồng bộ từ 09:18 · 3 chờ gửi", colNeutral},
 		{app.SyncStatus{State: app.ConnOffline, Since: since}, "Mất kết nối tỉnh từ 09:18 · 3 chờ gửi", colLate},
 	}
 	for _, c := range cases {
@@ -38,5 +38,8 @@ func TestConnTextPaused(t *testing.T) {
 	defer SetLanguage("vi")
 	if text, _ := connText(&app.SyncStatus{Paused: true, Simulated: true}, 0, now); !strings.HasPrefix(text, "Drill:") {
 		t.Errorf("English: %q", text)
+	}
+	if text, _ := connText(&app.SyncStatus{Paused: true}, 0, now); text != "Sync paused" {
+		t.Errorf("English pause: %q", text)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"motcua/app"
 	"motcua/app/accounts"
 	"motcua/app/syncing"
 )
@@ -42,6 +43,10 @@ func TestSyncPauseResume(t *testing.T) {
 	if !r.Status().Paused || sy.Pause.Text != "Tiếp tục gửi" || !strings.Contains(sy.Detail.Text, "đang tạm dừng") {
 		t.Fatalf("after pause: status %+v, button %q, detail %q", r.Status(), sy.Pause.Text, sy.Detail.Text)
 	}
+	// The status bar: a pause on purpose, not a lost link.
+	if c := m.Frame.Status.Conn.Text; !strings.HasPrefix(c, "Tạm dừng đồng bộ") || strings.Contains(c, "Mất kết nối") {
+		t.Fatalf("status bar while paused: %q", c)
+	}
 	test.Tap(sy.Pause)
 	if p, _ := syncing.LoadPause(ctx, s.st); p != nil {
 		t.Fatalf("still paused: %+v", p)
@@ -74,5 +79,48 @@ func TestSyncPauseResume(t *testing.T) {
 	}
 	if p, _ := syncing.LoadPause(ctx, s.st); p != nil {
 		t.Fatalf("second resume changed the pause: %+v", p)
+	}
+}
+
+// offlineEngine is a configured engine that has lost the province and
+// updates its snapshot and publishes only from its own goroutine, later
+// (here: never).
+type offlineEngine struct{ paused bool }
+
+func (e *offlineEngine) Status() app.SyncStatus {
+	return app.SyncStatus{State: app.ConnOffline, Pending: 3}
+}
+func (e *offlineEngine) Subscribe(func(app.SyncStatus)) func() { return func() {} }
+func (e *offlineEngine) SendNow()                              {}
+func (e *offlineEngine) Items(context.Context, []string, int) ([]app.OutboxItem, error) {
+	return nil, nil
+}
+func (e *offlineEngine) Retry(context.Context, int64) error                { return nil }
+func (e *offlineEngine) ExportBundle(context.Context, string) (int, error) { return 0, nil }
+func (e *offlineEngine) ImportBundle(context.Context, string) (int, error) { return 0, nil }
+func (e *offlineEngine) PauseDelivery(context.Context, string, string) error {
+	e.paused = true
+	return nil
+}
+func (e *offlineEngine) ResumeDelivery(context.Context, string) error { e.paused = false; return nil }
+
+// Paused while the link is down: the status bar says so at once, not the
+// red "Mất kết nối tỉnh" until the engine next publishes.
+func TestPauseWhileOfflineStatusBar(t *testing.T) {
+	s := newStation(t, true)
+	s.user("binh.tv", "Trần Văn Bình", accounts.RoleLeader, "matkhau-binh")
+	s.svc.Sync = &offlineEngine{}
+	m := s.signIn("binh.tv", "matkhau-binh")
+	if c := m.Frame.Status.Conn.Text; !strings.HasPrefix(c, "Mất kết nối tỉnh") {
+		t.Fatalf("before the pause: %q", c)
+	}
+	key(s.win, fyne.KeyF5)
+	test.Tap(m.Frame.Sync.Pause)
+	if c := m.Frame.Status.Conn.Text; !strings.HasPrefix(c, "Tạm dừng đồng bộ") {
+		t.Fatalf("status bar while paused: %q", c)
+	}
+	test.Tap(m.Frame.Sync.Pause)
+	if c := m.Frame.Status.Conn.Text; !strings.HasPrefix(c, "Mất kết nối tỉnh") {
+		t.Fatalf("after resuming: %q", c)
 	}
 }

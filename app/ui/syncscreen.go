@@ -263,6 +263,8 @@ func (s *SyncScreen) togglePause() {
 	st.Simulated = false
 	s.status = &st
 	s.paint()
+	// The status bar too: it must not go on saying the link is lost.
+	s.frame.Status.setSync(st)
 }
 
 func (s *SyncScreen) retry() {

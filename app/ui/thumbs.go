@@ -466,8 +466,12 @@ func (p *Preview) show(n int) {
 	p.Page = n
 	p.seq++
 	seq := p.seq
-	p.Head.SetText(tr("Trang") + " " + itoa(n) + "/" + itoa(p.pages) + " · " + p.title)
-	p.Note.SetText(tr("Đang vẽ trang…"))
+	// The heading names the page whose image is on show: it changes with
+	// the image, never before it (the old page under the new number).
+	if p.Img.Image == nil {
+		p.Head.SetText(p.heading(n))
+	}
+	p.Note.SetText(tr("Đang vẽ trang") + " " + itoa(n) + "/" + itoa(p.pages) + "…")
 	done := make(chan struct{})
 	p.done = done
 	data := p.data
@@ -484,8 +488,9 @@ func (p *Preview) show(n int) {
 		onUIWait(func() {
 			p.data = data
 			if seq != p.seq {
-				return
+				return // a later page was asked for meanwhile
 			}
+			p.Head.SetText(p.heading(n))
 			if err != nil {
 				p.Img.Image = nil
 				p.Note.SetText(noPreview(err))
@@ -496,6 +501,10 @@ func (p *Preview) show(n int) {
 			p.Img.Refresh()
 		})
 	}()
+}
+
+func (p *Preview) heading(n int) string {
+	return tr("Trang") + " " + itoa(n) + "/" + itoa(p.pages) + " · " + p.title
 }
 
 func (p *Preview) close() {

@@ -48,7 +48,8 @@ func (c *cli) gui() (err error) {
 	stopContinuity, cs, bs := c.startContinuity(svc)
 	defer stopContinuity()
 	if cs != nil {
-		opt.Incident = incidentLine(cs)
+		// The window words the status bar's incident line itself, in its
+		// language (Options.Incident left nil).
 		opt.Continuity = cs
 	}
 	opt.Backups = bs

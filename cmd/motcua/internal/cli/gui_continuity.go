@@ -79,19 +79,3 @@ func (c *cli) startContinuity(svc *app.Service) (stop func(), cs *continuity.Ser
 	}
 	return done, cs, bs
 }
-
-// incidentLine is the status bar's notice of the incident in progress.
-func incidentLine(cs *continuity.Service) func() string {
-	return func() string {
-		open, err := cs.OpenIncidents(context.Background())
-		if err != nil || len(open) == 0 {
-			return ""
-		}
-		inc := open[0]
-		line := "Sự cố: " + inc.Scenario.Name() + " từ " + inc.StartedAt.In(motcua.Location).Format("15:04 02/01")
-		if len(open) > 1 {
-			line += fmt.Sprintf(" (+%d)", len(open)-1)
-		}
-		return line
-	}
-}

@@ -87,7 +87,7 @@ func (c *cli) screenshots(outDir string, startupOnlyV bool) error {
 	if err != nil {
 		return err
 	}
-	opt.Continuity, opt.Incident = cs, incidentLine(cs)
+	opt.Continuity = cs // the window words the incident line itself, in its language
 	usb, err := os.MkdirTemp("", "motcua-tour-usb-")
 	if err != nil {
 		return err
@@ -435,18 +435,23 @@ func (t *tour) run() error {
 	f.Dossiers.Detail.Docs.Wait()
 	waitThumbs(f.Dossiers.Detail.Docs.Thumbs)
 	step("12-detail", nil)
-	step("12a-detail-preview", func() {
+	// The picture is taken once the page is drawn: Wait runs off the UI
+	// goroutine (the render lands through it), before the shot.
+	waitPreview := func() {
+		if p := ui.LastPreview(); p != nil {
+			p.Wait()
+		}
+	}
+	t.do(func() {
 		if th := f.Dossiers.Detail.Docs.Thumbs; len(th) > 0 && len(th[0].Pages) > 1 {
 			th[0].Pages[1].Tapped(nil)
 		}
 	})
-	if p := ui.LastPreview(); p != nil {
-		p.Wait()
-	}
-	step("12b-detail-preview-page", func() { key(w, fyne.KeyRight) })
-	if p := ui.LastPreview(); p != nil {
-		p.Wait()
-	}
+	waitPreview()
+	step("12a-detail-preview", nil)
+	t.do(func() { key(w, fyne.KeyRight) })
+	waitPreview()
+	step("12b-detail-preview-page", nil)
 	t.do(func() { key(w, fyne.KeyEscape) })
 	step("13-detail-action", func() {
 		for _, b := range f.Dossiers.Detail.Actions {
