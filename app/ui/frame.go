@@ -148,8 +148,11 @@ func newFrame(m *Main) *Frame {
 	lock.Importance = widget.LowImportance
 	out := newButton(m.keys, tr("Đăng xuất (Ctrl+Shift+L)"), m.SignOut)
 	out.Importance = widget.LowImportance
+	// The officer's name takes the room the tabs and buttons leave, and is
+	// shortened (…) rather than pushing the window past 1366 px.
 	who := widget.NewLabelWithStyle(f.user.FullName+" · "+roleName(f.user.Role), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	bar := container.NewBorder(nil, nil, navBox, container.NewHBox(who, lock, out))
+	who.Truncation = fyne.TextTruncateEllipsis
+	bar := container.NewBorder(nil, nil, navBox, container.NewHBox(lock, out), who)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	top := container.NewVBox(container.NewStack(bg, container.NewPadded(bar)), f.Banner.Content(), f.Reports.Reminder, widget.NewSeparator())
 

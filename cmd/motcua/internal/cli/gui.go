@@ -92,7 +92,7 @@ func (c *cli) uiOptions(ctx context.Context, svc *app.Service) (ui.Options, erro
 		PapersDir: filepath.Join(c.data, "papers"),
 		Thumbs:    pdfrender.Isolated(),
 		// the window's working calendar is used (Calendar nil)
-		Reports: reports.New(storage.ReportSource{S: c.store}, nil, c.clock),
+		Reports: reports.New(storage.ReportSource{S: c.store}, nil, svc.Clock), // the window's clock: the reminder and the status bar agree
 	}
 	// Field mode: slips scanned at intake; pre-dossiers whose time is up
 	// are purged at each start (logged in the audit).
