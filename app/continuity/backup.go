@@ -330,6 +330,15 @@ func (b *BackupService) RunNow(ctx context.Context, by string) (*BackupInfo, *Ve
 		b.mu.Unlock()
 	}()
 	info, rep, err := b.run(ctx)
+	// The outcome is published and audited before Last reports it: whoever
+	// sees the new time finds the audit entry too.
+	if err != nil {
+		b.publish(Event{Kind: EventBackup, Level: LevelCritical, Message: "Sao lưu KHÔNG thành công: " + motcua.ErrorMessage(err)})
+		b.audit(ctx, by, "backup.failed", "", motcua.ErrorMessage(err))
+	} else {
+		b.publish(Event{Kind: EventBackup, Level: LevelInfo, Message: fmt.Sprintf("Đã sao lưu và kiểm tra bản %s (%d hồ sơ, %d tệp đính kèm)", info.ID, info.Dossiers, info.Files)})
+		b.audit(ctx, by, "backup.done", info.ID, fmt.Sprintf("%d hồ sơ; %d tệp; %.1f s", info.Dossiers, info.Files, info.Seconds))
+	}
 	b.mu.Lock()
 	b.lastErr = err
 	if err == nil {
@@ -337,12 +346,8 @@ func (b *BackupService) RunNow(ctx context.Context, by string) (*BackupInfo, *Ve
 	}
 	b.mu.Unlock()
 	if err != nil {
-		b.publish(Event{Kind: EventBackup, Level: LevelCritical, Message: "Sao lưu KHÔNG thành công: " + motcua.ErrorMessage(err)})
-		b.audit(ctx, by, "backup.failed", "", motcua.ErrorMessage(err))
 		return info, rep, err
 	}
-	b.publish(Event{Kind: EventBackup, Level: LevelInfo, Message: fmt.Sprintf("Đã sao lưu và kiểm tra bản %s (%d hồ sơ, %d tệp đính kèm)", info.ID, info.Dossiers, info.Files)})
-	b.audit(ctx, by, "backup.done", info.ID, fmt.Sprintf("%d hồ sơ; %d tệp; %.1f s", info.Dossiers, info.Files, info.Seconds))
 	return info, rep, nil
 }
 
