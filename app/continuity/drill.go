@@ -231,7 +231,7 @@ func drillState(d *Drill, vi, en string) error {
 
 // FinishRequest ends a drill.
 type FinishRequest struct {
-	By       app.Actor // PermContinuity
+	By       app.Actor     // PermContinuity
 	Outage   Outage        // ends the simulated outage
 	Province ProvinceCheck // confirms arrival at the province; nil: local queue only
 	// Expected are codes the drill knows were accepted during it (a test,

@@ -112,7 +112,7 @@ type BackEntry struct {
 	Channel       motcua.Channel
 	Components    []motcua.Component
 	Summary       string
-	Officer       string // who received it at the counter (written on the paper)
+	Officer       string    // who received it at the counter (written on the paper)
 	By            app.Actor // who enters it now: PermIntake (it is an intake)
 }
 
