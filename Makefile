@@ -88,10 +88,12 @@ bench: deps-test build tour
 
 # The screen tour: the real window under Xvfb (1366×768 screen, 1366×697
 # window: a maximised window on a Windows laptop) on sample data, one PNG per
-# screen in testout/screenshots. Look at every picture.
+# screen in testout/screenshots; then the same at 1920×1080 (an office
+# monitor) in testout/screenshots-1920. Look at every picture.
 screenshots: deps-test tour
-	rm -rf testout/screenshots
+	rm -rf testout/screenshots testout/screenshots-1920
 	LANG=vi_VN.UTF-8 xvfb-run -a -s "-screen 0 1366x768x24" ./bin/motcua-tour screenshots --out testout/screenshots
+	LANG=vi_VN.UTF-8 xvfb-run -a -s "-screen 0 1920x1080x24" ./bin/motcua-tour screenshots --size 1920x1080 --out testout/screenshots-1920
 
 clean:
 	rm -rf bin dist testout

@@ -450,3 +450,18 @@ func checkText(path, s string, vars map[string]bool) error {
 	}
 	return nil
 }
+
+// Series is the register of the form's document number: what follows
+// "{number}/" in its number line ("Số: {number}/TNHS" → "TNHS"), or "" when
+// the form is not numbered.
+func (f *Form) Series() string {
+	_, after, ok := strings.Cut(f.Number, "{number}/")
+	if !ok {
+		return ""
+	}
+	end := strings.IndexFunc(after, func(r rune) bool { return r == ' ' || r == ',' || r == '{' })
+	if end >= 0 {
+		after = after[:end]
+	}
+	return strings.TrimSpace(after)
+}

@@ -355,7 +355,7 @@ func (r *renderer) block(b Block, in Input) {
 			v := map[string]string{
 				"item.no": fmt.Sprint(i + 1), "item.name": itemName(c), "item.original": count(c.Original),
 				"item.certified": count(c.Certified), "item.copy": count(c.Copy),
-				"item.reason": itemReason(in.ItemReasons, c.Name),
+				"item.reason": firstNonEmpty(itemReason(in.ItemReasons, c.Name), missingWhat(c)),
 			}
 			rows = append(rows, v)
 		}
@@ -374,6 +374,28 @@ func (r *renderer) block(b Block, in Input) {
 	case "space":
 		r.y += b.Height
 	}
+}
+
+// missingWhat is what a missing component asks for when the officer wrote
+// nothing more specific: the copies the procedure requires ("Nộp 1 bản
+// chính, 1 bản sao có chứng thực"); "" for a component that is not missing.
+func missingWhat(c motcua.Component) string {
+	if !c.Missing {
+		return ""
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{c.Original, "bản chính"}, {c.Certified, "bản sao có chứng thực"}, {c.Copy, "bản chụp"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "Nộp bổ sung giấy tờ này"
+	}
+	return "Nộp " + strings.Join(parts, ", ")
 }
 
 func itemReason(m map[string]string, name string) string {

@@ -194,7 +194,7 @@ func values(p *Profile, kind Kind, in Input, now time.Time) map[string]string {
 	set("signer_title", in.SignerTitle)
 	set("book", in.Book)
 	set("entry", in.Entry)
-	set("handling_unit", in.HandlingUnit)
+	set("handling_unit", firstNonEmpty(handlingUnit(d), in.HandlingUnit))
 	set("coord_unit", in.CoordUnit)
 	return v
 }
@@ -279,6 +279,20 @@ func firstMove(d *motcua.Dossier, to motcua.Status) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// handlingUnit is whom the dossier was handed to for processing: the note
+// the officer wrote on its last hand-off to Đang xử lý ("Chuyển cho bộ phận /
+// cán bộ nào"), or "" when none was written. A payment of the financial
+// obligation (Chờ nghĩa vụ tài chính → Đang xử lý) hands nothing over.
+func handlingUnit(d *motcua.Dossier) string {
+	for i := len(d.History) - 1; i >= 0; i-- {
+		h := d.History[i]
+		if h.To == motcua.StatusProcessing && h.From != motcua.StatusProcessing && h.From != motcua.StatusFinancial {
+			return motcua.Clean(h.Reason)
+		}
+	}
+	return ""
 }
 
 // historyReason is the reason recorded with the move the form reports.

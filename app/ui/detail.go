@@ -442,7 +442,7 @@ func (s *Detail) ViewPaper(i int) {
 }
 
 func (s *Detail) paper(k forms.Kind, print bool) {
-	p, err := s.papers.Make(context.Background(), s.D, k, s.user().FullName, nil)
+	p, err := s.papers.Make(context.Background(), s.D, k, s.user(), nil)
 	if err == nil {
 		if print {
 			err = s.papers.Print(p.Path)
@@ -601,7 +601,7 @@ func (s *Detail) confirm() {
 	msg := tr("Đã cập nhật:") + " " + a.label + "."
 	ok := true
 	if a.paper != "" {
-		p, perr := s.papers.Make(ctx, d, a.paper, s.user().FullName, nil)
+		p, perr := s.papers.Make(ctx, d, a.paper, s.user(), nil)
 		if perr != nil {
 			msg += " " + tr("Chưa in được phiếu:") + " " + errMsg(perr)
 			ok = false

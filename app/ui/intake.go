@@ -893,7 +893,7 @@ func (s *Intake) record(req app.IntakeRequest, dec app.Decision) {
 		info += " · " + tr("Hẹn trả kết quả:") + " " + fmtDue(d.DueAt)
 	}
 	startPrint := func() {}
-	paper, perr := s.papers.Make(ctx, d, kind, s.user().FullName, nil)
+	paper, perr := s.papers.Make(ctx, d, kind, s.user(), nil)
 	s.LastPaper = paper
 	s.Tech.set(perr)
 	if perr != nil {

@@ -10,6 +10,7 @@ import (
 
 	"motcua"
 	"motcua/app"
+	"motcua/app/accounts"
 	"motcua/app/forms"
 	"motcua/scanning/qrsign"
 )
@@ -40,25 +41,20 @@ type Paper struct {
 	QRText string
 }
 
-// place is the place name of the date line: the agency's name without its
-// "UBND xã" prefix.
-func place(agency string) string {
-	for _, p := range []string{"Ủy ban nhân dân", "UBND", "xã", "phường", "thị trấn", "đặc khu"} {
-		a := strings.TrimSpace(agency)
-		if len(a) >= len(p) && strings.EqualFold(a[:len(p)], p) {
-			agency = a[len(p):]
-		}
-	}
-	return strings.TrimSpace(agency)
-}
-
 // Make renders form kind for d, signed by this station, and writes it to
-// the papers directory. officer is the full name printed on the form.
-func (p *Papers) Make(ctx context.Context, d *motcua.Dossier, kind forms.Kind, officer string, fill func(*forms.Input)) (Paper, error) {
+// the papers directory, signed by the officer u (the full name printed on
+// the form; a numbered paper's first print is audited under u). The
+// station fills what it knows: the document number, the ledger book and
+// row, the place of the date line and the counter's phone.
+func (p *Papers) Make(ctx context.Context, d *motcua.Dossier, kind forms.Kind, u *accounts.User, fill func(*forms.Input)) (Paper, error) {
 	if p == nil || p.keys == nil {
 		return Paper{}, motcua.Errorf(motcua.KindInternal, "ERR_NO_KEY", "key",
 			"Máy chưa có khóa ký: không in được phiếu có mã QR (khởi động lại phần mềm để tạo khóa)",
 			"this station has no signing key: forms with a QR cannot be printed (restart the application to create one)")
+	}
+	if u == nil {
+		return Paper{}, motcua.Invalid(app.ErrForbidden, "officer", "Chưa đăng nhập: phiếu cần tên cán bộ ký",
+			"nobody is signed in: a form needs the signing officer's name")
 	}
 	f, ok := p.profile.ByKind(kind)
 	if !ok {
@@ -71,7 +67,12 @@ func (p *Papers) Make(ctx context.Context, d *motcua.Dossier, kind forms.Kind, o
 		return Paper{}, err
 	}
 	id, _ := p.svc.Identity(ctx)
-	in := forms.Input{Dossier: d, AgencyName: id.AgencyName, Place: place(id.AgencyName), Officer: officer, QRText: qr, Now: now}
+	facts, err := p.svc.PaperFacts(ctx, u.Actor(), d, f.Series(), p.profile.Unit)
+	if err != nil {
+		return Paper{}, err
+	}
+	in := forms.Input{Dossier: d, AgencyName: id.AgencyName, Place: forms.PlaceName(id.AgencyName), Officer: u.FullName, QRText: qr, Now: now,
+		Number: facts.Number, Book: facts.Book, Entry: facts.Entry, Contact: facts.Contact}
 	if proc, ok := p.svc.Catalog.Find(d.Procedure.Code); ok {
 		in.ProcessingDays = proc.ProcessingDays
 	}

@@ -97,7 +97,7 @@ func newReports(e *env, svc *reports.Service) *Reports {
 	s.To.SetPlaceHolder("30/11/2026")
 	s.From.OnSubmitted = func(string) { s.Run() }
 	s.To.OnSubmitted = func(string) { s.Run() }
-	s.Compute = newButton(e.keys, tr("Tính (Ctrl+R)"), s.Run)
+	s.Compute = newButton(e.keys, tr("Tính (Ctrl+Enter)"), s.Run)
 	s.Compute.Importance = widget.HighImportance
 	s.ExportPDF = newButton(e.keys, tr("Xuất PDF"), func() { s.export(reports.FormatPDF) })
 	s.ExportXLSX = newButton(e.keys, tr("Xuất Excel (XLSX)"), func() { s.export(reports.FormatXLSX) })
@@ -149,7 +149,9 @@ func (s *Reports) bindings() map[string]func() {
 	if s.svc == nil {
 		return nil
 	}
-	return map[string]func(){sc(ctrl(fyne.KeyR)): s.Run}
+	// Ctrl+Enter, as "do it" on the intake screen; not Ctrl+R, which
+	// refuses a dossier on the other screens.
+	return map[string]func(){sc(ctrl(fyne.KeyReturn)): s.Run, sc(ctrl(fyne.KeyEnter)): s.Run}
 }
 
 // Busy reports whether a computation is under way.

@@ -16,7 +16,7 @@ var englishReports = map[string]string{
 	"Thống kê":        "Statistics",
 	"Trong kỳ không có hồ sơ nào: không có báo cáo để xuất.": "The period has no dossiers: there is no report to export.",
 	"In bảng hạn (PDF)": "Print the board (PDF)",
-	"Tính (Ctrl+R)":     "Compute (Ctrl+R)",
+	"Tính (Ctrl+Enter)": "Compute (Ctrl+Enter)",
 	"Tính đến %s: %d hồ sơ đang giải quyết (%s).": "As of %s: %d dossiers in progress (%s).",
 	"Xem bảng hạn (F8)":                           "See the board (F8)",
 	"Xuất Excel (XLSX)":                           "Export Excel (XLSX)",

@@ -182,7 +182,11 @@ func TestReportsScreen(t *testing.T) {
 	r.Period.SetSelectedIndex(7)
 	r.From.SetText("30/11/2026")
 	r.To.SetText("01/11/2026")
-	ctrl(s.win, fyne.KeyR)
+	ctrl(s.win, fyne.KeyR) // refuses a dossier elsewhere: computes nothing here
+	if r.Msg.Visible() {
+		t.Errorf("Ctrl+R computed the report: message %q", r.Msg.Text)
+	}
+	ctrl(s.win, fyne.KeyReturn)
 	if !r.Msg.Visible() || !strings.Contains(r.Msg.Text, "trước ngày đầu kỳ") {
 		t.Errorf("inverted period: message %q", r.Msg.Text)
 	}
@@ -193,7 +197,7 @@ func TestReportsScreen(t *testing.T) {
 	// a period without dossiers: said so, and nothing to export but the board
 	r.From.SetText("01/06/2026")
 	r.To.SetText("30/06/2026")
-	ctrl(s.win, fyne.KeyR)
+	ctrl(s.win, fyne.KeyReturn)
 	waitUntil(t, "the empty report", func() bool { e, _ := r.Result(); return !r.Busy() && e != rep })
 	if !strings.Contains(r.Status.Text, "không có hồ sơ nào") || !r.ExportPDF.Disabled() || !r.ExportXLSX.Disabled() || r.ExportBoard.Disabled() {
 		t.Errorf("empty period: status %q, exports pdf %v xlsx %v board %v", r.Status.Text,

@@ -353,7 +353,7 @@ func (s *Return) print() {
 	if s.D == nil || s.D.Status != motcua.StatusReturned {
 		return
 	}
-	p, err := s.papers.Make(context.Background(), s.D, forms.KindControl, s.user().FullName, nil)
+	p, err := s.papers.Make(context.Background(), s.D, forms.KindControl, s.user(), nil)
 	if err == nil {
 		err = s.papers.Print(p.Path)
 	}

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -139,18 +139,11 @@ func (c *cli) renderForm(code string, id forms.FormID, kind forms.Kind, ff formF
 	}
 	in := forms.Input{Dossier: d, AgencyName: id2.AgencyName, Place: forms.PlaceName(id2.AgencyName), Officer: officer,
 		Reason: ff.reason, QRText: qr, Now: now}
-	// Số thứ tự: the dossier's row in the year's ledger (rows run on
-	// through the year, in the order received, as `ledger` numbers them).
-	if n, err := ledgerRow(ctx, svc, d); err != nil {
-		return err
-	} else if n > 0 {
-		in.Entry = strconv.Itoa(n)
-	}
-	phone, err := svc.CounterPhone(ctx)
+	facts, err := svc.PaperFacts(ctx, signer.Actor(), d, f.Series(), prof.Unit)
 	if err != nil {
 		return err
 	}
-	in.Contact = app.CounterContact(prof.Unit, phone)
+	in.Number, in.Book, in.Entry, in.Contact = facts.Number, facts.Book, facts.Entry, facts.Contact
 	if p, ok := svc.Catalog.Find(d.Procedure.Code); ok {
 		in.ProcessingDays = p.ProcessingDays
 	}
@@ -252,7 +245,7 @@ func (c *cli) ledgerCmd() *cobra.Command {
 		}
 		var buf bytes.Buffer
 		if err := forms.RenderLedger(&buf, prof, ds, forms.LedgerInput{AgencyName: id.AgencyName, Place: forms.PlaceName(id.AgencyName), From: fromT, To: toT,
-			Book: *book, FirstEntry: *first, Now: svc.Clock.Now()}); err != nil {
+			Book: cmp.Or(*book, ledgerBook(fromT, toT)), FirstEntry: *first, Now: svc.Clock.Now()}); err != nil {
 			return err
 		}
 		return c.writePDF(ff, buf.Bytes(), fmt.Sprintf("Sổ theo dõi hồ sơ, %d hồ sơ", len(ds)))
@@ -293,24 +286,11 @@ func (c *cli) formSigner(username string) (*accounts.User, error) {
 	return u, nil
 }
 
-// ledgerRow is d's number in the ledger of its year: how many dossiers were
-// received from 1 January up to and including d (0 when d is not found).
-func ledgerRow(ctx context.Context, svc *app.Service, d *motcua.Dossier) (int, error) {
-	at := d.ReceivedAt.In(motcua.Location)
-	from := time.Date(at.Year(), 1, 1, 0, 0, 0, 0, motcua.Location)
-	n := 0
-	for off := 0; ; off += 500 {
-		page, err := svc.Store.List(ctx, app.ListFilter{ReceivedFrom: from, ReceivedTo: at.Add(time.Second), Offset: off, Limit: 500})
-		if err != nil {
-			return 0, err
-		}
-		for _, o := range page {
-			if o.ReceivedAt.Before(d.ReceivedAt) || o.ReceivedAt.Equal(d.ReceivedAt) && o.Code <= d.Code {
-				n++
-			}
-		}
-		if len(page) < 500 {
-			return n, nil
-		}
+// ledgerBook is the default book of a ledger printed for a period within
+// one year (the year's book, as receipts name it); "" across years.
+func ledgerBook(from, to time.Time) string {
+	if from.Year() != to.Year() {
+		return ""
 	}
+	return app.LedgerBook(from.Year())
 }

@@ -164,11 +164,24 @@ func TestCLIFormsSigned(t *testing.T) {
 	receipt := filepath.Join(out, "giay-hen.pdf")
 	mustOK(t, runCLI(t, dir, "receipt", v.Code, "-o", receipt))
 	text := pdftotext(t, receipt)
-	// The second dossier of the year is row 2 of its ledger.
-	for _, want := range []string{testAdminName, "Quảng Phú, ngày", "Số thứ tự: 2."} {
+	// The second dossier of the year is row 2 of the year's book; the
+	// first receipt printed this year is number 1 of the TNHS register.
+	for _, want := range []string{testAdminName, "Quảng Phú, ngày", "Số thứ tự: 2.", "Quyển số: 01/2026", "Số: 1/TNHS"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("receipt lacks %q:\n%s", want, text)
 		}
+	}
+	// The next receipt printed takes the station's next number (station 1/2
+	// numbers 1, 3, 5, … so that counter 2 never prints the same); a reprint
+	// keeps its own.
+	other := filepath.Join(out, "giay-hen-1.pdf")
+	mustOK(t, runCLI(t, dir, "receipt", first.Code, "-o", other))
+	if text := pdftotext(t, other); !strings.Contains(text, "Số: 3/TNHS") || !strings.Contains(text, "Số thứ tự: 1.") {
+		t.Errorf("the second receipt printed by station 1/2 is not Số 3/TNHS, row 1:\n%s", text)
+	}
+	mustOK(t, runCLI(t, dir, "receipt", v.Code, "-o", receipt))
+	if text := pdftotext(t, receipt); !strings.Contains(text, "Số: 1/TNHS") {
+		t.Errorf("a reprint changed the receipt's number:\n%s", text)
 	}
 	if strings.Contains(text, "kythuat") || strings.Contains(text, testAdmin) {
 		t.Errorf("the receipt names a login, not a person:\n%s", text)
@@ -191,6 +204,9 @@ func TestCLIFormsSigned(t *testing.T) {
 	text = pdftotext(t, sup)
 	if !strings.Contains(text, "Nguyễn Thị Lan") {
 		t.Errorf("Mẫu 02 --officer lan.nt is not signed Nguyễn Thị Lan:\n%s", text)
+	}
+	if !strings.Contains(text, "Số: 1/HDHS") {
+		t.Errorf("Mẫu 02 is not numbered in its own register (Số: 1/HDHS):\n%s", text)
 	}
 	if !strings.Contains(strings.Join(strings.Fields(text), " "), "liên hệ Bộ phận Một cửa, điện thoại 0237 3852 123") {
 		t.Errorf("Mẫu 02 lacks the counter's phone:\n%s", text)

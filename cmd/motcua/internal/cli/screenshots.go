@@ -49,9 +49,33 @@ func (c *cli) screenshotsCmd() *cobra.Command {
 		"  xvfb-run -a -s \"-screen 0 1366x768x24\" motcua-tour screenshots --out testout/screenshots")
 	out := cmd.Flags().String("out", filepath.Join("testout", "screenshots"), "thư mục ghi ảnh PNG / folder for the PNG pictures")
 	startupOnly := cmd.Flags().Bool("startup-only", false, "chỉ đo thời gian mở cửa sổ tới khung hình đầu / only time the window's start to its first frame")
+	size := cmd.Flags().String("size", "1366x697", "cỡ cửa sổ RỘNGxCAO (màn hình Xvfb phải đủ lớn) / window size WxH (the Xvfb screen must hold it)")
 	cmd.Args = noArgs
-	cmd.RunE = func(*cobra.Command, []string) error { return c.screenshots(*out, *startupOnly) }
+	cmd.RunE = func(*cobra.Command, []string) error {
+		w, h, err := parseWindowSize(*size)
+		if err != nil {
+			return err
+		}
+		winSize = fyne.NewSize(w, h)
+		return c.screenshots(*out, *startupOnly)
+	}
 	return cmd
+}
+
+// winSize is the tour's window: 1366×697 unless --size says otherwise (a
+// 1920×1080 office monitor). Whatever the size, every screen must still fit
+// the laptop's 1366×697.
+var winSize = fyne.NewSize(1366, 697)
+
+func parseWindowSize(s string) (float32, float32, error) {
+	a, b, ok := strings.Cut(strings.ToLower(s), "x")
+	w, errW := strconv.Atoi(a)
+	h, errH := strconv.Atoi(b)
+	if !ok || errW != nil || errH != nil || w < 800 || h < 600 || w > 7680 || h > 4320 {
+		return 0, 0, usageErr("size", "Cỡ cửa sổ «%s» không hợp lệ: cần RỘNGxCAO, ví dụ 1920x1080 (từ 800x600)",
+			"window size %q is invalid: give WxH, e.g. 1920x1080 (at least 800x600)", s)
+	}
+	return float32(w), float32(h), nil
 }
 
 func (c *cli) screenshots(outDir string, startupOnlyV bool) error {
@@ -113,7 +137,7 @@ func (c *cli) screenshots(outDir string, startupOnlyV bool) error {
 
 	a := fyneapp.NewWithID("vn.motcua.counter.tour")
 	w := a.NewWindow("Một Cửa — Bộ phận tiếp nhận và trả kết quả")
-	w.Resize(fyne.NewSize(1366, 697))
+	w.Resize(winSize)
 	t := &tour{c: c, svc: svc, opt: opt, w: w, a: a, out: *out, clk: clk}
 	var tourErr error
 	a.Lifecycle().SetOnStarted(func() {
@@ -764,7 +788,7 @@ func (t *tour) seed() error {
 			return err
 		}
 	}
-	p, err := t.m.Frame.Papers().Make(ctx, ready, "TN", "Nguyễn Thị Lan", nil)
+	p, err := t.m.Frame.Papers().Make(ctx, ready, "TN", &accounts.User{Username: sampleOfficer.Username, FullName: "Nguyễn Thị Lan", Role: accounts.RoleOfficer}, nil)
 	if err != nil {
 		return err
 	}
