@@ -37,7 +37,7 @@ func (s *Service) PaperFacts(ctx context.Context, by Actor, d *motcua.Dossier, s
 	var f PaperFacts
 	year := d.ReceivedAt.In(motcua.Location).Year()
 	if series != "" {
-		ns, ok := s.Store.(PaperNumberStore)
+		ns, ok := StoreAs[PaperNumberStore](s.Store)
 		if !ok {
 			return f, fmt.Errorf("paper number: the store cannot number papers")
 		}

@@ -71,3 +71,23 @@ type Clock = motcua.Clock
 
 // SystemClock is the computer's clock, in Vietnam time.
 type SystemClock = motcua.SystemClock
+
+// StoreAs finds an optional capability T of st (a PaperNumberStore, an
+// outbox counter…), looking through wrappers that add behaviour to a store
+// and say what they wrap with Unwrap() Store (the sync engine's wake-up
+// wrapper): a wrapper embedding the Store interface hides every method the
+// interface does not name.
+func StoreAs[T any](st Store) (T, bool) {
+	for st != nil {
+		if t, ok := st.(T); ok {
+			return t, true
+		}
+		u, ok := st.(interface{ Unwrap() Store })
+		if !ok {
+			break
+		}
+		st = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}

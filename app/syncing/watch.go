@@ -40,3 +40,6 @@ func (n notifying) Update(ctx context.Context, d *motcua.Dossier, prevStatus mot
 	}
 	return err
 }
+
+// Unwrap is the store the engine watches (app.StoreAs looks through it).
+func (n notifying) Unwrap() app.Store { return n.Store }

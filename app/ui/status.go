@@ -133,7 +133,7 @@ func (s *StatusBar) Refresh() {
 	pending := 0
 	if s.sync != nil {
 		pending = s.sync.Pending
-	} else if oc, ok := svc.Store.(outboxCounter); ok {
+	} else if oc, ok := app.StoreAs[outboxCounter](svc.Store); ok {
 		if st, err := oc.OutboxStats(ctx); err == nil {
 			pending = st["pending"] + st["sending"] + st["quarantined"]
 		}

@@ -139,7 +139,7 @@ func (s *SyncScreen) setStatus(st app.SyncStatus) {
 }
 
 func (s *SyncScreen) pending() int {
-	if oc, ok := s.svc.Store.(outboxCounter); ok {
+	if oc, ok := app.StoreAs[outboxCounter](s.svc.Store); ok {
 		if st, err := oc.OutboxStats(context.Background()); err == nil {
 			return st["pending"] + st["sending"] + st["quarantined"]
 		}
