@@ -142,8 +142,9 @@ func newIntake(e *env) *Intake {
 	s.ProcList = widget.NewList(
 		func() int { return len(s.procs) },
 		func() fyne.CanvasObject {
-			// A procedure's name is what the officer picks by: shown whole,
-			// on as many lines as it needs, never cut.
+			// A procedure's name is what the officer picks by: wrapped on up
+			// to procRowLines lines; a longer one ends in "…" at a word
+			// (the whole name shows under the list once highlighted).
 			l := widget.NewLabel("thủ tục")
 			l.Wrapping = fyne.TextWrapWord
 			return l
@@ -155,8 +156,7 @@ func newIntake(e *env) *Intake {
 				t = "★ " + t
 			}
 			l := o.(*widget.Label)
-			l.SetText(t)
-			s.fitProcRow(i, l)
+			s.fitProcRow(i, l, t)
 		})
 	s.ProcList.OnSelected = func(i widget.ListItemID) {
 		e.main.touch()
@@ -372,14 +372,22 @@ func colHead(s string) fyne.CanvasObject {
 
 const countWidth = 54
 
-// fitProcRow gives row i of the procedure list the height its wrapped
-// name needs at the list's width.
-func (s *Intake) fitProcRow(i widget.ListItemID, l *widget.Label) {
-	w := s.ProcList.Size().Width - theme.ScrollBarSize() - 2*theme.Padding()
+// procRowLines is the most lines a procedure's name takes in the list: the
+// longest names of the catalogue run to six at 1366 px, and three such rows
+// would fill the list.
+const procRowLines = 3
+
+// fitProcRow shows text in row i of the procedure list, cut at a word with
+// "…" past procRowLines lines, and gives the row the height it needs at the
+// list's width.
+func (s *Intake) fitProcRow(i widget.ListItemID, l *widget.Label, text string) {
+	// Scroll bars overlay the rows: a row is the list's width.
+	w := s.ProcList.Size().Width - 2*theme.Padding()
 	if w <= 0 {
+		l.SetText(text)
 		return
 	}
-	l.Resize(fyne.NewSize(w, l.MinSize().Height))
+	clampLines(l, text, w, procRowLines)
 	h := l.MinSize().Height
 	if s.procRowH == nil {
 		s.procRowH = map[widget.ListItemID]float32{}
@@ -388,6 +396,31 @@ func (s *Intake) fitProcRow(i widget.ListItemID, l *widget.Label) {
 		s.procRowH[i] = h
 		s.ProcList.SetItemHeight(i, h)
 	}
+}
+
+// clampLines sets the wrapping label l, w wide, to text, or to the longest
+// run of its first words followed by " …" that fits in lines lines.
+func clampLines(l *widget.Label, text string, w float32, lines int) {
+	height := func(t string) float32 {
+		l.SetText(t)
+		l.Resize(fyne.NewSize(w, l.MinSize().Height))
+		return l.MinSize().Height
+	}
+	most := height(strings.TrimSuffix(strings.Repeat("x\n", lines), "\n"))
+	if height(text) <= most {
+		return
+	}
+	words := strings.Fields(text)
+	lo, hi := 1, len(words)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if height(strings.Join(words[:mid], " ")+" …") <= most {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	height(strings.Join(words[:lo], " ") + " …")
 }
 
 // Content is the screen's root object.
