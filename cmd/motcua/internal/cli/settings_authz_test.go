@@ -69,7 +69,6 @@ func TestStationSettingsNeedSignIn(t *testing.T) {
 		{[]string{"holiday", "edit", "31/12/2026", "--name", "Nghỉ cuối năm 2026"}, "calendar.day.edit", "sửa lịch làm việc"},
 		{[]string{"holiday", "remove", "31/12/2026"}, "calendar.day.remove", "sửa lịch làm việc"},
 		{[]string{"holiday", "import", holidays}, "calendar.import", "sửa lịch làm việc"},
-		{[]string{"printer", "set", "Canon LBP 2900"}, "print.printer", "cấu hình cơ quan, máy"},
 		{[]string{"scan-inbox", "set", inbox}, "scan.inbox", "cấu hình cơ quan, máy"},
 		{[]string{"scan-limits", "--max-mb", "30"}, "scan.limits", "cấu hình cơ quan, máy"},
 		{[]string{"counter-phone", "0237 3852 123"}, "counter.phone", "cấu hình cơ quan, máy"},
@@ -104,6 +103,25 @@ func TestStationSettingsNeedSignIn(t *testing.T) {
 		a := auditActors(t, dir)[c.action] // one entry per setting changed
 		if len(a) <= before || strings.Trim(strings.Repeat("qt.xa ", len(a)-before), " ") != strings.Join(a[before:], " ") {
 			t.Errorf("%s: audit %s = %v, want new entries by qt.xa only", name, c.action, a)
+		}
+	}
+	// backup now and printer set are any officer's (as the window's
+	// buttons), still only with a session, and audited under the officer.
+	usb := t.TempDir()
+	mustOK(t, run(admin, "backup", "config", "--dest", usb))
+	for _, c := range []struct {
+		args   []string
+		action string
+	}{
+		{[]string{"printer", "set", "Canon LBP 2900"}, "print.printer"},
+		{[]string{"backup", "now"}, "backup.done"},
+	} {
+		if r := run("", c.args...); r.code != 2 || !strings.Contains(r.stderr, "Chưa đăng nhập") {
+			t.Errorf("%v without a session: exit %d, %s", c.args, r.code, r.stderr)
+		}
+		mustOK(t, run(officer, c.args...))
+		if a := auditActors(t, dir)[c.action]; len(a) != 1 || a[0] != "cb.lan" {
+			t.Errorf("%v: audit %s = %v, want cb.lan", c.args, c.action, a)
 		}
 	}
 	for action, actors := range auditActors(t, dir) {
