@@ -344,7 +344,11 @@ func (s *Service) ScanInboxDir(ctx context.Context) (string, error) {
 // SetScanInboxDir sets the scan-inbox folder ("" turns it off). The folder
 // must exist: it is the scanner's, shared on the network or local, and a
 // mistyped path must not silently create a folder no scanner writes to.
-func (s *Service) SetScanInboxDir(ctx context.Context, dir, actor string) error {
+// A station setting (PermStation), audited under by.
+func (s *Service) SetScanInboxDir(ctx context.Context, dir string, by Actor) error {
+	if err := by.Allow(PermStation); err != nil {
+		return err
+	}
 	dir = strings.TrimSpace(dir)
 	if dir != "" {
 		if !filepath.IsAbs(dir) {
@@ -360,7 +364,7 @@ func (s *Service) SetScanInboxDir(ctx context.Context, dir, actor string) error 
 		}
 		dir = filepath.Clean(dir)
 	}
-	a := AuditEntry{At: s.now(), Actor: actor, Action: "scan.inbox", Detail: "thư mục hộp thư máy quét: " + dir}
+	a := AuditEntry{At: s.now(), Actor: by.Username, Action: "scan.inbox", Detail: "thư mục hộp thư máy quét: " + dir}
 	if dir == "" {
 		a.Detail = "tắt hộp thư máy quét"
 	}

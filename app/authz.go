@@ -144,6 +144,26 @@ func (a Actor) Allow(p Perm) error {
 	return forbidden(a, PermName(p), need)
 }
 
+// SignedIn returns nil when a is a signed-in account of any role (what
+// an officer may do: back up now, declare an incident), else the coded
+// error saying that what needs an account.
+func (a Actor) SignedIn(what string) error {
+	if a.Username != "" && a.Role.Valid() {
+		return nil
+	}
+	return forbidden(a, what, RoleOfficer)
+}
+
+// SetStationSetting stores one of the station's settings that has no
+// method of its own (the digitisation limits): PermStation, audited under
+// by with the action and detail given. Errors: ErrForbidden.
+func (s *Service) SetStationSetting(ctx context.Context, by Actor, key, value, action, detail string) error {
+	if err := by.Allow(PermStation); err != nil {
+		return err
+	}
+	return s.Store.SetSetting(ctx, key, value, AuditEntry{At: s.now(), Actor: by.Username, Action: action, Detail: detail})
+}
+
 func forbidden(a Actor, what string, need Role) error {
 	if a.Username == "" || !a.Role.Valid() {
 		return motcua.Errorf(motcua.KindInvalid, ErrForbidden, "actor",

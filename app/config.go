@@ -70,7 +70,13 @@ func (s *Service) RefreshCalendar(ctx context.Context) (bool, error) {
 
 // ImportCatalog validates a province's catalogue JSON and, only when it is
 // valid, replaces the catalogue in use.
-func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (*motcua.Catalog, error) {
+//
+// An administrator's setting (PermCatalog); audited under by. Errors:
+// ErrForbidden; KindInvalid ERR_BAD_CATALOG.
+func (s *Service) ImportCatalog(ctx context.Context, raw []byte, by Actor) (*motcua.Catalog, error) {
+	if err := by.Allow(PermCatalog); err != nil {
+		return nil, err
+	}
 	cat, err := motcua.LoadCatalog(bytes.NewReader(raw))
 	if err != nil {
 		return nil, &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_BAD_CATALOG", Field: "catalog",
@@ -80,7 +86,7 @@ func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (
 	if err != nil {
 		return nil, err
 	}
-	a := AuditEntry{At: s.now(), Actor: actor, Action: "catalog.import", Subject: cat.Version,
+	a := AuditEntry{At: s.now(), Actor: by.Username, Action: "catalog.import", Subject: cat.Version,
 		Detail: fmt.Sprintf("%d thủ tục", len(cat.Procedures))}
 	if err := s.Store.SetSetting(ctx, KeyCatalog, string(norm), a); err != nil {
 		return nil, err
@@ -91,7 +97,13 @@ func (s *Service) ImportCatalog(ctx context.Context, raw []byte, actor string) (
 
 // ImportHolidays validates a holiday table JSON and, only when it is valid,
 // replaces the calendar's table.
-func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) error {
+//
+// A calendar setting (PermCalendar); audited under by. Errors:
+// ErrForbidden; KindInvalid ERR_BAD_HOLIDAYS.
+func (s *Service) ImportHolidays(ctx context.Context, raw []byte, by Actor) error {
+	if err := by.Allow(PermCalendar); err != nil {
+		return err
+	}
 	table, err := motcua.LoadHolidayTable(bytes.NewReader(raw))
 	if err != nil {
 		return &motcua.Error{Kind: motcua.KindInvalid, Code: "ERR_BAD_HOLIDAYS", Field: "holidays",
@@ -105,7 +117,7 @@ func (s *Service) ImportHolidays(ctx context.Context, raw []byte, actor string) 
 	if err != nil {
 		return err
 	}
-	a := AuditEntry{At: s.now(), Actor: actor, Action: "calendar.import", Subject: table.Version}
+	a := AuditEntry{At: s.now(), Actor: by.Username, Action: "calendar.import", Subject: table.Version}
 	if err := s.Store.SetSetting(ctx, KeyHolidays, string(norm), a); err != nil {
 		return err
 	}
@@ -126,8 +138,14 @@ func (s *Service) Printer(ctx context.Context) (string, error) {
 // SetPrinter chooses the printer the station's forms go to ("" = the
 // system default). The name is kept as the system spells it (spaces,
 // quotes and Vietnamese letters included); it must be one line of at most
-// 200 characters. Errors: KindInvalid motcua.ErrBadValue (field printer).
-func (s *Service) SetPrinter(ctx context.Context, name, actor string) error {
+// 200 characters. Any signed-in account may (the window lets the officer
+// at the counter choose the printer next to it), audited under by.
+// Errors: ErrForbidden (no account); KindInvalid motcua.ErrBadValue (field
+// printer).
+func (s *Service) SetPrinter(ctx context.Context, name string, by Actor) error {
+	if err := by.SignedIn("chọn máy in"); err != nil {
+		return err
+	}
 	name = strings.TrimSpace(name)
 	if len([]rune(name)) > 200 || strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name) {
 		return motcua.Invalid(motcua.ErrBadValue, "printer", "Tên máy in «%s» không hợp lệ (một dòng, tối đa 200 ký tự)",
@@ -137,6 +155,6 @@ func (s *Service) SetPrinter(ctx context.Context, name, actor string) error {
 	if name == "" {
 		detail = "mặc định của hệ thống"
 	}
-	a := AuditEntry{At: s.now(), Actor: actor, Action: "print.printer", Subject: detail}
+	a := AuditEntry{At: s.now(), Actor: by.Username, Action: "print.printer", Subject: detail}
 	return s.Store.SetSetting(ctx, KeyPrinter, name, a)
 }

@@ -248,7 +248,7 @@ func TestHolidayExportImportRoundTrip(t *testing.T) {
 	}
 
 	other, _ := holidayStation(t)
-	if err := other.ImportHolidays(ctx, first, "admin"); err != nil {
+	if err := other.ImportHolidays(ctx, first, app.OperatorActor("admin")); err != nil {
 		t.Fatal(err)
 	}
 	second, err := other.ExportHolidays(ctx)

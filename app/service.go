@@ -61,6 +61,17 @@ func (s *Service) now() time.Time { return s.Clock.Now().In(motcua.Location) }
 // again to correct the name; changing the agency or station of a database
 // that already holds dossiers is refused.
 func (s *Service) Init(ctx context.Context, id Station, actor string) error {
+	return s.InitAs(ctx, id, OperatorActor(actor))
+}
+
+// InitAs is Init done by an account: on a station set up already, a
+// station setting (PermStation), audited under by. The installer of a new
+// station acts as OperatorActor (no account exists yet).
+func (s *Service) InitAs(ctx context.Context, id Station, by Actor) error {
+	if err := by.Allow(PermStation); err != nil {
+		return err
+	}
+	actor := by.Username
 	id.AgencyName = motcua.Clean(id.AgencyName)
 	if err := motcua.ValidateAgencyID(id.AgencyID); err != nil {
 		return err

@@ -161,3 +161,30 @@ func dirBytes(t *testing.T, dir string) map[string][]byte {
 	}
 	return m
 }
+
+// TestDatabaseClosedToOthers: the database file and its WAL are not
+// readable by other users of the PC (SQLite creates them 0644 under the
+// usual umask), on a new database and on one an older build left 0644;
+// the group's bits (the officers' group an installer may set) are kept.
+func TestDatabaseClosedToOthers(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no permission bits: the data folder's ACL protects it")
+	}
+	path := filepath.Join(t.TempDir(), "motcua.db")
+	s := MustOpenPath(t, path)
+	mustAccept(t, s, newDossier(day))
+	for _, p := range []string{path, path + "-wal"} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm()&0o007 != 0 {
+			t.Fatalf("%s: %v %v, want no permission for others", p, fi.Mode().Perm(), err)
+		}
+	}
+	s.Close()
+	if err := os.Chmod(path, 0o664); err != nil { // as an older build left it, with a group
+		t.Fatal(err)
+	}
+	s = MustOpenPath(t, path)
+	defer s.Close()
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o660 {
+		t.Fatalf("reopened: mode %v, want 0660", fi.Mode().Perm())
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,6 +116,10 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.closeWrite()
 		return nil, err
 	}
+	if err := closeToOthers(abs); err != nil {
+		s.closeWrite()
+		return nil, err
+	}
 	if s.r, err = sql.Open("sqlite", abs+"?"+pragmas+"&_query_only=1"); err != nil {
 		s.closeWrite()
 		return nil, fmt.Errorf("open %s: %w", abs, err)
@@ -122,6 +127,34 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.r.SetMaxOpenConns(4)
 	s.r.SetMaxIdleConns(4)
 	return s, nil
+}
+
+// closeToOthers takes every permission of "others" off the database file
+// and its WAL and shared-memory files (SQLite creates them with the
+// process's umask, 0644 as a rule): the dossiers, the province password
+// on systems with no machine key store, the audit log are for the account
+// running the program and, where the installer made one, the officers'
+// group (kept as it is). Windows has no such bits; the data folder's ACL
+// is what protects it there.
+func closeToOthers(db string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		fi, err := os.Stat(p)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if m := fi.Mode().Perm(); m&0o007 != 0 {
+			if err := os.Chmod(p, m&^0o007); err != nil {
+				return fmt.Errorf("open %s: make it unreadable to other users: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Close runs the query planner's housekeeping and closes the database.

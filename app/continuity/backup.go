@@ -316,7 +316,11 @@ func (b *BackupService) Due(now, last time.Time) bool {
 
 // RunNow makes a backup, verifies it (the new attachments fully, the
 // database always), applies the retention, and publishes the outcome.
-func (b *BackupService) RunNow(ctx context.Context, by string) (*BackupInfo, *VerifyReport, error) {
+func (b *BackupService) RunNow(ctx context.Context, who app.Actor) (*BackupInfo, *VerifyReport, error) {
+	if err := who.SignedIn("sao lưu ngay"); err != nil {
+		return nil, nil, err
+	}
+	by := who.Username
 	b.mu.Lock()
 	if b.running {
 		b.mu.Unlock()
@@ -466,7 +470,7 @@ func (b *BackupService) Start(ctx context.Context) {
 			retry := lastErr == nil || b.now().Sub(b.lastTry()) > time.Hour
 			if retry && b.Due(b.now(), last) {
 				b.setTry(b.now())
-				_, _, _ = b.RunNow(ctx, "system")
+				_, _, _ = b.RunNow(ctx, app.OperatorActor("system"))
 			}
 			select {
 			case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/continuity"
 	"motcua/storage"
 )
@@ -70,7 +71,7 @@ func TestBackupService(t *testing.T) {
 	}
 	b.Config.Dest = t.TempDir() + "/usb-not-plugged"
 	bs.Engine, bs.Config = b, b.Config
-	if _, _, err := bs.RunNow(ctx, "canbo1"); codeOf(err) != continuity.ErrBackupDest {
+	if _, _, err := bs.RunNow(ctx, app.OperatorActor("canbo1")); codeOf(err) != continuity.ErrBackupDest {
 		t.Fatalf("missing destination: %v", err)
 	}
 	mu.Lock()

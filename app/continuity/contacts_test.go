@@ -91,7 +91,7 @@ func TestBackupServiceVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	bs := &continuity.BackupService{Svc: e.svc, Engine: b, Config: b.Config, Disk: storage.DiskUsage, DataDir: e.dir}
-	info, _, err := bs.RunNow(ctx, "canbo1")
+	info, _, err := bs.RunNow(ctx, app.OperatorActor("canbo1"))
 	if err != nil {
 		t.Fatal(err)
 	}

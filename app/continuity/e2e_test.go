@@ -88,7 +88,7 @@ func (p *refProvince) count(t *testing.T) int {
 func runner(t *testing.T, e *env, p *refProvince) *syncing.Runner {
 	t.Helper()
 	url, u, pw := "http://"+p.addr, reftest.User, reftest.Password
-	if _, err := syncing.SaveConfig(ctx, e.store, syncing.Change{URL: &url, User: &u, Password: &pw}, "installer"); err != nil {
+	if _, err := syncing.SaveConfig(ctx, e.store, syncing.Change{URL: &url, User: &u, Password: &pw}, app.OperatorActor("installer")); err != nil {
 		t.Fatal(err)
 	}
 	r, err := syncing.New(ctx, e.store, e.store.Queue(), syncing.Options{Actor: "canbo1", Timeout: time.Second,

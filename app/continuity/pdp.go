@@ -97,8 +97,13 @@ type PersonExport struct {
 
 // ExportPerson gathers a person's dossiers (by ID number) and the access
 // log of each, for a data subject's request; the export itself is logged
-// (the ID number masked in the log).
-func (s *Service) ExportPerson(ctx context.Context, idNumber, by string) (*PersonExport, error) {
+// (the ID number masked in the log). A leader's or administrator's
+// (app.PermContinuity), logged under who. Errors: ErrForbidden.
+func (s *Service) ExportPerson(ctx context.Context, idNumber string, who app.Actor) (*PersonExport, error) {
+	if err := who.Allow(app.PermContinuity); err != nil {
+		return nil, err
+	}
+	by := who.Username
 	idNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(idNumber), " ", ""))
 	if idNumber == "" {
 		return nil, motcua.Invalid(motcua.ErrRequired, "id_number", "Chưa nhập số định danh của người yêu cầu", "the ID number is missing")
@@ -147,8 +152,13 @@ func (s *Service) RetentionYears(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetRetentionYears configures the retention (1–100 years; 0 disables).
-func (s *Service) SetRetentionYears(ctx context.Context, years int, by string) error {
+// SetRetentionYears configures the retention (1–100 years; 0 disables):
+// a station setting (app.PermStation), audited under who.
+func (s *Service) SetRetentionYears(ctx context.Context, years int, who app.Actor) error {
+	if err := who.Allow(app.PermStation); err != nil {
+		return err
+	}
+	by := who.Username
 	if years < 0 || years > 100 {
 		return motcua.Invalid(motcua.ErrBadValue, "years", "Thời hạn lưu giữ phải từ 0 (không xoá) đến 100 năm", "the retention must be 0 (never purge) to 100 years")
 	}
@@ -168,8 +178,14 @@ type PurgeReport struct {
 
 // PurgeAttachments deletes the attachments of dossiers closed longer ago
 // than the retention, recording each purge in the audit log. With no
-// purger (no attachment store yet) or dryRun it only lists them.
-func (s *Service) PurgeAttachments(ctx context.Context, purger AttachmentPurger, dryRun bool, by string) (*PurgeReport, error) {
+// purger (no attachment store yet) or dryRun it only lists them. An
+// administrator's (app.PermStation), even the dry run (it lists citizens'
+// dossiers). Errors: ErrForbidden.
+func (s *Service) PurgeAttachments(ctx context.Context, purger AttachmentPurger, dryRun bool, who app.Actor) (*PurgeReport, error) {
+	if err := who.Allow(app.PermStation); err != nil {
+		return nil, err
+	}
+	by := who.Username
 	years, err := s.RetentionYears(ctx)
 	if err != nil {
 		return nil, err

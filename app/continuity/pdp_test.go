@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/continuity"
 )
 
@@ -34,7 +35,7 @@ func TestPersonalData(t *testing.T) {
 	if err != nil || len(log) != 3 || log[1].Action != "pdp.view" || log[2].Actor != "canbo2" {
 		t.Fatalf("access log %+v %v", log, err)
 	}
-	ex, err := e.svc.ExportPerson(ctx, "038185000001", "canbo1")
+	ex, err := e.svc.ExportPerson(ctx, "038185000001", app.OperatorActor("canbo1"))
 	if err != nil || len(ex.Dossiers) != 2 || ex.Dossiers[0].Code == ex.Dossiers[1].Code || len(ex.Access[d1.Code]) != 3 {
 		t.Fatalf("export %+v %v", ex, err)
 	}
@@ -52,16 +53,16 @@ func TestPersonalData(t *testing.T) {
 	if _, err := e.app.Return(ctx, d1.Code, canbo1, ""); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := e.svc.PurgeAttachments(ctx, &purger{}, false, "canbo1")
+	rep, err := e.svc.PurgeAttachments(ctx, &purger{}, false, app.OperatorActor("canbo1"))
 	if err != nil || len(rep.Items) != 0 || rep.Pending == "" {
 		t.Fatalf("no retention configured: %+v %v", rep, err)
 	}
-	if err := e.svc.SetRetentionYears(ctx, 2, "lanhdao"); err != nil {
+	if err := e.svc.SetRetentionYears(ctx, 2, app.OperatorActor("lanhdao")); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(motcua.SystemClock{}.Now().AddDate(3, 0, 0))
 	p := &purger{}
-	if rep, err = e.svc.PurgeAttachments(ctx, p, false, "canbo1"); err != nil || len(rep.Items) != 1 || rep.Files != 2 || len(p.codes) != 1 || p.codes[0] != d1.Code {
+	if rep, err = e.svc.PurgeAttachments(ctx, p, false, app.OperatorActor("canbo1")); err != nil || len(rep.Items) != 1 || rep.Files != 2 || len(p.codes) != 1 || p.codes[0] != d1.Code {
 		t.Fatalf("purge %+v %v", rep, err)
 	}
 	if tr, _ := e.store.AuditTrail(ctx, continuity.AuditFilter{ActionPrefix: "pdp.purge"}); len(tr) != 1 || tr[0].Subject != d1.Code {

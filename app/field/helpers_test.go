@@ -112,7 +112,7 @@ func pair(t *testing.T) (fieldSt, counter *station) {
 func introduce(t *testing.T, f, c *station) {
 	t.Helper()
 	ctx := context.Background()
-	if err := syncing.Trust(ctx, c.st, "3/3", f.sign, "test"); err != nil {
+	if err := syncing.Trust(ctx, c.st, "3/3", f.sign, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.fs.SetCounterKey(ctx, admin, c.box); err != nil {

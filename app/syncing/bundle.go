@@ -59,8 +59,12 @@ func StationKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys,
 // machine, or after a key was exposed. The new public keys must be handed
 // out again (the province's trust list, the stations that write bundles
 // for this one); bundles already written for the old box key no longer
-// open here. Audited.
-func RenewKeys(ctx context.Context, st app.SettingsStore, actor string) (Keys, error) {
+// open here. A station setting (app.PermStation), audited under by.
+func RenewKeys(ctx context.Context, st app.SettingsStore, by app.Actor) (Keys, error) {
+	if err := by.Allow(app.PermStation); err != nil {
+		return Keys{}, err
+	}
+	actor := by.Username
 	seed := make([]byte, ed25519.SeedSize)
 	if _, err := rand.Read(seed); err != nil {
 		return Keys{}, err
@@ -199,8 +203,13 @@ func Trusted(ctx context.Context, st app.SettingsStore) (map[string]string, erro
 
 // Trust records the signing key of another station of this commune
 // (what its `motcua bundle keys` prints), so bundles it writes for this
-// station are accepted. Errors: KindInvalid on station or key.
-func Trust(ctx context.Context, st app.SettingsStore, station, key, actor string) error {
+// station are accepted. A station setting (app.PermStation), audited
+// under by. Errors: app.ErrForbidden; KindInvalid on station or key.
+func Trust(ctx context.Context, st app.SettingsStore, station, key string, by app.Actor) error {
+	if err := by.Allow(app.PermStation); err != nil {
+		return err
+	}
+	actor := by.Username
 	s, err := motcua.ParseStation(station)
 	if err != nil {
 		return err

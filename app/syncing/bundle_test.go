@@ -26,7 +26,7 @@ func TestBundle(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := hex.EncodeToString(provKey.PublicKey().Bytes())
-	if _, err := syncing.SaveConfig(ctx, laptop, syncing.Change{BundleKey: &pub}, "test"); err != nil {
+	if _, err := syncing.SaveConfig(ctx, laptop, syncing.Change{BundleKey: &pub}, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	var codes []string
@@ -94,7 +94,7 @@ func TestBundle(t *testing.T) {
 			t.Fatalf("untrusted station: %v", err)
 		}
 	})
-	if err := syncing.Trust(ctx, office, "1/2", keys.Sign, "test"); err != nil {
+	if err := syncing.Trust(ctx, office, "1/2", keys.Sign, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("ErrTampered", func(t *testing.T) {

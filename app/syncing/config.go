@@ -129,8 +129,13 @@ type ConfigStore interface {
 // result as a whole, and returns it. Changing the URL resets the
 // change-feed cursor (another system's positions mean nothing here).
 // Errors: KindInvalid naming the field (url, user, password, ca,
-// interval, bundle_key).
-func SaveConfig(ctx context.Context, st ConfigStore, ch Change, actor string) (Config, error) {
+// interval, bundle_key). A station setting (app.PermStation), audited
+// under by; app.ErrForbidden otherwise.
+func SaveConfig(ctx context.Context, st ConfigStore, ch Change, by app.Actor) (Config, error) {
+	if err := by.Allow(app.PermStation); err != nil {
+		return Config{}, err
+	}
+	actor := by.Username
 	cur, reseal, err := loadConfig(ctx, st)
 	if e, ok := motcua.AsError(err); ok && e.Code == keyfile.ErrSealed && ch.Password != nil {
 		err, reseal = nil, true // sealed for another PC: being entered again

@@ -93,6 +93,25 @@ func SetPause(ctx context.Context, st app.SettingsStore, p Pause) error {
 	return putPause(ctx, st, p)
 }
 
+// PauseAs is an officer's pause of delivery (the command line's `sync
+// pause`): the sync permission (app.PermSync: leader or administrator),
+// audited under by. Errors: app.ErrForbidden, then as SetPause.
+func PauseAs(ctx context.Context, st app.SettingsStore, by app.Actor, reason string, since time.Time) error {
+	if err := by.Allow(app.PermSync); err != nil {
+		return err
+	}
+	return SetPause(ctx, st, Pause{By: by.Username, Reason: reason, Since: since})
+}
+
+// ResumeAs is an officer's resume (`sync resume`): app.PermSync, audited
+// under by. Errors: app.ErrForbidden, then as ClearPause.
+func ResumeAs(ctx context.Context, st app.SettingsStore, by app.Actor) (*Pause, error) {
+	if err := by.Allow(app.PermSync); err != nil {
+		return nil, err
+	}
+	return ClearPause(ctx, st, by.Username)
+}
+
 func putPause(ctx context.Context, st app.SettingsStore, p Pause) error {
 	if p.Since.IsZero() {
 		return errors.New("sync pause: the time it starts is not given")

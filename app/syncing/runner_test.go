@@ -39,7 +39,7 @@ func station(t *testing.T, st motcua.Station) *storage.Store {
 func configure(t *testing.T, s *storage.Store, url string) {
 	t.Helper()
 	u, p := reftest.User, reftest.Password
-	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: &url, User: &u, Password: &p}, "test"); err != nil {
+	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: &url, User: &u, Password: &p}, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -264,7 +264,7 @@ func TestSaveConfig(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := syncing.SaveConfig(ctx, s, c.ch, "test")
+			_, err := syncing.SaveConfig(ctx, s, c.ch, app.OperatorActor("test"))
 			if e, ok := motcua.AsError(err); !ok || e.Field != c.field {
 				t.Fatalf("err %v, want field %s", err, c.field)
 			}
@@ -274,7 +274,7 @@ func TestSaveConfig(t *testing.T) {
 		if err := s.ApplyPage(ctx, "17", nil, nil); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: str("https://motcua.thanhhoa.gov.vn/lienthong/"), User: str("xa"), Password: str("bí mật\n")}, "test")
+		cfg, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: str("https://motcua.thanhhoa.gov.vn/lienthong/"), User: str("xa"), Password: str("bí mật\n")}, app.OperatorActor("test"))
 		if err != nil || cfg.URL != "https://motcua.thanhhoa.gov.vn/lienthong" || cfg.Password != "bí mật" || cfg.Interval != syncing.DefaultInterval {
 			t.Fatalf("%+v, %v", cfg, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"motcua"
+	"motcua/app"
 	"motcua/app/syncing"
 	"motcua/storage/keyfile"
 	"motcua/storage/keyfile/keyfiletest"
@@ -20,7 +21,7 @@ func TestSecretsSealed(t *testing.T) {
 	s := station(t, motcua.Station{K: 1, N: 1})
 	str := func(v string) *string { return &v }
 	// A legacy plain value, as an older build wrote it.
-	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: str("https://tinh.example/lt"), User: str("xa"), Password: str("cũ-plain")}, "test"); err != nil {
+	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{URL: str("https://tinh.example/lt"), User: str("xa"), Password: str("cũ-plain")}, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	if v, _, _ := s.Setting(ctx, syncing.KeyPassword); v != "cũ-plain" {
@@ -31,7 +32,7 @@ func TestSecretsSealed(t *testing.T) {
 	if c, err := syncing.LoadConfig(ctx, s); err != nil || c.Password != "cũ-plain" {
 		t.Fatalf("legacy password: %q, %v", c.Password, err)
 	}
-	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{User: str("xa2")}, "test"); err != nil {
+	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{User: str("xa2")}, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	v, _, _ := s.Setting(ctx, syncing.KeyPassword)
@@ -60,14 +61,14 @@ func TestSecretsSealed(t *testing.T) {
 	if e, ok := motcua.AsError(err); !ok || e.Code != keyfile.ErrSealed {
 		t.Fatalf("password sealed on another PC: %v", err)
 	}
-	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{User: str("xa3")}, "test"); err == nil {
+	if _, err := syncing.SaveConfig(ctx, s, syncing.Change{User: str("xa3")}, app.OperatorActor("test")); err == nil {
 		t.Fatal("saved without the password that does not open")
 	}
 	if _, err := syncing.StationKeys(ctx, s, "test"); err == nil {
 		t.Fatal("bundle keys sealed on another PC were replaced silently")
 	}
 	// The bundle keys are renewed explicitly: new keys, sealed for this PC.
-	renewed, err := syncing.RenewKeys(ctx, s, "test")
+	renewed, err := syncing.RenewKeys(ctx, s, app.OperatorActor("test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestSecretsSealed(t *testing.T) {
 	if now, err := syncing.StationKeys(ctx, s, "test"); err != nil || now != renewed {
 		t.Fatalf("after renewal: %+v, %v", now, err)
 	}
-	if c, err := syncing.SaveConfig(ctx, s, syncing.Change{Password: str("mới")}, "test"); err != nil || c.Password != "mới" {
+	if c, err := syncing.SaveConfig(ctx, s, syncing.Change{Password: str("mới")}, app.OperatorActor("test")); err != nil || c.Password != "mới" {
 		t.Fatalf("entering the password again: %+v, %v", c, err)
 	}
 	if c, err := syncing.LoadConfig(ctx, s); err != nil || c.Password != "mới" {

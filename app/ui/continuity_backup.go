@@ -173,7 +173,7 @@ func (s *ContBackup) runNow() {
 	if s.bs == nil || s.running || s.bs.Config.Dest == "" {
 		return
 	}
-	by := s.c.actor()
+	by := s.c.acting()
 	s.background(s.RunNow, tr("Đang sao lưu…"), tr("Sao lưu ngay (Ctrl+U)"), func() func() {
 		info, rep, err := s.bs.RunNow(bgctx(), by)
 		return func() {

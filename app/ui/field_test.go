@@ -71,7 +71,7 @@ func newFieldTeam(t *testing.T, s *station) *fieldTeam {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := syncing.Trust(ctx, s.st, "2/2", mine.Sign, "test"); err != nil {
+	if err := syncing.Trust(ctx, s.st, "2/2", mine.Sign, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.fs.SetCounterKey(ctx, admin, counter.Box); err != nil {
@@ -287,7 +287,7 @@ func TestFieldScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	mine, _ := syncing.StationKeys(ctx, s.st, "test")
-	if err := syncing.Trust(ctx, counter.st, "1/1", mine.Sign, "test"); err != nil {
+	if err := syncing.Trust(ctx, counter.st, "1/1", mine.Sign, app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	s.user("hoa.tcn", "Phạm Thị Hoa", accounts.RoleOfficer, "matkhau-hoa")

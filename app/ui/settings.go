@@ -612,7 +612,7 @@ func (s *Settings) ImportCatalogData(raw []byte) {
 		s.CatMsg.set(errMsg(err))
 		return
 	}
-	cat, err := s.svc.ImportCatalog(context.Background(), raw, s.actor())
+	cat, err := s.svc.ImportCatalog(context.Background(), raw, s.acting())
 	s.CatTech.set(nil)
 	if err != nil {
 		// The officer reads what happened and what to do; the checker's

@@ -473,7 +473,7 @@ func (s *Settings) ImportHolidaysData(raw []byte) {
 		s.DayMsg.set(errMsg(err))
 		return
 	}
-	if err := s.svc.ImportHolidays(context.Background(), raw, s.actor()); err != nil {
+	if err := s.svc.ImportHolidays(context.Background(), raw, s.acting()); err != nil {
 		msg := errMsg(err)
 		if e, ok := motcua.AsError(err); ok && e.Err != nil {
 			msg += ": " + e.Err.Error()

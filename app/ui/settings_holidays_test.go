@@ -232,7 +232,7 @@ func TestSettingsPrinter(t *testing.T) {
 	ctrl(s.win, fyne.Key6)
 
 	// A printer that disappeared stays shown, marked, until another is chosen.
-	if err := s.svc.SetPrinter(t.Context(), "Máy cũ", "test"); err != nil {
+	if err := s.svc.SetPrinter(t.Context(), "Máy cũ", app.OperatorActor("test")); err != nil {
 		t.Fatal(err)
 	}
 	st.RefreshPrinters()

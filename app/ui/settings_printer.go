@@ -170,7 +170,7 @@ func (s *Settings) savePrinter() {
 	s.PrinterMsg.set("")
 	s.PrinterDone.Hide()
 	name := s.selectedPrinter()
-	if err := s.svc.SetPrinter(context.Background(), name, s.actor()); err != nil {
+	if err := s.svc.SetPrinter(context.Background(), name, s.acting()); err != nil {
 		s.PrinterMsg.set(errMsg(err))
 		return
 	}

@@ -96,7 +96,7 @@ func (x *ScanSettings) save() {
 		x.Msg.set(errMsg(err))
 		return
 	}
-	if err := x.s.svc.SetScanInboxDir(context.Background(), x.Dir.Text, x.s.actor()); err != nil {
+	if err := x.s.svc.SetScanInboxDir(context.Background(), x.Dir.Text, x.s.acting()); err != nil {
 		x.Msg.set(errMsg(err))
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua"
 	"motcua/sync/province"
 	"motcua/sync/province/provincetest"
 	"motcua/sync/refserver"
@@ -174,7 +175,10 @@ func TestGzipResponse(t *testing.T) {
 }
 
 func TestAdmin(t *testing.T) {
-	p := reftest.Start(t, false, nil)
+	// The province's clock is the dossiers' day, so the extension dates
+	// below (2030, 2031) are in its future on any day the suite runs.
+	clock := motcua.NewFixedClock(provincetest.Day.Add(time.Hour))
+	p := reftest.Start(t, false, func(c *refserver.Config) { c.Now = clock.Now })
 	c := login(t, p)
 	c.sync(false, hoso(1, "k1"))
 	code := hoso(1, "").MaHoSo

@@ -178,7 +178,11 @@ func (c *cli) backup(sub string, pos []string, f backupFlags) error {
 		if s, err := c.continuity(); err == nil {
 			bs.Svc = s
 		}
-		info, rep, err := bs.RunNow(ctx, currentUser())
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		info, rep, err := bs.RunNow(ctx, who)
 		if err != nil {
 			return err
 		}

@@ -32,6 +32,10 @@ type cli struct {
 	store    *storage.Store
 	svc      *app.Service
 	clock    motcua.Clock // the program's clock (programClock)
+	// installing: `init` runs, as this actor (its --province-url step is
+	// `province set` done by the same actor, without a session on a new
+	// station).
+	installing *app.Actor
 }
 
 // now is the program's time, in Vietnam time.
@@ -155,7 +159,6 @@ func (c *cli) printJSON(v any) error {
 const (
 	jsonUsage    = "in JSON (giữ mã số trạng thái) / print JSON (keeps the status codes)"
 	officerUsage = "tài khoản cán bộ ký phiếu (mặc định tài khoản đã đăng nhập, «motcua signin») / the officer's account that signs the form (default the signed-in one, 'motcua signin')"
-	byUsage      = "người thực hiện (mặc định $MOTCUA_OFFICER, rồi tên người dùng) / who acts (default $MOTCUA_OFFICER, then the user name)"
 )
 
 func (c *cli) initCmd() *cobra.Command {
@@ -185,7 +188,14 @@ func (c *cli) initCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := svc.Init(context.Background(), app.Station{AgencyID: *id, AgencyName: *name, Station: st}, "installer"); err != nil {
+		who := app.OperatorActor("installer")
+		if _, err := svc.Identity(context.Background()); err == nil { // set up already: a station setting
+			if who, err = c.installerOrSignedIn(); err != nil {
+				return err
+			}
+		}
+		c.installing = &who
+		if err := svc.InitAs(context.Background(), app.Station{AgencyID: *id, AgencyName: *name, Station: st}, who); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "Đã khởi tạo %s — %s, máy %s; dữ liệu: %s\n", *id, motcua.Clean(*name), st, c.data)
@@ -651,7 +661,11 @@ func (c *cli) catalogCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		cat, err := svc.ImportCatalog(context.Background(), raw, currentUser())
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		cat, err := svc.ImportCatalog(context.Background(), raw, who)
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func (c *cli) drillCmd() *cobra.Command {
 	asJSON := fs.Bool("json", false, jsonUsage)
 	simulate := fs.Bool("simulate", false, "mô phỏng mất kết nối: tạm dừng gửi lên tỉnh tới khi kết thúc / simulated outage: delivery paused until finish")
 	drain := fs.Duration("drain-timeout", 2*time.Minute, "chờ gửi hết hàng đợi tối đa (ví dụ 2m) / how long to wait for the queue to drain (e.g. 2m)")
-	by := fs.String("by", currentUser(), byUsage)
+	by := refusedBy(fs)
 	run := func(sub string, pos []string) error {
 		s, err := c.continuity()
 		if err != nil {
@@ -61,6 +61,13 @@ func (c *cli) drillCmd() *cobra.Command {
 func (c *cli) drill(sub string, pos []string, s *continuity.Service, atv, pdfPathv, notesv string, undov, asJSONv, simulatev bool, drainv time.Duration, byv string) error {
 	at, pdfPath, notes, undo, asJSON, simulate, drain, by := &atv, &pdfPathv, &notesv, &undov, &asJSONv, &simulatev, &drainv, &byv
 	ctx := context.Background()
+	if sub == "run" || sub == "step" { // the steps ticked are the signed-in account's
+		who, err := c.actorNotBy(byv)
+		if err != nil {
+			return err
+		}
+		*by = who.Username
+	}
 	switch sub {
 	case "schedule":
 		if len(pos) != 1 || *at == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"motcua"
+	"motcua/app"
 	"motcua/storage"
 )
 
@@ -45,6 +46,12 @@ func (c *cli) pdp(sub string, pos []string, idNumberv, outv string, yearsv int, 
 		return err
 	}
 	ctx := context.Background()
+	var who app.Actor
+	if sub == "export" || sub == "purge" || (sub == "retention" && *years >= 0) {
+		if who, err = c.actor(); err != nil {
+			return err
+		}
+	}
 	switch sub {
 	case "log":
 		if len(pos) != 1 {
@@ -64,7 +71,7 @@ func (c *cli) pdp(sub string, pos []string, idNumberv, outv string, yearsv int, 
 		}
 		return tw.Flush()
 	case "export":
-		ex, err := s.ExportPerson(ctx, *idNumber, currentUser())
+		ex, err := s.ExportPerson(ctx, *idNumber, who)
 		if err != nil {
 			return err
 		}
@@ -80,7 +87,7 @@ func (c *cli) pdp(sub string, pos []string, idNumberv, outv string, yearsv int, 
 		return nil
 	case "retention":
 		if *years >= 0 {
-			if err := s.SetRetentionYears(ctx, *years, currentUser()); err != nil {
+			if err := s.SetRetentionYears(ctx, *years, who); err != nil {
 				return err
 			}
 		}
@@ -92,7 +99,7 @@ func (c *cli) pdp(sub string, pos []string, idNumberv, outv string, yearsv int, 
 		return nil
 	case "purge":
 		// Lists what is past the retention; deletes the scans only with --apply.
-		rep, err := s.PurgeAttachments(ctx, storage.BlobPurger{S: c.store, DataDir: c.dataDir()}, !*apply, currentUser())
+		rep, err := s.PurgeAttachments(ctx, storage.BlobPurger{S: c.store, DataDir: c.dataDir()}, !*apply, who)
 		if err != nil {
 			return err
 		}

@@ -6,31 +6,11 @@ import (
 	"encoding/json"
 	"motcua"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// runIn runs the CLI as a child process with stdin.
-func runIn(t *testing.T, dir, stdin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"--data", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=canbo1", "LANG=en_US.UTF-8")
-	cmd.Dir = t.TempDir()
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
-}
 
 func wantExit(t *testing.T, r result, code int, stderrHas string) {
 	t.Helper()

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +54,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			}
 			var flags []string
 			cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
-				if f.Name == "help" {
+				if f.Name == "help" || f.Hidden { // hidden: a refused old flag (--by)
 					return
 				}
 				flags = append(flags, f.Name)
@@ -131,23 +130,6 @@ func TestCompletionScripts(t *testing.T) {
 	if r := runCLI(t, dir, "__complete", "rece"); r.code != 0 || !strings.Contains(r.stdout, "receipt") {
 		t.Errorf("__complete rece: exit %d: %s", r.code, r.stdout)
 	}
-}
-
-// runEnv runs the CLI with extra environment (after the test's, so it wins).
-func runEnv(t *testing.T, dir string, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"--data", dir}, args...)...)
-	cmd.Env = append(append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=canbo1"), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
 }
 
 // TestNoFyneLocaleErrorUnderC: under the C locales of services and SSH

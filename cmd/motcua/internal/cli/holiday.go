@@ -13,16 +13,15 @@ import (
 	"motcua/app"
 )
 
-// holidayCmd: the holiday calendar editor of the command line. It acts for
-// whoever runs it on the PC (app.Operator), as `catalog import` does; the
-// window asks for the administrator's role.
+// holidayCmd: the holiday calendar editor of the command line. Its
+// changes act as the signed-in account (motcua signin), and the service
+// checks the calendar permission (app.PermCalendar) as for the window.
 func (c *cli) holidayCmd() *cobra.Command {
 	cmd := newCmd("holiday", "Lịch ngày nghỉ lễ, nghỉ bù, làm bù / the holiday calendar", "")
 	cmd.Long = "Lịch ngày nghỉ lễ, nghỉ bù, làm bù / the holiday calendar.\n" +
 		"DATE: " + dateHelp + ", năm 2000–2099. off = nghỉ lễ, compensatory = nghỉ bù, workday = làm bù (thứ Bảy/Chủ nhật)."
 	cmd.RunE = needSub
 	ctx := context.Background()
-	ed := app.Operator(currentUser())
 	kindUsage := "loại: off (nghỉ lễ), compensatory (nghỉ bù), workday (làm bù) / kind: off, compensatory or workday"
 	sourceUsage := "văn bản quy định (ví dụ Thông báo 6150/TB-LĐTBXH) / the act that sets it"
 
@@ -67,6 +66,10 @@ func (c *cli) holidayCmd() *cobra.Command {
 			return usageErr("date", "Cần đúng một ngày: holiday add DATE --name …", "give exactly one date: holiday add DATE --name …")
 		}
 		svc, err := c.open()
+		if err != nil {
+			return err
+		}
+		ed, err := c.actor()
 		if err != nil {
 			return err
 		}
@@ -126,6 +129,10 @@ func (c *cli) holidayCmd() *cobra.Command {
 				d.Source = *eSource
 			}
 		})
+		ed, err := c.actor()
+		if err != nil {
+			return err
+		}
 		got, err := svc.EditHoliday(ctx, ed, old, *d)
 		if err != nil {
 			return err
@@ -140,6 +147,10 @@ func (c *cli) holidayCmd() *cobra.Command {
 			return usageErr("date", "Cần đúng một ngày: holiday remove DATE", "give exactly one date: holiday remove DATE")
 		}
 		svc, err := c.open()
+		if err != nil {
+			return err
+		}
+		ed, err := c.actor()
 		if err != nil {
 			return err
 		}
@@ -179,7 +190,11 @@ func (c *cli) holidayCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := svc.ImportHolidays(ctx, raw, currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := svc.ImportHolidays(ctx, raw, who); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, "Đã nhập lịch ngày nghỉ")

@@ -47,15 +47,19 @@ func (c *cli) incidentOpenCmd() *cobra.Command {
 	title := fs.String("title", "", "tiêu đề (mặc định tên tình huống) / title (default the scenario's name)")
 	started := fs.String("started", "", "bắt đầu lúc (mặc định bây giờ), "+dateHelp+" / started at (default now)")
 	note := fs.String("note", "", "ghi chú đầu tiên / a first note")
-	by := fs.String("by", currentUser(), byUsage)
+	by := refusedBy(fs)
 	asJSON := fs.Bool("json", false, jsonUsage)
 	cmd.Args = noArgs
 	cmd.RunE = func(*cobra.Command, []string) error {
+		who, err := c.actorNotBy(*by)
+		if err != nil {
+			return err
+		}
 		sc, err := continuity.ParseScenario(*scenario)
 		if err != nil {
 			return err
 		}
-		req := continuity.OpenRequest{Scenario: sc, Severity: continuity.Severity(*severity), Title: *title, Note: *note, By: *by}
+		req := continuity.OpenRequest{Scenario: sc, Severity: continuity.Severity(*severity), Title: *title, Note: *note, By: who.Username}
 		if req.StartedAt, err = optDate("started", *started); err != nil {
 			return err
 		}
@@ -140,13 +144,17 @@ func (c *cli) incidentRecordCmd(kind string) *cobra.Command {
 		contact, channel = new(string), new(string)
 	}
 	at := fs.String("at", "", "lúc (mặc định bây giờ), "+dateHelp+" / at (default now)")
-	by := fs.String("by", currentUser(), byUsage)
+	by := refusedBy(fs)
 	cmd.RunE = func(_ *cobra.Command, pos []string) error {
+		who, err := c.actorNotBy(*by)
+		if err != nil {
+			return err
+		}
 		s, id, rest, err := c.incidentArgs(pos)
 		if err != nil {
 			return err
 		}
-		e := continuity.LogEntry{Kind: continuity.LogKind(kind), Actor: *by, Text: strings.TrimSpace(*text + " " + strings.Join(rest, " ")),
+		e := continuity.LogEntry{Kind: continuity.LogKind(kind), Actor: who.Username, Text: strings.TrimSpace(*text + " " + strings.Join(rest, " ")),
 			Contact: *contact, Channel: *channel}
 		if e.At, err = optDate("at", *at); err != nil {
 			return err
@@ -166,8 +174,12 @@ func (c *cli) incidentStepCmd() *cobra.Command {
 	cmd := newCmd("step [ID] STEP", "Đánh dấu một bước của kịch bản đã làm / mark a runbook step done",
 		"  motcua incident step notify\n  motcua incident step 3 notify --undo")
 	undo := cmd.Flags().Bool("undo", false, "bỏ đánh dấu / un-mark the step")
-	by := cmd.Flags().String("by", currentUser(), byUsage)
+	by := refusedBy(cmd.Flags())
 	cmd.RunE = func(_ *cobra.Command, pos []string) error {
+		who, err := c.actorNotBy(*by)
+		if err != nil {
+			return err
+		}
 		s, id, rest, err := c.incidentArgs(pos)
 		if err != nil {
 			return err
@@ -175,7 +187,7 @@ func (c *cli) incidentStepCmd() *cobra.Command {
 		if len(rest) != 1 {
 			return usageErr("step", "Cần đúng một mã bước (xem «motcua runbook show TÌNH_HUỐNG»)", "give exactly one step id (see 'motcua runbook show SCENARIO')")
 		}
-		inc, err := s.TickStep(context.Background(), id, rest[0], *by, !*undo)
+		inc, err := s.TickStep(context.Background(), id, rest[0], who.Username, !*undo)
 		if err != nil {
 			return err
 		}

@@ -91,7 +91,11 @@ func (c *cli) printerCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := svc.SetPrinter(ctx, name, currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := svc.SetPrinter(ctx, name, who); err != nil {
 			return err
 		}
 		if name == "" {

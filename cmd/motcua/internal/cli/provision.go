@@ -458,12 +458,12 @@ func (c *cli) provisionApply(path, keyFile string) error {
 		}
 	}
 	if p.Catalog != nil {
-		if _, err := svc.ImportCatalog(ctx, p.Catalog, actor); err != nil {
+		if _, err := svc.ImportCatalog(ctx, p.Catalog, app.OperatorActor(actor)); err != nil {
 			return err
 		}
 	}
 	if p.Holidays != nil {
-		if err := svc.ImportHolidays(ctx, p.Holidays, actor); err != nil {
+		if err := svc.ImportHolidays(ctx, p.Holidays, app.OperatorActor(actor)); err != nil {
 			return err
 		}
 	}
@@ -492,7 +492,7 @@ func (c *cli) provisionApply(path, keyFile string) error {
 			ca := []byte(p.Province.CAPEM)
 			ch.CAPEM = &ca
 		}
-		if _, err := syncing.SaveConfig(ctx, c.store, ch, actor); err != nil {
+		if _, err := syncing.SaveConfig(ctx, c.store, ch, app.OperatorActor(actor)); err != nil {
 			return err
 		}
 	}

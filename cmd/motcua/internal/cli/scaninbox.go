@@ -45,11 +45,19 @@ func (c *cli) scanInbox(sub string, args []string) error {
 		if err != nil {
 			return usageErr("dir", "Đường dẫn «%s» không hợp lệ", "bad path %q", args[0])
 		}
-		if err := svc.SetScanInboxDir(ctx, dir, currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := svc.SetScanInboxDir(ctx, dir, who); err != nil {
 			return err
 		}
 	case "off":
-		if err := svc.SetScanInboxDir(ctx, "", currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := svc.SetScanInboxDir(ctx, "", who); err != nil {
 			return err
 		}
 	}

@@ -58,16 +58,21 @@ func (c *cli) scanLimitsCmd() *cobra.Command {
 			return err
 		}
 		ctx := context.Background()
-		a := app.AuditEntry{At: svc.Clock.Now(), Actor: currentUser(), Action: "scan.limits"}
+		var who app.Actor
+		if set["max-mb"] || set["min-dpi"] {
+			if who, err = c.actor(); err != nil {
+				return err
+			}
+		}
 		if set["max-mb"] {
-			a.Detail = fmt.Sprintf("tối đa %d MB/tệp", *maxMB)
-			if err := svc.Store.SetSetting(ctx, keyScanMaxMB, strconv.Itoa(*maxMB), a); err != nil {
+			if err := svc.SetStationSetting(ctx, who, keyScanMaxMB, strconv.Itoa(*maxMB), "scan.limits",
+				fmt.Sprintf("tối đa %d MB/tệp", *maxMB)); err != nil {
 				return err
 			}
 		}
 		if set["min-dpi"] {
-			a.Detail = fmt.Sprintf("tối thiểu %d dpi", *minDPI)
-			if err := svc.Store.SetSetting(ctx, keyScanMinDPI, strconv.Itoa(*minDPI), a); err != nil {
+			if err := svc.SetStationSetting(ctx, who, keyScanMinDPI, strconv.Itoa(*minDPI), "scan.limits",
+				fmt.Sprintf("tối thiểu %d dpi", *minDPI)); err != nil {
 				return err
 			}
 		}

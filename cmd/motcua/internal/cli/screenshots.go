@@ -341,7 +341,7 @@ func (t *tour) run() error {
 	if err := os.MkdirAll(inboxDir, 0o755); err != nil {
 		return err
 	}
-	if err := t.svc.SetScanInboxDir(context.Background(), inboxDir, "admin"); err != nil {
+	if err := t.svc.SetScanInboxDir(context.Background(), inboxDir, app.OperatorActor("admin")); err != nil {
 		return err
 	}
 	for _, n := range []string{"SCAN_0001.jpg", "SCAN_0002.jpg"} {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"motcua"
@@ -98,6 +99,48 @@ func (c *cli) actor() (app.Actor, error) {
 		return app.Actor{}, err
 	}
 	return u.Actor(), nil
+}
+
+// installerOrSignedIn is who a bootstrap command acts as: on a station
+// with no account yet, the installer (app.OperatorActor — they hold the
+// data folder, there is nobody to sign in as); once an account exists,
+// the signed-in account, so that re-running `init` (or its --province-url)
+// on a station in use is a station setting like any other.
+func (c *cli) installerOrSignedIn() (app.Actor, error) {
+	if _, err := c.open(); err != nil {
+		return app.Actor{}, err
+	}
+	has, err := c.accounts().HasUsers(context.Background())
+	if err != nil {
+		return app.Actor{}, err
+	}
+	if !has {
+		return app.OperatorActor("installer"), nil
+	}
+	u, err := c.signedIn()
+	if err != nil {
+		return app.Actor{}, err
+	}
+	return u.Actor(), nil
+}
+
+// refusedBy is the --by flag the incident and drill commands used to take
+// (free text: who acted). Hidden, and refused when given: they act as the
+// signed-in account, and a script still passing --by is told so rather
+// than "unknown flag".
+func refusedBy(fs *pflag.FlagSet) *string {
+	by := fs.String("by", "", "bỏ: lệnh chạy dưới tài khoản đã đăng nhập / gone: the signed-in account acts")
+	_ = fs.MarkHidden("by")
+	return by
+}
+
+// actorNotBy refuses a --by, then is actor.
+func (c *cli) actorNotBy(by string) (app.Actor, error) {
+	if by != "" {
+		return app.Actor{}, usageErr("by", "Không dùng «--by %s» được nữa: lệnh ghi dưới tên tài khoản đã đăng nhập (motcua signin)",
+			"--by %s is no longer accepted: the command acts as the signed-in account (motcua signin)", by)
+	}
+	return c.actor()
 }
 
 func (c *cli) signinCmd() *cobra.Command {

@@ -78,8 +78,12 @@ func (c *cli) provinceCmd() *cobra.Command {
 			return err
 		}
 		empty := ""
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
 		if _, err := syncing.SaveConfig(context.Background(), c.store, syncing.Change{URL: &empty, User: &empty, Password: &empty},
-			currentUser()); err != nil {
+			who); err != nil {
 			return err
 		}
 		fmt.Fprintln(c.out, "Đã bỏ cấu hình hệ thống tỉnh: máy làm việc ngoại tuyến, hồ sơ tiếp tục được xếp hàng chờ gửi")
@@ -161,7 +165,13 @@ func (c *cli) provinceSetCmd() *cobra.Command {
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		cfg, err := syncing.SaveConfig(context.Background(), c.store, ch, currentUser())
+		var who app.Actor
+		if c.installing != nil {
+			who = *c.installing
+		} else if who, err = c.actor(); err != nil {
+			return err
+		}
+		cfg, err := syncing.SaveConfig(context.Background(), c.store, ch, who)
 		if err != nil {
 			return err
 		}
@@ -361,7 +371,11 @@ func (c *cli) syncPauseCmd() *cobra.Command {
 			return err
 		}
 		ctx := context.Background()
-		if err := syncing.SetPause(ctx, c.store, syncing.Pause{By: currentUser(), Reason: *reason, Since: c.now()}); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := syncing.PauseAs(ctx, c.store, who, *reason, c.now()); err != nil {
 			return err
 		}
 		p, err := syncing.LoadPause(ctx, c.store)
@@ -386,7 +400,11 @@ func (c *cli) syncResumeCmd() *cobra.Command {
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		p, err := syncing.ClearPause(context.Background(), c.store, currentUser())
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		p, err := syncing.ResumeAs(context.Background(), c.store, who)
 		if err != nil {
 			return err
 		}
@@ -610,11 +628,17 @@ func (c *cli) bundle(sub string, pos []string, tov, stationv, keyv string, asJSO
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		keys := syncing.StationKeys
-		if *renew {
-			keys = syncing.RenewKeys
+		var k syncing.Keys
+		var err error
+		if *renew { // a station setting: the signed-in account, app.PermStation
+			var who app.Actor
+			if who, err = c.actor(); err != nil {
+				return err
+			}
+			k, err = syncing.RenewKeys(ctx, c.store, who)
+		} else { // made on first use, as when a bundle is written
+			k, err = syncing.StationKeys(ctx, c.store, "system")
 		}
-		k, err := keys(ctx, c.store, currentUser())
 		if err != nil {
 			return err
 		}
@@ -633,7 +657,11 @@ func (c *cli) bundle(sub string, pos []string, tov, stationv, keyv string, asJSO
 		if _, err := c.open(); err != nil {
 			return err
 		}
-		if err := syncing.Trust(ctx, c.store, *station, *key, currentUser()); err != nil {
+		who, err := c.actor()
+		if err != nil {
+			return err
+		}
+		if err := syncing.Trust(ctx, c.store, *station, *key, who); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.out, "Máy này nhận gói USB do máy %s ký.\n", *station)

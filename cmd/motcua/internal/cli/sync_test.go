@@ -346,6 +346,7 @@ func TestBundleCLI(t *testing.T) {
 	laptop := initStation(t) // station 1/2
 	office := t.TempDir()
 	mustOK(t, runCLI(t, office, "init", "--agency-id", "000.00.06.H56", "--agency-name", "UBND xã Quảng Phú", "--station", "2/2"))
+	signInAdmin(t, office) // trusting a station's key is an administrator's
 	v := decode[view](t, mustOK(t, runCLI(t, laptop, "intake", "--procedure", "2.000815", "--cccd", cccdLine, "--json")))
 	lk := decode[struct{ Sign, Box string }](t, mustOK(t, runCLI(t, laptop, "bundle", "keys", "--json")))
 	ok := decode[struct{ Sign, Box string }](t, mustOK(t, runCLI(t, office, "bundle", "keys", "--json")))

@@ -1,31 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 )
-
-// runCLIIn runs the CLI with stdin.
-func runCLIIn(t *testing.T, dir, stdin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"--data", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_OFFICER=kythuat", "LANG=en_US.UTF-8")
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
-}
 
 func TestUserCommand(t *testing.T) {
 	dir := initStation(t)
