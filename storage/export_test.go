@@ -38,3 +38,9 @@ func Pragma(s *Store, write bool, name string) (string, error) {
 // Pragmas are the connection settings of the store, for the benchmarks' bare
 // peer.
 const Pragmas = pragmas
+
+// RebuildReports refills the report tallies from the stored dossiers, as
+// opening a database of an earlier version does.
+func RebuildReports(ctx context.Context, s *Store) error {
+	return s.write(ctx, func(w *wtx) error { return rebuildReports(ctx, w.tx) })
+}

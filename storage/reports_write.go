@@ -1,0 +1,221 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"motcua/app/reports"
+)
+
+// The reports' tallies are kept in the transaction that writes a dossier:
+// a write path calls track (or trackNew) before it changes the dossier's
+// row, history or documents; write then records a changed due date and
+// replaces the dossier's old contributions to the tallies by its new ones
+// before it commits.
+
+// track remembers the dossier's contributions as stored, once per
+// transaction.
+func (w *wtx) track(code string) error {
+	if _, ok := w.tracked[code]; ok {
+		return nil
+	}
+	rows, err := reportRows(w.ctx, w.tx, `d.code = ?`, []any{code}, "")
+	if err != nil {
+		return fmt.Errorf("report tallies of %s: %w", code, err)
+	}
+	old := map[reports.TallyKey]int{}
+	if len(rows) == 1 {
+		old = reports.Contributions(&rows[0])
+	}
+	w.trackOld(code, old)
+	return nil
+}
+
+// trackNew is track for a dossier not stored yet.
+func (w *wtx) trackNew(code string) {
+	if _, ok := w.tracked[code]; !ok {
+		w.trackOld(code, map[reports.TallyKey]int{})
+	}
+}
+
+func (w *wtx) trackOld(code string, old map[reports.TallyKey]int) {
+	if w.tracked == nil {
+		w.tracked = map[string]map[reports.TallyKey]int{}
+	}
+	w.tracked[code] = old
+	w.trackOrder = append(w.trackOrder, code)
+}
+
+// flushReports brings the tallies of the tracked dossiers up to date.
+func (w *wtx) flushReports() error {
+	for _, code := range w.trackOrder {
+		if err := w.recordDue(code); err != nil {
+			return fmt.Errorf("due history of %s: %w", code, err)
+		}
+		rows, err := reportRows(w.ctx, w.tx, `d.code = ?`, []any{code}, "")
+		if err != nil {
+			return fmt.Errorf("report tallies of %s: %w", code, err)
+		}
+		if len(rows) != 1 {
+			continue
+		}
+		old, nu := w.tracked[code], reports.Contributions(&rows[0])
+		for k, n := range nu {
+			if err := w.addTally(k, n-old[k]); err != nil {
+				return err
+			}
+		}
+		for k, n := range old {
+			if _, ok := nu[k]; !ok {
+				if err := w.addTally(k, -n); err != nil {
+					return err
+				}
+			}
+		}
+		ended := int64(notEnded)
+		if e := rows[0].EndedAt(); !e.IsZero() {
+			ended = ms(e)
+		}
+		if _, err := w.exec(`INSERT INTO report_ended (dossier_id, ended_at) SELECT id, ? FROM dossiers WHERE code = ?
+			ON CONFLICT (dossier_id) DO UPDATE SET ended_at = excluded.ended_at`, ended, code); err != nil {
+			return fmt.Errorf("report_ended of %s: %w", code, err)
+		}
+	}
+	w.tracked, w.trackOrder = nil, nil
+	return nil
+}
+
+func (w *wtx) addTally(k reports.TallyKey, n int) error {
+	if n == 0 {
+		return nil
+	}
+	add, err := w.prepared(sqlTallyAdd)
+	if err != nil {
+		return err
+	}
+	var sum int
+	err = add.QueryRowContext(w.ctx, k.Kind, k.Day, k.Day2, k.K, n).Scan(&sum)
+	if err == nil && sum == 0 {
+		var drop *sql.Stmt
+		if drop, err = w.prepared(sqlTallyDrop); err == nil {
+			_, err = drop.ExecContext(w.ctx, k.Kind, k.Day, k.Day2, k.K)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("report tally %v: %w", k, err)
+	}
+	return nil
+}
+
+const (
+	sqlTallyAdd = `INSERT INTO report_tally (kind, day, day2, k, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, day, day2, k) DO UPDATE SET n = n + excluded.n RETURNING n`
+	sqlTallyDrop = `DELETE FROM report_tally WHERE kind = ? AND day = ? AND day2 = ? AND k = ? AND n = 0`
+)
+
+// recordDue appends to the due history when the dossier's due date is not
+// the last one recorded: from receipt for a new dossier, else from its
+// latest history step (the one that changed it).
+func (w *wtx) recordDue(code string) error {
+	var received, last int64
+	var due sql.NullInt64
+	if err := w.queryRow(`SELECT received_at, due_at, (SELECT MAX(at) FROM history WHERE dossier_code = d.code)
+		FROM dossiers d WHERE code = ?`, code).Scan(&received, &due, &last); err != nil {
+		return err
+	}
+	var idx, since int64
+	var prev sql.NullInt64
+	err := w.queryRow(`SELECT idx, since, due_at FROM due_history WHERE dossier_code = ? ORDER BY idx DESC LIMIT 1`, code).
+		Scan(&idx, &since, &prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		idx, since = -1, received
+	case err != nil:
+		return err
+	case prev == due:
+		return nil
+	default:
+		since = max(since, last)
+	}
+	_, err = w.exec(`INSERT INTO due_history (dossier_code, idx, since, due_at) VALUES (?, ?, ?, ?)`, code, idx+1, since, due)
+	return err
+}
+
+// reportsMigration is the migration that adds the report tables: opening a
+// database of an earlier version fills them for the dossiers it holds.
+const reportsMigration = 8
+
+// rebuildReports refills the report tallies and report_ended from every
+// stored dossier (the due history is kept), in chunks of ids so that a
+// large file is not read into memory at once.
+func rebuildReports(ctx context.Context, q querier) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM report_tally; DELETE FROM report_ended`); err != nil {
+		return err
+	}
+	var lo, hi sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM dossiers`).Scan(&lo, &hi); err != nil || !lo.Valid {
+		return err
+	}
+	const chunk = 20000
+	tally := map[reports.TallyKey]int{}
+	for from := lo.Int64; from <= hi.Int64; from += chunk {
+		rows, err := reportRows(ctx, q, `d.id >= ? AND d.id < ?`, []any{from, from + chunk}, "")
+		if err != nil {
+			return err
+		}
+		var ended strings.Builder
+		var args []any
+		for i := range rows {
+			for k, n := range reports.Contributions(&rows[i]) {
+				tally[k] += n
+			}
+			e := int64(notEnded)
+			if t := rows[i].EndedAt(); !t.IsZero() {
+				e = ms(t)
+			}
+			if len(args) > 0 {
+				ended.WriteString(",")
+			}
+			ended.WriteString("(?, ?)")
+			args = append(args, rows[i].Code, e)
+			if len(args) >= 2000 || i == len(rows)-1 {
+				if _, err := q.ExecContext(ctx, `INSERT INTO report_ended (dossier_id, ended_at)
+					SELECT d.id, v.column2 FROM (VALUES `+ended.String()+`) v JOIN dossiers d ON d.code = v.column1`, args...); err != nil {
+					return err
+				}
+				ended.Reset()
+				args = args[:0]
+			}
+		}
+	}
+	var vals strings.Builder
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO report_tally (kind, day, day2, k, n) VALUES `+vals.String(), args...)
+		vals.Reset()
+		args = args[:0]
+		return err
+	}
+	for k, n := range tally {
+		if n == 0 {
+			continue
+		}
+		if len(args) > 0 {
+			vals.WriteString(",")
+		}
+		vals.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, k.Kind, k.Day, k.Day2, k.K, n)
+		if len(args) >= 2500 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
