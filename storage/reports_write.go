@@ -22,7 +22,7 @@ func (w *wtx) track(code string) error {
 	if _, ok := w.tracked[code]; ok {
 		return nil
 	}
-	rows, err := reportRows(w.ctx, w.tx, `d.code = ?`, []any{code}, "")
+	rows, err := reportRows(w.ctx, preparedQ{w}, `d.code = ?`, []any{code}, "")
 	if err != nil {
 		return fmt.Errorf("report tallies of %s: %w", code, err)
 	}
@@ -55,7 +55,7 @@ func (w *wtx) flushReports() error {
 		if err := w.recordDue(code); err != nil {
 			return fmt.Errorf("due history of %s: %w", code, err)
 		}
-		rows, err := reportRows(w.ctx, w.tx, `d.code = ?`, []any{code}, "")
+		rows, err := reportRows(w.ctx, preparedQ{w}, `d.code = ?`, []any{code}, "")
 		if err != nil {
 			return fmt.Errorf("report tallies of %s: %w", code, err)
 		}
@@ -79,7 +79,7 @@ func (w *wtx) flushReports() error {
 		if e := rows[0].EndedAt(); !e.IsZero() {
 			ended = ms(e)
 		}
-		if _, err := w.exec(`INSERT INTO report_ended (dossier_id, ended_at) SELECT id, ? FROM dossiers WHERE code = ?
+		if _, err := (preparedQ{w}).ExecContext(w.ctx, `INSERT INTO report_ended (dossier_id, ended_at) SELECT id, ? FROM dossiers WHERE code = ?
 			ON CONFLICT (dossier_id) DO UPDATE SET ended_at = excluded.ended_at`, ended, code); err != nil {
 			return fmt.Errorf("report_ended of %s: %w", code, err)
 		}
@@ -122,13 +122,14 @@ const (
 func (w *wtx) recordDue(code string) error {
 	var received, last int64
 	var due sql.NullInt64
-	if err := w.queryRow(`SELECT received_at, due_at, (SELECT MAX(at) FROM history WHERE dossier_code = d.code)
+	q := preparedQ{w}
+	if err := q.QueryRowContext(w.ctx, `SELECT received_at, due_at, (SELECT MAX(at) FROM history WHERE dossier_code = d.code)
 		FROM dossiers d WHERE code = ?`, code).Scan(&received, &due, &last); err != nil {
 		return err
 	}
 	var idx, since int64
 	var prev sql.NullInt64
-	err := w.queryRow(`SELECT idx, since, due_at FROM due_history WHERE dossier_code = ? ORDER BY idx DESC LIMIT 1`, code).
+	err := q.QueryRowContext(w.ctx, `SELECT idx, since, due_at FROM due_history WHERE dossier_code = ? ORDER BY idx DESC LIMIT 1`, code).
 		Scan(&idx, &since, &prev)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -140,7 +141,7 @@ func (w *wtx) recordDue(code string) error {
 	default:
 		since = max(since, last)
 	}
-	_, err = w.exec(`INSERT INTO due_history (dossier_code, idx, since, due_at) VALUES (?, ?, ?, ?)`, code, idx+1, since, due)
+	_, err = q.ExecContext(w.ctx, `INSERT INTO due_history (dossier_code, idx, since, due_at) VALUES (?, ?, ?, ?)`, code, idx+1, since, due)
 	return err
 }
 
@@ -218,4 +219,34 @@ func rebuildReports(ctx context.Context, q querier) error {
 		}
 	}
 	return flush()
+}
+
+// preparedQ runs the queries of a write transaction as statements prepared
+// once on the write connection: the report queries of every write are the
+// same few strings.
+type preparedQ struct{ w *wtx }
+
+func (p preparedQ) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := p.w.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (p preparedQ) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := p.w.prepared(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedQ) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := p.w.prepared(q)
+	if err != nil {
+		// a failed prepare shows as the row's error
+		return p.w.tx.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
