@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"motcua/app/reports"
@@ -63,17 +65,19 @@ func (w *wtx) flushReports() error {
 			continue
 		}
 		old, nu := w.tracked[code], reports.Contributions(&rows[0])
+		diff := map[reports.TallyKey]int{}
 		for k, n := range nu {
-			if err := w.addTally(k, n-old[k]); err != nil {
-				return err
+			if d := n - old[k]; d != 0 {
+				diff[k] = d
 			}
 		}
 		for k, n := range old {
 			if _, ok := nu[k]; !ok {
-				if err := w.addTally(k, -n); err != nil {
-					return err
-				}
+				diff[k] = -n
 			}
+		}
+		if err := w.addTallies(diff); err != nil {
+			return err
 		}
 		ended := int64(notEnded)
 		if e := rows[0].EndedAt(); !e.IsZero() {
@@ -88,33 +92,57 @@ func (w *wtx) flushReports() error {
 	return nil
 }
 
-func (w *wtx) addTally(k reports.TallyKey, n int) error {
-	if n == 0 {
+// addTallies adds the changes to the tallies in one statement and drops
+// the tallies that reach zero.
+func (w *wtx) addTallies(diff map[reports.TallyKey]int) error {
+	if len(diff) == 0 {
 		return nil
 	}
-	add, err := w.prepared(sqlTallyAdd)
-	if err != nil {
-		return err
+	keys := make([]reports.TallyKey, 0, len(diff))
+	for k := range diff {
+		keys = append(keys, k)
 	}
-	var sum int
-	err = add.QueryRowContext(w.ctx, k.Kind, k.Day, k.Day2, k.K, n).Scan(&sum)
-	if err == nil && sum == 0 {
-		var drop *sql.Stmt
-		if drop, err = w.prepared(sqlTallyDrop); err == nil {
-			_, err = drop.ExecContext(w.ctx, k.Kind, k.Day, k.Day2, k.K)
+	slices.SortFunc(keys, func(a, b reports.TallyKey) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Day2, b.Day2), cmp.Compare(a.K, b.K))
+	})
+	args := make([]any, 0, 5*len(keys))
+	for _, k := range keys {
+		args = append(args, k.Kind, k.Day, k.Day2, k.K, diff[k])
+	}
+	q := preparedQ{w}
+	rows, err := q.QueryContext(w.ctx, `INSERT INTO report_tally (kind, day, day2, k, n) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", len(keys)), ",")+
+		` ON CONFLICT (kind, day, day2, k) DO UPDATE SET n = n + excluded.n RETURNING kind, day, day2, k, n`, args...)
+	if err != nil {
+		return fmt.Errorf("report tallies: %w", err)
+	}
+	var zero []reports.TallyKey
+	for rows.Next() {
+		var k reports.TallyKey
+		var n int
+		if err := rows.Scan(&k.Kind, &k.Day, &k.Day2, &k.K, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		if n == 0 {
+			zero = append(zero, k)
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("report tally %v: %w", k, err)
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("report tallies: %w", err)
+	}
+	for _, k := range zero {
+		if _, err := q.ExecContext(w.ctx, sqlTallyDrop, k.Kind, k.Day, k.Day2, k.K); err != nil {
+			return fmt.Errorf("report tally %v: %w", k, err)
+		}
 	}
 	return nil
 }
 
-const (
-	sqlTallyAdd = `INSERT INTO report_tally (kind, day, day2, k, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (kind, day, day2, k) DO UPDATE SET n = n + excluded.n RETURNING n`
-	sqlTallyDrop = `DELETE FROM report_tally WHERE kind = ? AND day = ? AND day2 = ? AND k = ? AND n = 0`
-)
+const sqlTallyDrop = `DELETE FROM report_tally WHERE kind = ? AND day = ? AND day2 = ? AND k = ? AND n = 0`
 
 // recordDue appends to the due history when the dossier's due date is not
 // the last one recorded: from receipt for a new dossier, else from its
