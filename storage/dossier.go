@@ -245,7 +245,7 @@ func (w *wtx) columns(d *motcua.Dossier) ([]any, error) {
 // insert writes a new dossier row with all its history, its search keys,
 // the outbox message and the audit entry.
 func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
-	w.trackNew(d.Code)
+	w.trackNew(d)
 	cols, err := w.columns(d)
 	if err != nil {
 		return err

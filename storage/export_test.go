@@ -22,7 +22,7 @@ func BulkInsert(ctx context.Context, s *Store, ds []*motcua.Dossier) error {
 				return err
 			}
 		}
-		w.tracked, w.trackOrder = nil, nil
+		w.tracked, w.trackOrder, w.fresh = nil, nil, nil
 		return nil
 	})
 }

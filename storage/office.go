@@ -259,7 +259,7 @@ func (w *wtx) officeApply(code string, fn func(*motcua.Dossier, bool) (OfficeCha
 // insertReplica stores another station's dossier: no outbox message, no
 // publication (it is already in its owner's stream).
 func (w *wtx) insertReplica(d *motcua.Dossier) error {
-	w.trackNew(d.Code)
+	w.trackNew(d)
 	cols, err := w.columns(d)
 	if err != nil {
 		return err

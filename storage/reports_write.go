@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"motcua"
 
 	"motcua/app/reports"
 )
@@ -22,6 +25,7 @@ import (
 // transaction.
 func (w *wtx) track(code string) error {
 	if _, ok := w.tracked[code]; ok {
+		delete(w.fresh, code) // inserted and changed again: read it back
 		return nil
 	}
 	rows, err := reportRows(w.ctx, preparedQ{w}, `d.code = ?`, []any{code}, "")
@@ -36,10 +40,15 @@ func (w *wtx) track(code string) error {
 	return nil
 }
 
-// trackNew is track for a dossier not stored yet.
-func (w *wtx) trackNew(code string) {
-	if _, ok := w.tracked[code]; !ok {
-		w.trackOld(code, map[reports.TallyKey]int{})
+// trackNew is track for a dossier not stored yet, d as it will be stored
+// (normalised): its report row is then built from d, not read back.
+func (w *wtx) trackNew(d *motcua.Dossier) {
+	if _, ok := w.tracked[d.Code]; !ok {
+		w.trackOld(d.Code, map[reports.TallyKey]int{})
+		if w.fresh == nil {
+			w.fresh = map[string]*motcua.Dossier{}
+		}
+		w.fresh[d.Code] = d
 	}
 }
 
@@ -51,18 +60,67 @@ func (w *wtx) trackOld(code string, old map[reports.TallyKey]int) {
 	w.trackOrder = append(w.trackOrder, code)
 }
 
+// freshRow is the report row of a dossier this transaction inserted, as
+// reportRows would read it: the summary of its history, its only due date
+// (from receipt) and the documents stored with it.
+func (w *wtx) freshRow(d *motcua.Dossier) (reports.Row, error) {
+	x := reports.Row{Code: d.Code, ProcedureCode: d.Procedure.Code, ProcedureName: d.Procedure.Name, Field: d.Procedure.Field,
+		Channel: d.Channel, ApplicantName: d.Applicant.Name, ReceivedAt: d.ReceivedAt, DueAt: d.DueAt, Status: d.Status,
+		Extended: d.Extended, Officer: d.Officer, Station: d.Station, ReturnedAt: d.ReturnedAt,
+		Steps: make([]reports.Step, 0, len(d.History)), Dues: []reports.DueChange{{Since: d.ReceivedAt, Due: d.DueAt}}}
+	first := func(t *time.Time, at time.Time) {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+		}
+	}
+	for _, h := range d.History {
+		x.Steps = append(x.Steps, reports.Step{At: h.At, To: h.To})
+		switch h.To {
+		case motcua.StatusDone:
+			first(&x.DoneAt, h.At)
+		case motcua.StatusReturned:
+			first(&x.FirstReturnAt, h.At)
+		case motcua.StatusRefused, motcua.StatusWithdrawn, motcua.StatusStopped:
+			first(&x.ClosedAt, h.At)
+		case motcua.StatusSupplement:
+			if h.From != motcua.StatusSupplement {
+				x.Supplements++
+			}
+			if h.At.After(x.SupplementSince) {
+				x.SupplementSince = h.At
+			}
+		}
+	}
+	err := preparedQ{w}.QueryRowContext(w.ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE reused_from != 0)
+		FROM attachments WHERE dossier_code = ? AND deleted = 0`, d.Code).Scan(&x.Attachments, &x.Reused)
+	return x, err
+}
+
 // flushReports brings the tallies of the tracked dossiers up to date.
 func (w *wtx) flushReports() error {
 	for _, code := range w.trackOrder {
-		if err := w.recordDue(code); err != nil {
-			return fmt.Errorf("due history of %s: %w", code, err)
-		}
-		rows, err := reportRows(w.ctx, preparedQ{w}, `d.code = ?`, []any{code}, "")
-		if err != nil {
-			return fmt.Errorf("report tallies of %s: %w", code, err)
-		}
-		if len(rows) != 1 {
-			continue
+		var rows []reports.Row
+		if d, ok := w.fresh[code]; ok {
+			if _, err := (preparedQ{w}).ExecContext(w.ctx, `INSERT INTO due_history (dossier_code, idx, since, due_at) VALUES (?, 0, ?, ?)`,
+				code, ms(d.ReceivedAt), nullMS(d.DueAt)); err != nil {
+				return fmt.Errorf("due history of %s: %w", code, err)
+			}
+			x, err := w.freshRow(d)
+			if err != nil {
+				return fmt.Errorf("report tallies of %s: %w", code, err)
+			}
+			rows = []reports.Row{x}
+		} else {
+			if err := w.recordDue(code); err != nil {
+				return fmt.Errorf("due history of %s: %w", code, err)
+			}
+			var err error
+			if rows, err = reportRows(w.ctx, preparedQ{w}, `d.code = ?`, []any{code}, ""); err != nil {
+				return fmt.Errorf("report tallies of %s: %w", code, err)
+			}
+			if len(rows) != 1 {
+				continue
+			}
 		}
 		old, nu := w.tracked[code], reports.Contributions(&rows[0])
 		diff := map[reports.TallyKey]int{}
@@ -88,7 +146,7 @@ func (w *wtx) flushReports() error {
 			return fmt.Errorf("report_ended of %s: %w", code, err)
 		}
 	}
-	w.tracked, w.trackOrder = nil, nil
+	w.tracked, w.trackOrder, w.fresh = nil, nil, nil
 	return nil
 }
 

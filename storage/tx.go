@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"motcua"
 	"motcua/app/reports"
 )
 
@@ -30,6 +31,7 @@ type wtx struct {
 	// with their contributions as they were stored (reports_write.go).
 	tracked    map[string]map[reports.TallyKey]int
 	trackOrder []string
+	fresh      map[string]*motcua.Dossier // of them, inserted by this transaction
 }
 
 // hotSQL are the statements of Accept, Insert and Update. Open prepares
