@@ -89,6 +89,9 @@ func (s *Store) AddAttachment(ctx context.Context, a *app.Attachment, audit app.
 		if kind == "" {
 			kind = app.KindInput
 		}
+		if err := w.track(d.Code); err != nil {
+			return err
+		}
 		res, err := w.exec(`INSERT INTO attachments (dossier_code, component_index, component_name, file_name, sha256,
 			size, pages, stamped, added_at, added_by, deleted, kind, doc_type, issued_at, valid_until, reused_from)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

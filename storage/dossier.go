@@ -245,6 +245,7 @@ func (w *wtx) columns(d *motcua.Dossier) ([]any, error) {
 // insert writes a new dossier row with all its history, its search keys,
 // the outbox message and the audit entry.
 func (w *wtx) insert(d *motcua.Dossier, a app.AuditEntry) error {
+	w.trackNew(d)
 	cols, err := w.columns(d)
 	if err != nil {
 		return err
@@ -361,6 +362,9 @@ func (s *Store) Update(ctx context.Context, d *motcua.Dossier, prevStatus motcua
 		}
 		cols, err := w.columns(&n)
 		if err != nil {
+			return err
+		}
+		if err := w.track(n.Code); err != nil {
 			return err
 		}
 		if _, err := w.exec(dossierUpdate, append(cols, id)...); err != nil {

@@ -223,6 +223,9 @@ func (w *wtx) officeApply(code string, fn func(*motcua.Dossier, bool) (OfficeCha
 			if err != nil {
 				return err
 			}
+			if err := w.track(code); err != nil {
+				return err
+			}
 			if _, err := w.exec(dossierUpdate, append(cols, id)...); err != nil {
 				return fmt.Errorf("update dossier row: %w", err)
 			}
@@ -256,6 +259,7 @@ func (w *wtx) officeApply(code string, fn func(*motcua.Dossier, bool) (OfficeCha
 // insertReplica stores another station's dossier: no outbox message, no
 // publication (it is already in its owner's stream).
 func (w *wtx) insertReplica(d *motcua.Dossier) error {
+	w.trackNew(d)
 	cols, err := w.columns(d)
 	if err != nil {
 		return err

@@ -76,6 +76,9 @@ func (w *wtx) pull(code string, fn func(string, *motcua.Dossier) (bool, error)) 
 	if err != nil {
 		return err
 	}
+	if err := w.track(code); err != nil {
+		return err
+	}
 	if _, err := w.exec(dossierUpdate, append(cols, id)...); err != nil {
 		return fmt.Errorf("update dossier row: %w", err)
 	}

@@ -73,7 +73,8 @@ type Store struct {
 	// lets one write transaction at a time use it.
 	wc  *sql.Conn
 	wmu sync.Mutex
-	// stmts are hotSQL prepared on wc; read-only after Open.
+	// stmts are hotSQL prepared on wc at Open, and statements prepared on
+	// first use (wtx.prepared); used under wmu.
 	stmts map[string]*sql.Stmt
 }
 
@@ -328,6 +329,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	for _, m := range ms[version:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	if version < reportsMigration && len(ms) >= reportsMigration {
+		if err := rebuildReports(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s: fill the report tallies: %w", ms[reportsMigration-1].name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", ApplicationID, len(ms))); err != nil {

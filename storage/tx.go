@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"motcua"
+	"motcua/app/reports"
 )
 
 // querier is what a transaction offers to the code that runs in it: a
@@ -24,6 +27,11 @@ type wtx struct {
 	s   *Store
 	tx  querier
 	now time.Time
+	// tracked: the dossiers whose report tallies this transaction changes,
+	// with their contributions as they were stored (reports_write.go).
+	tracked    map[string]map[reports.TallyKey]int
+	trackOrder []string
+	fresh      map[string]*motcua.Dossier // of them, inserted by this transaction
 }
 
 // hotSQL are the statements of Accept, Insert and Update. Open prepares
@@ -54,6 +62,21 @@ func (s *Store) prepare(ctx context.Context) error {
 		s.stmts[q] = st
 	}
 	return nil
+}
+
+// prepared returns q prepared on the write connection, preparing it on
+// first use: for statements over tables an older schema lacks, which Open
+// cannot prepare before migrating (the write lock, wmu, is held).
+func (w *wtx) prepared(q string) (*sql.Stmt, error) {
+	if st, ok := w.s.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.s.wc.PrepareContext(w.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	w.s.stmts[q] = st
+	return st, nil
 }
 
 func (w *wtx) exec(q string, args ...any) (sql.Result, error) {
@@ -91,6 +114,9 @@ func (s *Store) write(ctx context.Context, fn func(w *wtx) error) error {
 	}
 	w := &wtx{ctx: ctx, s: s, tx: s.wc, now: s.now()}
 	err := fn(w)
+	if err == nil && len(w.trackOrder) > 0 {
+		err = w.flushReports()
+	}
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -36,6 +36,54 @@ type Row struct {
 	SupplementSince time.Time // the latest move into 5
 	Attachments     int       // digitised documents (not withdrawn)
 	Reused          int       // of them, taken from the citizen's store at intake (no new scan)
+
+	// The dossier's past, for the figures at the end of an earlier period.
+	// Nil: the current status and due date are taken as always valid.
+	Steps []Step      // the history's moves, in order
+	Dues  []DueChange // the due dates in force, in order; the first from receipt
+}
+
+// Step is one move of the history: from At on, the status was To.
+type Step struct {
+	At time.Time
+	To motcua.Status
+}
+
+// DueChange is a due date in force after Since (zero Due: no due date).
+type DueChange struct {
+	Since time.Time
+	Due   time.Time
+}
+
+// StateAt is the due date and whether the dossier waited for the
+// citizen's supplement at t, as the steps and due changes strictly before t
+// left them (the same rule as "received before t").
+func (r *Row) StateAt(t time.Time) (due time.Time, supplement bool) {
+	due = r.DueAt
+	if len(r.Dues) > 0 {
+		due = r.Dues[0].Due
+		for _, c := range r.Dues {
+			if c.Since.Before(t) {
+				due = c.Due
+			}
+		}
+	}
+	if r.Steps == nil {
+		return due, r.Status == motcua.StatusSupplement
+	}
+	for _, s := range r.Steps {
+		if s.At.Before(t) {
+			supplement = s.To == motcua.StatusSupplement
+		}
+	}
+	return due, supplement
+}
+
+// lateAt reports whether a dossier pending at cut was late at eval: its due
+// date then had passed and it was not waiting for the citizen.
+func (r *Row) lateAt(cut, eval time.Time) bool {
+	due, supp := r.StateAt(cut)
+	return !due.IsZero() && due.Before(eval) && !supp
 }
 
 // FinishedAt is when processing ended with a result, by the portal's

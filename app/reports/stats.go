@@ -133,11 +133,19 @@ func (s *Service) Statistics(ctx context.Context, p Period) (*Report, error) {
 	if !p.From.Before(now) {
 		return nil, motcua.Invalid(ErrBadPeriod, "from", "Kỳ báo cáo (%s) chưa bắt đầu", "the period (%s) has not started yet", p.Label())
 	}
-	rows, err := s.Source.PeriodRows(ctx, p.From, p.To)
-	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", p.Label(), err)
+	var r *Report
+	if ts, ok := s.Source.(TallySource); ok && p.wholeDays() {
+		var err error
+		if r, err = fromTallies(ctx, ts, p, now); err != nil {
+			return nil, fmt.Errorf("report %s: %w", p.Label(), err)
+		}
+	} else {
+		rows, err := s.Source.PeriodRows(ctx, p.From, p.To)
+		if err != nil {
+			return nil, fmt.Errorf("report %s: %w", p.Label(), err)
+		}
+		r = compute(rows, p, now)
 	}
-	r := compute(rows, p, now)
 	r.Agency, r.AgencyID = s.Agency, s.AgencyID
 	return r, nil
 }
@@ -147,37 +155,105 @@ func in(t time.Time, p Period) bool { return !t.IsZero() && !t.Before(p.From) &&
 // endedBefore: the dossier had ended strictly before t.
 func endedBefore(r *Row, t time.Time) bool { e := r.EndedAt(); return !e.IsZero() && e.Before(t) }
 
-func compute(rows []Row, p Period, now time.Time) *Report {
+// acc gathers the figures of one report, whether from the dossiers one by
+// one (compute) or from the tallies (fromTallies).
+type acc struct {
+	rep                           *Report
+	p                             Period
+	eval, cut                     time.Time // pending figures: not ended before cut, late at eval
+	byDay                         bool
+	channels, procs, fields, days map[string]*Count
+	officers                      map[string]*OfficerLine
+	stations                      map[int]bool
+	online, digitised, reused     int
+}
+
+func newAcc(p Period, now time.Time) *acc {
 	eval, cut := p.To, p.To // cut: a dossier ended before cut is not pending
 	if now.Before(eval) {
 		eval, cut = now, now.Add(time.Nanosecond) // what happened at now has happened
 	}
-	rep := &Report{Period: p, Label: p.Label(), AsOf: now, Evaluated: eval, Scope: Scope,
-		Satisfaction: "Không có dữ liệu: máy này không ghi đánh giá mức độ hài lòng / no data: this station records no satisfaction ratings"}
-	byDay := p.To.Sub(p.From) <= 62*24*time.Hour
-	channels := map[string]*Count{}
-	procs := map[string]*Count{}
-	fields := map[string]*Count{}
-	days := map[string]*Count{}
-	officers := map[string]*OfficerLine{}
-	stations := map[int]bool{}
-	officer := func(name string) *OfficerLine {
-		if o, ok := officers[name]; ok {
-			return o
-		}
-		o := &OfficerLine{Officer: name}
-		officers[name] = o
+	return &acc{p: p, eval: eval, cut: cut, byDay: p.To.Sub(p.From) <= 62*24*time.Hour,
+		rep: &Report{Period: p, Label: p.Label(), AsOf: now, Evaluated: eval, Scope: Scope,
+			Satisfaction: "Không có dữ liệu: máy này không ghi đánh giá mức độ hài lòng / no data: this station records no satisfaction ratings"},
+		channels: map[string]*Count{}, procs: map[string]*Count{}, fields: map[string]*Count{}, days: map[string]*Count{},
+		officers: map[string]*OfficerLine{}, stations: map[int]bool{}}
+}
+
+func (a *acc) officer(name string) *OfficerLine {
+	if o, ok := a.officers[name]; ok {
 		return o
 	}
-	bump := func(m map[string]*Count, key, label string) {
-		c, ok := m[key]
-		if !ok {
-			c = &Count{Key: key, Label: label}
-			m[key] = c
-		}
-		c.N++
+	o := &OfficerLine{Officer: name}
+	a.officers[name] = o
+	return o
+}
+
+// bump adds n to a breakdown line. When one key comes with several labels
+// (a procedure renamed in the catalogue), the smallest is shown.
+func bump(m map[string]*Count, key, label string, n int) {
+	c, ok := m[key]
+	if !ok {
+		c = &Count{Key: key, Label: label}
+		m[key] = c
 	}
-	var online, digitised, reused int
+	if label < c.Label {
+		c.Label = label
+	}
+	c.N += n
+}
+
+// day counts n receipts on the day of t (its month for a long period).
+func (a *acc) day(t time.Time, n int) {
+	if a.byDay {
+		bump(a.days, t.Format("2006-01-02"), t.Format("02/01"), n)
+	} else {
+		bump(a.days, t.Format("2006-01"), t.Format("01/2006"), n)
+	}
+}
+
+// pending counts a dossier pending at the cut.
+func (a *acc) pending(r *Row) {
+	if r.lateAt(a.cut, a.eval) {
+		a.rep.PendingLate++
+	} else {
+		a.rep.PendingInTime++
+	}
+	a.officer(r.Officer).Pending++
+}
+
+func (a *acc) closed(st motcua.Status, n int) {
+	switch st {
+	case motcua.StatusRefused:
+		a.rep.Refused += n
+	case motcua.StatusWithdrawn:
+		a.rep.Withdrawn += n
+	case motcua.StatusStopped:
+		a.rep.Stopped += n
+	}
+}
+
+func (a *acc) done() *Report {
+	rep := a.rep
+	rep.ToHandle = rep.Received + rep.CarriedOver
+	rep.ByChannel = sorted(a.channels, false)
+	rep.ByProcedure = sorted(a.procs, false)
+	rep.ByField = sorted(a.fields, false)
+	rep.ByDay = sorted(a.days, true)
+	rep.Stations = sortedKeys(a.stations)
+	for _, o := range a.officers {
+		rep.Officers = append(rep.Officers, *o)
+	}
+	slices.SortFunc(rep.Officers, func(a, b OfficerLine) int { return cmp.Compare(a.Officer, b.Officer) })
+	rep.Indicators = indicators(rep, a.online, a.digitised, a.reused)
+	return rep
+}
+
+// compute is the report read from the dossiers one by one: the reference
+// the tallies are checked against.
+func compute(rows []Row, p Period, now time.Time) *Report {
+	a := newAcc(p, now)
+	rep := a.rep
 	for i := range rows {
 		r := &rows[i]
 		if in(r.ReturnedAt, p) {
@@ -186,18 +262,14 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 		if !r.ReceivedAt.Before(p.To) || endedBefore(r, p.From) {
 			continue
 		}
-		stations[r.Station] = true
+		a.stations[r.Station] = true
 		if in(r.ReceivedAt, p) {
 			rep.Received++
-			bump(channels, strconv.Itoa(int(r.Channel)), r.Channel.Name())
-			bump(procs, r.ProcedureCode, r.ProcedureName)
-			bump(fields, r.Field, r.Field)
-			if byDay {
-				bump(days, r.ReceivedAt.Format("2006-01-02"), r.ReceivedAt.Format("02/01"))
-			} else {
-				bump(days, r.ReceivedAt.Format("2006-01"), r.ReceivedAt.Format("01/2006"))
-			}
-			officer(r.Officer).Received++
+			bump(a.channels, strconv.Itoa(int(r.Channel)), r.Channel.Name(), 1)
+			bump(a.procs, r.ProcedureCode, r.ProcedureName, 1)
+			bump(a.fields, r.Field, r.Field, 1)
+			a.day(r.ReceivedAt, 1)
+			a.officer(r.Officer).Received++
 			if r.Supplements > 0 {
 				rep.SupplementDossiers++
 				rep.SupplementRequests += r.Supplements
@@ -209,13 +281,13 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 				rep.Extended++
 			}
 			if r.Channel == motcua.ChannelOnline {
-				online++
+				a.online++
 			}
 			if r.Attachments > 0 {
-				digitised++
+				a.digitised++
 			}
 			if r.Reused > 0 {
-				reused++
+				a.reused++
 			}
 		} else {
 			rep.CarriedOver++
@@ -223,42 +295,25 @@ func compute(rows []Row, p Period, now time.Time) *Report {
 		if f := r.FinishedAt(); in(f, p) && (r.ClosedAt.IsZero() || f.Before(r.ClosedAt)) {
 			c := r.Outcome()
 			rep.Resolved.add(c)
-			officer(r.Officer).Resolved.add(c)
-			if c == Late && r.Supplements > 1 && (r.DueAt.IsZero() || !f.After(r.DueAt)) {
+			a.officer(r.Officer).Resolved.add(c)
+			if r.lateBySupplement(c) {
 				rep.LateBySupplement++
 			}
 		}
 		if in(r.ClosedAt, p) && r.EndedAt().Equal(r.ClosedAt) {
-			switch r.Status {
-			case motcua.StatusRefused:
-				rep.Refused++
-			case motcua.StatusWithdrawn:
-				rep.Withdrawn++
-			case motcua.StatusStopped:
-				rep.Stopped++
-			}
+			a.closed(r.Status, 1)
 		}
-		if !endedBefore(r, cut) && r.ReceivedAt.Before(cut) {
-			if !r.DueAt.IsZero() && r.DueAt.Before(eval) && r.Status != motcua.StatusSupplement {
-				rep.PendingLate++
-			} else {
-				rep.PendingInTime++
-			}
-			officer(r.Officer).Pending++
+		if !endedBefore(r, a.cut) && r.ReceivedAt.Before(a.cut) {
+			a.pending(r)
 		}
 	}
-	rep.ToHandle = rep.Received + rep.CarriedOver
-	rep.ByChannel = sorted(channels, false)
-	rep.ByProcedure = sorted(procs, false)
-	rep.ByField = sorted(fields, false)
-	rep.ByDay = sorted(days, true)
-	rep.Stations = sortedKeys(stations)
-	for _, o := range officers {
-		rep.Officers = append(rep.Officers, *o)
-	}
-	slices.SortFunc(rep.Officers, func(a, b OfficerLine) int { return cmp.Compare(a.Officer, b.Officer) })
-	rep.Indicators = indicators(rep, online, digitised, reused)
-	return rep
+	return a.done()
+}
+
+// lateBySupplement: late only because of more than one supplement request.
+func (r *Row) lateBySupplement(class string) bool {
+	f := r.FinishedAt()
+	return class == Late && r.Supplements > 1 && (r.DueAt.IsZero() || !f.After(r.DueAt))
 }
 
 // sorted returns the counts by key (chronological) or by count, largest first.

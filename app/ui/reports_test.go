@@ -32,7 +32,7 @@ type gatedSource struct {
 	waiting bool
 }
 
-func (g *gatedSource) PeriodRows(ctx context.Context, from, to time.Time) ([]reports.Row, error) {
+func (g *gatedSource) wait() {
 	g.mu.Lock()
 	gate := g.gate
 	g.waiting = gate != nil
@@ -40,7 +40,17 @@ func (g *gatedSource) PeriodRows(ctx context.Context, from, to time.Time) ([]rep
 	if gate != nil {
 		<-gate
 	}
+}
+
+func (g *gatedSource) PeriodRows(ctx context.Context, from, to time.Time) ([]reports.Row, error) {
+	g.wait()
 	return g.ReportSource.PeriodRows(ctx, from, to)
+}
+
+// Tallies: the statistics of whole-day periods are read from the tallies.
+func (g *gatedSource) Tallies(ctx context.Context, fromDay, toDay int) ([]reports.Tally, error) {
+	g.wait()
+	return g.ReportSource.Tallies(ctx, fromDay, toDay)
 }
 
 func (g *gatedSource) isWaiting() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.waiting }
