@@ -19,11 +19,12 @@ func TestWatchKeepsCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, motcua.Location)
 	svc := app.New(r.Watch(s), nil, nil)
+	svc.Clock = motcua.NewFixedClock(at.Add(time.Hour)) // the paper's number year comes from the service's clock
 	if _, ok := app.StoreAs[app.PaperNumberStore](svc.Store); !ok {
 		t.Fatal("the watched store hides PaperNumber")
 	}
-	at := time.Date(2026, 12, 7, 9, 0, 0, 0, motcua.Location)
 	d := &motcua.Dossier{Procedure: motcua.ProcedureRef{Code: "1.000001", Name: "Thủ tục thử"},
 		Applicant: motcua.Applicant{Name: "Nguyễn Văn An"}, Channel: motcua.ChannelDirect,
 		ReceivedAt: at, DueAt: at.Add(48 * time.Hour), Status: motcua.StatusReceived,
